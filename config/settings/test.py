@@ -1,0 +1,31 @@
+"""Settings for the test suite: same database selection as base, fast hashing, in-memory e-mail."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"auth": "1000/minute"}}  # noqa: F405
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+# The in-process test worker answers its ping through an in-memory result backend.
+CELERY_RESULT_BACKEND = "cache+memory://"
+
+# Tests get a broker folder of their own, so messages left by `make run` never reach them.
+if CELERY_BROKER_URL == "filesystem://":  # noqa: F405
+    import tempfile
+    from pathlib import Path
+
+    _broker_dir = Path(tempfile.mkdtemp(prefix="throughline-test-broker-"))
+    (_broker_dir / "processed").mkdir()
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir),
+        "data_folder_out": str(_broker_dir),
+        "processed_folder": str(_broker_dir / "processed"),
+        "store_processed": False,
+    }

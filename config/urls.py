@@ -1,0 +1,16 @@
+"""URL configuration: pages per app, the API under /api/, the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from owners.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("", include("core.urls")),
+    path("", include("journeys.urls")),
+    path("", include("owners.urls")),
+    path("", include("improvements.urls")),
+    path("api/", include("config.api_urls")),
+    path("admin/", admin.site.urls),
+]

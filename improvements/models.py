@@ -1,0 +1,145 @@
+"""Root-cause issues, improvement initiatives and their updates."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from core.models import TimeStampedModel, VersionedModel
+from journeys.choices import Component
+from journeys.models import Journey, Stage, Touchpoint
+from owners.models import Function, Person
+
+from .choices import InitiativeStatus, IssueCategory, IssueStatus, Severity
+
+
+class Issue(TimeStampedModel, VersionedModel):
+    """A root cause that breaks a journey, logged by its team and triaged by its owner."""
+
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="issues")
+    stage = models.ForeignKey(Stage, on_delete=models.SET_NULL, null=True, blank=True, related_name="issues")
+    touchpoint = models.ForeignKey(Touchpoint, on_delete=models.SET_NULL, null=True, blank=True, related_name="issues")
+    title = models.CharField(max_length=200)
+    symptom = models.TextField(help_text="What customers experience.")
+    root_cause = models.TextField(blank=True, help_text="Filled in when the root cause is confirmed.")
+    category = models.CharField(max_length=30, choices=IssueCategory.choices)
+    severity = models.PositiveSmallIntegerField(choices=Severity.choices, default=Severity.MEDIUM)
+    status = models.CharField(max_length=25, choices=IssueStatus.choices, default=IssueStatus.REPORTED)
+    functions = models.ManyToManyField(
+        Function, blank=True, related_name="issues", verbose_name="responsible functions"
+    )
+    reported_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="reported_issues"
+    )
+    assignee = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_issues"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "issue"
+        ordering = ["-severity", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(severity__gte=1, severity__lte=4),
+                name="%(app_label)s_%(class)s_severity_range",
+                violation_error_message="Severity runs from 1 (low) to 4 (critical).",
+            ),
+        ]
+        indexes = [models.Index(fields=["journey", "status"], name="improvements_issue_open")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("improvements:issue-detail", kwargs={"pk": self.pk})
+
+
+class Initiative(TimeStampedModel, VersionedModel):
+    """An improvement tracked from proposal to measured impact on one health component."""
+
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="initiatives")
+    title = models.CharField(max_length=200)
+    hypothesis = models.TextField(blank=True, help_text="If we do X, component Y moves by Z because...")
+    issues = models.ManyToManyField(Issue, blank=True, related_name="initiatives")
+    lead = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="led_initiatives")
+    functions = models.ManyToManyField(
+        Function, blank=True, related_name="initiatives", verbose_name="contributing functions"
+    )
+    status = models.CharField(max_length=12, choices=InitiativeStatus.choices, default=InitiativeStatus.PROPOSED)
+    target_component = models.CharField(max_length=30, choices=Component.choices, default=Component.SCORE)
+    baseline_value = models.FloatField(null=True, blank=True)
+    target_value = models.FloatField(null=True, blank=True)
+    result_value = models.FloatField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    delivered_on = models.DateField(null=True, blank=True)
+    measurement_days = models.PositiveIntegerField(default=30, validators=[MinValueValidator(1)])
+    effort = models.DecimalField(
+        max_digits=7,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text="Person-days.",
+        validators=[MinValueValidator(0)],
+    )
+    expected_gain = models.FloatField(null=True, blank=True, help_text="Points of the target component.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "initiative"
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_date__isnull=True) | Q(start_date__isnull=True) | Q(due_date__gte=F("start_date")),
+                name="%(app_label)s_%(class)s_due_after_start",
+                violation_error_message="The due date cannot be before the start date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(measurement_days__gte=1),
+                name="%(app_label)s_%(class)s_measurement_days_positive",
+                violation_error_message="The measurement window is at least one day.",
+            ),
+            models.CheckConstraint(
+                condition=Q(effort__isnull=True) | Q(effort__gt=0),
+                name="%(app_label)s_%(class)s_effort_positive",
+                violation_error_message="Effort, when given, is more than zero person-days.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("improvements:initiative-detail", kwargs={"pk": self.pk})
+
+
+class InitiativeUpdate(TimeStampedModel):
+    """A progress note on an initiative."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="initiative_updates"
+    )
+    body = models.TextField()
+    progress = models.PositiveSmallIntegerField(default=0, validators=[MinValueValidator(0), MaxValueValidator(100)])
+
+    class Meta:
+        verbose_name = "initiative update"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0, progress__lte=100),
+                name="%(app_label)s_%(class)s_progress_range",
+                violation_error_message="Progress is a percentage between 0 and 100.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.initiative}: {self.progress}%"

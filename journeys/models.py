@@ -1,0 +1,360 @@
+"""Journeys, their maps (stages and touchpoints), the data fed into them and their health."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from core.models import TimeStampedModel, VersionedModel
+
+from .choices import (
+    Channel,
+    HealthStatus,
+    ImportStatus,
+    JourneyStatus,
+    Outcome,
+    ServicePosition,
+    Tier,
+)
+
+SATISFACTION_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class JourneyQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=JourneyStatus.ACTIVE)
+
+
+class Journey(TimeStampedModel, VersionedModel):
+    """A customer journey that matters: the unit that gets an owner, a team and a health score."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=JourneyStatus.choices, default=JourneyStatus.ACTIVE)
+    tier = models.CharField(
+        max_length=10,
+        choices=Tier.choices,
+        default=Tier.PARITY,
+        help_text="Where the business seeks service leadership versus competitive parity.",
+    )
+    service_position = models.CharField(max_length=20, choices=ServicePosition.choices, default=ServicePosition.EASE)
+    target_duration = models.DurationField(
+        null=True, blank=True, help_text="The promise, e.g. 30 days for onboarding. Drives the on-time rate."
+    )
+    target_score = models.PositiveSmallIntegerField(
+        default=75, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    window_days = models.PositiveIntegerField(
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text="Health looks at journeys started in this many days before the as-of date.",
+    )
+    min_sample = models.PositiveIntegerField(
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text="Fewer journeys than this in the window give 'insufficient data'.",
+    )
+    data_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    map_reviewed_on = models.DateField(null=True, blank=True)
+
+    objects = JourneyQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "journey"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_score__gte=0, target_score__lte=100),
+                name="%(app_label)s_%(class)s_target_score_range",
+                violation_error_message="The target score must be between 0 and 100.",
+            ),
+            models.CheckConstraint(
+                condition=Q(window_days__gte=1),
+                name="%(app_label)s_%(class)s_window_days_positive",
+                violation_error_message="The window must be at least one day.",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_sample__gte=1),
+                name="%(app_label)s_%(class)s_min_sample_positive",
+                violation_error_message="The minimum sample must be at least 1.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("journeys:detail", kwargs={"slug": self.slug})
+
+
+class Stage(TimeStampedModel):
+    """A stage of a journey's map: a column of the service blueprint."""
+
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="stages")
+    name = models.CharField(max_length=120)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "stage"
+        ordering = ["journey_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["journey", "position"],
+                name="%(app_label)s_%(class)s_unique_position",
+                violation_error_message="Another stage of this journey has this position.",
+            ),
+            models.UniqueConstraint(
+                fields=["journey", "name"],
+                name="%(app_label)s_%(class)s_unique_name",
+                violation_error_message="This journey already has a stage with this name.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Touchpoint(TimeStampedModel):
+    """A moment where the customer meets the organisation, on one channel, within a stage.
+
+    ``journey`` repeats the stage's journey so that the key can be unique per journey in the
+    database and interactions can be checked against their instance's journey.
+    """
+
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="touchpoints", editable=False)
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="touchpoints")
+    key = models.SlugField(max_length=100, help_text="Stable reference used by integrations; unique in the journey.")
+    name = models.CharField(max_length=200)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+    is_moment_of_truth = models.BooleanField(
+        "moment of truth", default=False, help_text="A make-or-break moment for the customer."
+    )
+    description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "touchpoint"
+        ordering = ["journey_id", "stage__position", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["journey", "key"],
+                name="%(app_label)s_%(class)s_unique_key",
+                violation_error_message="This journey already has a touchpoint with this key.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if self.stage_id and not self.journey_id:
+            self.journey_id = self.stage.journey_id
+        super().save(*args, **kwargs)
+
+
+class JourneyInstance(TimeStampedModel):
+    """One customer's run through a journey."""
+
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="instances")
+    external_id = models.CharField(max_length=100)
+    customer_ref = models.CharField(
+        max_length=100, blank=True, help_text="A pseudonymous reference; never a name, e-mail or phone number."
+    )
+    segment = models.CharField(max_length=100, blank=True, default="")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.IN_PROGRESS)
+    satisfaction = models.PositiveSmallIntegerField(null=True, blank=True, validators=SATISFACTION_VALIDATORS)
+
+    class Meta:
+        verbose_name = "journey instance"
+        ordering = ["-started_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["journey", "external_id"],
+                name="%(app_label)s_%(class)s_unique_external_id",
+                violation_error_message="This journey already has an instance with this external id.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")),
+                name="%(app_label)s_%(class)s_ends_after_start",
+                violation_error_message="A journey cannot end before it started.",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome=Outcome.IN_PROGRESS, ended_at__isnull=True)
+                | Q(outcome__in=[Outcome.COMPLETED, Outcome.ABANDONED], ended_at__isnull=False),
+                name="%(app_label)s_%(class)s_outcome_matches_end",
+                violation_error_message="Completed and abandoned journeys need an end; one in progress has none.",
+            ),
+            models.CheckConstraint(
+                condition=Q(satisfaction__isnull=True) | Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="%(app_label)s_%(class)s_satisfaction_range",
+                violation_error_message="Satisfaction is rated from 1 to 5.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["journey", "started_at"], name="journeys_instance_window"),
+            models.Index(fields=["journey", "segment", "started_at"], name="journeys_instance_segment"),
+        ]
+
+    def __str__(self):
+        return f"{self.journey_id}:{self.external_id}"
+
+
+class Interaction(TimeStampedModel):
+    """One contact within an instance, at a touchpoint of the instance's journey."""
+
+    instance = models.ForeignKey(JourneyInstance, on_delete=models.CASCADE, related_name="interactions")
+    external_id = models.CharField(max_length=100)
+    touchpoint = models.ForeignKey(Touchpoint, on_delete=models.PROTECT, related_name="interactions")
+    channel = models.CharField(max_length=10, choices=Channel.choices, help_text="The channel actually used.")
+    occurred_at = models.DateTimeField()
+    satisfaction = models.PositiveSmallIntegerField(null=True, blank=True, validators=SATISFACTION_VALIDATORS)
+    resolved = models.BooleanField(null=True, blank=True)
+    repeat = models.BooleanField(default=False, help_text="The customer had to come back about the same need.")
+    reidentified = models.BooleanField(
+        default=False, help_text="The customer had to identify themselves or repeat information again."
+    )
+
+    class Meta:
+        verbose_name = "interaction"
+        ordering = ["occurred_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instance", "external_id"],
+                name="%(app_label)s_%(class)s_unique_external_id",
+                violation_error_message="This instance already has an interaction with this external id.",
+            ),
+            models.CheckConstraint(
+                condition=Q(satisfaction__isnull=True) | Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="%(app_label)s_%(class)s_satisfaction_range",
+                violation_error_message="Satisfaction is rated from 1 to 5.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["instance", "occurred_at"], name="journeys_interaction_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.instance_id}:{self.external_id}"
+
+
+class HealthSnapshot(TimeStampedModel):
+    """A journey's health for one segment ('' = all customers) as of one day."""
+
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="health_snapshots")
+    segment = models.CharField(max_length=100, blank=True, default="")
+    as_of = models.DateField()
+    computed_at = models.DateTimeField()
+    window_start = models.DateTimeField()
+    window_end = models.DateTimeField()
+    sample_size = models.PositiveIntegerField(default=0)
+    score = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    status = models.CharField(max_length=20, choices=HealthStatus.choices)
+    journey_csat = models.FloatField(null=True, blank=True)
+    touchpoint_csat = models.FloatField(null=True, blank=True)
+    csat_gap = models.FloatField(null=True, blank=True)
+    completion_rate = models.FloatField(null=True, blank=True)
+    on_time_rate = models.FloatField(null=True, blank=True)
+    contacts_per_instance = models.FloatField(null=True, blank=True)
+    repeat_rate = models.FloatField(null=True, blank=True)
+    reidentification_rate = models.FloatField(null=True, blank=True)
+    handoffs_per_instance = models.FloatField(null=True, blank=True)
+    satisfaction_decay = models.FloatField(null=True, blank=True)
+    channel_mix = models.JSONField(default=dict, blank=True)
+    alerts = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = "health snapshot"
+        ordering = ["journey_id", "segment", "-as_of"]
+        get_latest_by = "as_of"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["journey", "segment", "as_of"],
+                name="%(app_label)s_%(class)s_one_per_day",
+                violation_error_message="There is already a snapshot for this journey, segment and day.",
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=100),
+                name="%(app_label)s_%(class)s_score_range",
+                violation_error_message="The score is between 0 and 100.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.journey_id} {self.segment or 'all'} {self.as_of}"
+
+
+class StageHealth(models.Model):
+    """How one stage fared in an overall snapshot: reach, drop-off and satisfaction."""
+
+    snapshot = models.ForeignKey(HealthSnapshot, on_delete=models.CASCADE, related_name="stage_health")
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="health")
+    reached = models.PositiveIntegerField(default=0)
+    abandoned_here = models.PositiveIntegerField(default=0)
+    interactions = models.PositiveIntegerField(default=0)
+    csat = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "stage health"
+        verbose_name_plural = "stage health"
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "stage"], name="%(app_label)s_%(class)s_unique_stage"),
+        ]
+
+    def __str__(self):
+        return f"{self.snapshot} / {self.stage_id}"
+
+
+class Import(TimeStampedModel):
+    """A CSV file of interactions being (or having been) loaded, with its progress and report."""
+
+    journey = models.ForeignKey(
+        Journey,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="imports",
+        help_text="When set, every row must belong to this journey.",
+    )
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    original_name = models.CharField(max_length=255, blank=True)
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    total_rows = models.PositiveIntegerField(null=True, blank=True)
+    processed_rows = models.PositiveIntegerField(default=0)
+    instances_created = models.PositiveIntegerField(default=0)
+    instances_updated = models.PositiveIntegerField(default=0)
+    interactions_created = models.PositiveIntegerField(default=0)
+    interactions_updated = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="imports"
+    )
+    task_id = models.CharField(max_length=64, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "import"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Import {self.pk} ({self.original_name})"
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status == ImportStatus.SUCCEEDED:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(100, int(100 * self.processed_rows / self.total_rows))

@@ -1,0 +1,66 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Function, Incentive, IncentiveReview, Ownership, Person, Responsibility, TeamMembership
+
+
+@admin.register(Function)
+class FunctionAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "head")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+    list_select_related = ("head",)
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ("name", "email", "title", "function", "user")
+    list_filter = ("function",)
+    search_fields = ("name", "email", "title")
+    list_select_related = ("function", "user")
+
+
+@admin.register(Ownership)
+class OwnershipAdmin(SimpleHistoryAdmin):
+    list_display = ("journey", "person", "started_on", "ended_on")
+    list_filter = ("journey", ("ended_on", admin.EmptyFieldListFilter))
+    search_fields = ("journey__name", "person__name")
+    list_select_related = ("journey", "person")
+
+
+@admin.register(TeamMembership)
+class TeamMembershipAdmin(SimpleHistoryAdmin):
+    list_display = ("journey", "person", "role")
+    list_filter = ("journey",)
+    search_fields = ("person__name", "role")
+    list_select_related = ("journey", "person")
+
+
+@admin.register(Responsibility)
+class ResponsibilityAdmin(admin.ModelAdmin):
+    list_display = ("touchpoint", "function")
+    list_filter = ("function", "touchpoint__journey")
+    list_select_related = ("touchpoint", "function")
+
+
+class IncentiveReviewInline(admin.TabularInline):
+    model = IncentiveReview
+    extra = 0
+    fields = ("journey", "verdict", "rationale", "reviewer", "reviewed_at")
+
+
+@admin.register(Incentive)
+class IncentiveAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "function", "measure", "target", "weight", "active")
+    list_filter = ("function", "active")
+    search_fields = ("name", "measure")
+    list_select_related = ("function",)
+    inlines = [IncentiveReviewInline]
+
+
+@admin.register(IncentiveReview)
+class IncentiveReviewAdmin(SimpleHistoryAdmin):
+    list_display = ("incentive", "journey", "verdict", "reviewer", "reviewed_at")
+    list_filter = ("verdict", "journey")
+    search_fields = ("incentive__name", "rationale")
+    list_select_related = ("incentive", "journey", "reviewer")

@@ -1,0 +1,208 @@
+"""Functions, people, journey ownership, teams, responsibilities, incentives and their reviews."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from core.models import TimeStampedModel
+from journeys.models import Journey, Touchpoint
+
+from .choices import Verdict
+
+
+class Function(TimeStampedModel):
+    """An organisational function: Customer Service, Field Operations, Billing, Digital..."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    head = models.ForeignKey(
+        "owners.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="headed_functions"
+    )
+
+    class Meta:
+        verbose_name = "function"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("owners:function-detail", kwargs={"slug": self.slug})
+
+
+class Person(TimeStampedModel):
+    """Someone in the organisation; optionally linked to a login."""
+
+    name = models.CharField(max_length=200)
+    email = models.EmailField(unique=True)
+    title = models.CharField(max_length=200, blank=True)
+    function = models.ForeignKey(Function, on_delete=models.SET_NULL, null=True, blank=True, related_name="people")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="person"
+    )
+
+    class Meta:
+        verbose_name = "person"
+        verbose_name_plural = "people"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("owners:person-detail", kwargs={"pk": self.pk})
+
+
+class OwnershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(ended_on__isnull=True)
+
+
+class Ownership(TimeStampedModel):
+    """Who owns a journey, with what mandate, from when to when. At most one is active."""
+
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="ownerships")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="ownerships")
+    mandate = models.TextField(blank=True, help_text="The authority the owner holds.")
+    started_on = models.DateField(default=timezone.localdate)
+    ended_on = models.DateField(null=True, blank=True)
+
+    objects = OwnershipQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "ownership"
+        ordering = ["journey_id", "-started_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["journey"],
+                condition=Q(ended_on__isnull=True),
+                name="%(app_label)s_%(class)s_one_active_per_journey",
+                violation_error_message="This journey already has an active owner.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="%(app_label)s_%(class)s_ends_after_start",
+                violation_error_message="An ownership cannot end before it started.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} owns {self.journey}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_on is None
+
+
+class TeamMembership(TimeStampedModel):
+    """A seat on a journey's cross-functional team."""
+
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="team_memberships")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="team_memberships")
+    role = models.CharField(max_length=120, blank=True, help_text='e.g. "operations lead"')
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "team membership"
+        ordering = ["journey_id", "person__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["journey", "person"],
+                name="%(app_label)s_%(class)s_unique_seat",
+                violation_error_message="This person is already on the journey's team.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} on {self.journey}"
+
+
+class Responsibility(TimeStampedModel):
+    """Which function delivers a touchpoint: the swimlanes of the service blueprint."""
+
+    touchpoint = models.ForeignKey(Touchpoint, on_delete=models.CASCADE, related_name="responsibilities")
+    function = models.ForeignKey(Function, on_delete=models.CASCADE, related_name="responsibilities")
+
+    class Meta:
+        verbose_name = "responsibility"
+        verbose_name_plural = "responsibilities"
+        ordering = ["touchpoint_id", "function__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["touchpoint", "function"],
+                name="%(app_label)s_%(class)s_unique_pair",
+                violation_error_message="This function already delivers this touchpoint.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.function} delivers {self.touchpoint}"
+
+
+class Incentive(TimeStampedModel):
+    """An objective or incentive measure on a function's scorecard."""
+
+    function = models.ForeignKey(Function, on_delete=models.CASCADE, related_name="incentives")
+    name = models.CharField(max_length=200)
+    measure = models.CharField(max_length=300, help_text="How it is measured, e.g. average handle time.")
+    target = models.CharField(max_length=120, blank=True, help_text='e.g. "under 6 minutes"')
+    weight = models.PositiveSmallIntegerField(
+        default=0, validators=[MinValueValidator(0), MaxValueValidator(100)], help_text="% of the scorecard"
+    )
+    active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "incentive"
+        ordering = ["function__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["function", "name"],
+                name="%(app_label)s_%(class)s_unique_name",
+                violation_error_message="This function already has an incentive with this name.",
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gte=0, weight__lte=100),
+                name="%(app_label)s_%(class)s_weight_range",
+                violation_error_message="The weight is a percentage between 0 and 100.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.function}: {self.name}"
+
+
+class IncentiveReview(TimeStampedModel):
+    """A manager's verdict on one incentive for one journey; the newest per pair is current."""
+
+    incentive = models.ForeignKey(Incentive, on_delete=models.CASCADE, related_name="reviews")
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="incentive_reviews")
+    verdict = models.CharField(max_length=12, choices=Verdict.choices)
+    rationale = models.TextField(blank=True)
+    reviewer = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="incentive_reviews"
+    )
+    reviewed_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "incentive review"
+        ordering = ["-reviewed_at", "-id"]
+        indexes = [
+            models.Index(fields=["incentive", "journey", "-reviewed_at"], name="owners_review_current"),
+        ]
+
+    def __str__(self):
+        return f"{self.incentive} for {self.journey}: {self.verdict}"

@@ -1,0 +1,22 @@
+"""A real Celery worker, in a thread of the test process, consuming the configured broker.
+
+Tests that use it need ``transactional_db``: the worker's thread has its own database connection
+and must see committed rows.
+"""
+
+import contextlib
+
+import celery.contrib.testing.tasks  # noqa: F401  (registers celery.ping for the ping check)
+from celery.contrib.testing.worker import start_worker
+
+from config.celery import app
+
+
+@contextlib.contextmanager
+def running_worker():
+    app.conf.task_always_eager = False
+    # Leftovers in a shared broker (Redis in CI) must not leak into this test.
+    with contextlib.suppress(Exception):
+        app.control.purge()
+    with start_worker(app, perform_ping_check=True, pool="solo", shutdown_timeout=30, loglevel="WARNING") as worker:
+        yield worker
