@@ -7,8 +7,16 @@ from core.api import ThrottledObtainAuthToken
 
 from .api_router import router
 
+# Endpoints outside the router (POST ingest/ and the like), one block per app.
+extra_v1_patterns = [
+    path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),
+    # journeys: data
+    # owners
+    # improvements
+]
+
 urlpatterns = [
-    path("v1/auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),
+    path("v1/", include(extra_v1_patterns)),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,0 +1,50 @@
+"""Extension points of the journey page, so apps downstream of journeys can add to it.
+
+The dependency direction is journeys <- owners <- improvements: the journey page cannot import
+the owners or improvements apps, so they register what they contribute here from their
+``AppConfig.ready()``:
+
+- panels: a titled section of the journey page, rendered from a template with a context built
+  by a callable ``context(request, journey) -> dict``; sorted by ``order``;
+- a lane provider: the swimlanes of the service blueprint, ``lanes(journey, touchpoints)
+  -> list[tuple[str, set[int]]]`` (lane label, ids of the touchpoints in that lane). Without
+  one the blueprint has a single lane.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Panel:
+    key: str
+    title: str
+    template: str
+    context: Callable
+    order: int = 100
+
+
+_panels: dict[str, Panel] = {}
+_lane_provider: Callable | None = None
+
+
+def register_panel(panel: Panel) -> None:
+    _panels[panel.key] = panel
+
+
+def panels() -> list[Panel]:
+    return sorted(_panels.values(), key=lambda panel: (panel.order, panel.key))
+
+
+def render_context(request, journey) -> list[dict]:
+    """Each registered panel with its context, ready for ``{% include panel.template %}``."""
+    return [{"panel": panel, **panel.context(request, journey)} for panel in panels()]
+
+
+def register_lane_provider(provider: Callable) -> None:
+    global _lane_provider  # noqa: PLW0603 (one provider for the whole process, set at start-up)
+    _lane_provider = provider
+
+
+def lane_provider() -> Callable | None:
+    return _lane_provider

@@ -1,0 +1,8 @@
+"""Signals the journeys app sends so that other apps can react without being imported by it."""
+
+from django.dispatch import Signal
+
+# Sent after a recompute of one journey has committed.
+# kwargs: journey (Journey), snapshot (the overall HealthSnapshot of the as-of day),
+# new_alerts (list of alert codes present now that were absent from the previous overall snapshot).
+health_recomputed = Signal()
