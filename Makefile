@@ -20,7 +20,6 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py setup_schedules
 	$(BIN)/python manage.py seed_demo --if-empty
 	@echo ""
 	@echo "  Throughline is starting at http://$(HOST):$(WEB_PORT)/"

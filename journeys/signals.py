@@ -6,3 +6,7 @@ from django.dispatch import Signal
 # kwargs: journey (Journey), snapshot (the overall HealthSnapshot of the as-of day),
 # new_alerts (list of alert codes present now that were absent from the previous overall snapshot).
 health_recomputed = Signal()
+
+# Sent after new or changed instances or interactions have committed (API, ingest, CSV import).
+# kwargs: journey_ids (list of ids of the journeys whose data changed).
+journey_data_changed = Signal()
