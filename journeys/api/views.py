@@ -102,7 +102,7 @@ class JourneyViewSet(viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         slug = data.pop("slug", None)
         if slug and slug != journey.slug:
-            raise ValidationError({"slug": "The slug cannot be changed: integrations and imports refer to it."})
+            raise ValidationError({"slug": ["The slug cannot be changed: integrations and imports refer to it."]})
         version = data.pop("version", None)
         journey = services.journey_update(journey=journey, version=version, **data)
         return self._detail_response(journey)
@@ -152,7 +152,7 @@ class StageViewSet(viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         journey_slug = request.data.get("journey")
         if journey_slug not in (None, stage.journey.slug):
-            raise ValidationError({"journey": "A stage cannot move to another journey."})
+            raise ValidationError({"journey": ["A stage cannot move to another journey."]})
         stage = services.stage_update(stage=stage, **serializer.validated_data)
         return self._response(stage)
 
