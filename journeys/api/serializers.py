@@ -5,7 +5,8 @@ One block per part of the app (maps, data ingest, health); keep additions inside
 
 # --- maps: journeys, stages, touchpoints -------------------------------------------------------
 
-from rest_framework import serializers  # noqa: E402 (imports of each part stay in its block)
+from drf_spectacular.utils import extend_schema_field  # noqa: E402 (imports of each part stay in its block)
+from rest_framework import serializers  # noqa: E402
 
 from journeys.choices import Channel, JourneyStatus, ServicePosition, Tier  # noqa: E402
 from journeys.models import Journey, Stage, Touchpoint  # noqa: E402
@@ -61,7 +62,8 @@ class JourneySerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
-    def get_owner(self, journey) -> JourneyOwnerSerializer | None:
+    @extend_schema_field(JourneyOwnerSerializer(allow_null=True))
+    def get_owner(self, journey) -> dict | None:
         owner_id = getattr(journey, "owner_id", None)
         if owner_id is None:
             return None

@@ -6,6 +6,7 @@ One block per part of the app (maps, data ingest, health); keep additions inside
 # --- maps: journeys, stages, touchpoints -------------------------------------------------------
 
 from django.db.models import Prefetch  # noqa: E402 (imports of each part stay in its block)
+from drf_spectacular.utils import extend_schema, extend_schema_view  # noqa: E402
 from rest_framework import permissions, status, viewsets  # noqa: E402
 from rest_framework.decorators import action  # noqa: E402
 from rest_framework.exceptions import PermissionDenied, ValidationError  # noqa: E402
@@ -53,6 +54,9 @@ def _require_change(request, journey: Journey) -> None:
         raise PermissionDenied("Only the journey's owner or a manager can change its map.")
 
 
+@extend_schema_view(
+    partial_update=extend_schema(request=JourneyInputSerializer, responses={200: JourneyDetailSerializer})
+)
 class JourneyViewSet(viewsets.ModelViewSet):
     """Journeys by slug. The detail nests the map: stages in order, each with its touchpoints."""
 
@@ -87,6 +91,7 @@ class JourneyViewSet(viewsets.ModelViewSet):
             JourneyDetailSerializer(journey, context=self.get_serializer_context()).data, status=status_code
         )
 
+    @extend_schema(request=JourneyInputSerializer, responses={201: JourneyDetailSerializer})
     def create(self, request, *args, **kwargs):
         serializer = JourneyInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -95,6 +100,7 @@ class JourneyViewSet(viewsets.ModelViewSet):
         journey = services.journey_create(**data)
         return self._detail_response(journey, status.HTTP_201_CREATED)
 
+    @extend_schema(request=JourneyInputSerializer, responses={200: JourneyDetailSerializer})
     def update(self, request, *args, **kwargs):
         journey = self.get_object()
         serializer = JourneyInputSerializer(data=request.data, partial=kwargs.get("partial", False))
@@ -110,6 +116,7 @@ class JourneyViewSet(viewsets.ModelViewSet):
     def perform_destroy(self, instance):
         services.journey_delete(journey=instance)
 
+    @extend_schema(request=None, responses={200: JourneyDetailSerializer})
     @action(detail=True, methods=["post"], url_path="review-map")
     def review_map(self, request, slug=None):
         """The owner or a manager confirms the map is current: map_reviewed_on becomes today."""
@@ -120,6 +127,7 @@ class JourneyViewSet(viewsets.ModelViewSet):
         return self._detail_response(journey)
 
 
+@extend_schema_view(partial_update=extend_schema(request=StageUpdateInputSerializer, responses={200: StageSerializer}))
 class StageViewSet(viewsets.ModelViewSet):
     """Stages of journey maps, each with its touchpoints. Positions are 0-based within a journey."""
 
@@ -138,6 +146,7 @@ class StageViewSet(viewsets.ModelViewSet):
         stage = self.get_queryset().get(pk=stage.pk)
         return Response(StageSerializer(stage, context=self.get_serializer_context()).data, status=status_code)
 
+    @extend_schema(request=StageCreateInputSerializer, responses={201: StageSerializer})
     def create(self, request, *args, **kwargs):
         serializer = StageCreateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -146,6 +155,7 @@ class StageViewSet(viewsets.ModelViewSet):
         stage = services.stage_create(journey=data["journey"], name=data["name"], position=data.get("position"))
         return self._response(stage, status.HTTP_201_CREATED)
 
+    @extend_schema(request=StageUpdateInputSerializer, responses={200: StageSerializer})
     def update(self, request, *args, **kwargs):
         stage = self.get_object()
         serializer = StageUpdateInputSerializer(data=request.data, partial=kwargs.get("partial", False))
@@ -159,6 +169,7 @@ class StageViewSet(viewsets.ModelViewSet):
     def perform_destroy(self, instance):
         services.stage_delete(stage=instance)
 
+    @extend_schema(request=StageReorderInputSerializer, responses={200: StageSerializer(many=True)})
     @action(detail=False, methods=["post"])
     def reorder(self, request):
         """Put a journey's stages in a new order: ``{"journey": slug, "stage_ids": [every stage, in order]}``."""
@@ -171,6 +182,9 @@ class StageViewSet(viewsets.ModelViewSet):
         return Response(StageSerializer(stages, many=True, context=self.get_serializer_context()).data)
 
 
+@extend_schema_view(
+    partial_update=extend_schema(request=TouchpointInputSerializer, responses={200: TouchpointSerializer})
+)
 class TouchpointViewSet(viewsets.ModelViewSet):
     """Touchpoints of journey maps. The journey is the stage's; ``key`` is unique within the journey.
 
@@ -191,6 +205,7 @@ class TouchpointViewSet(viewsets.ModelViewSet):
             TouchpointSerializer(touchpoint, context=self.get_serializer_context()).data, status=status_code
         )
 
+    @extend_schema(request=TouchpointInputSerializer, responses={201: TouchpointSerializer})
     def create(self, request, *args, **kwargs):
         serializer = TouchpointInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -199,6 +214,7 @@ class TouchpointViewSet(viewsets.ModelViewSet):
         touchpoint = services.touchpoint_create(**data)
         return self._response(touchpoint, status.HTTP_201_CREATED)
 
+    @extend_schema(request=TouchpointInputSerializer, responses={200: TouchpointSerializer})
     def update(self, request, *args, **kwargs):
         touchpoint = self.get_object()
         serializer = TouchpointInputSerializer(data=request.data, partial=kwargs.get("partial", False))
