@@ -139,6 +139,12 @@ def journey_delete(*, journey: Journey) -> None:
 # --- stages --------------------------------------------------------------------------------------
 
 
+def _lock_map(journey_id: int) -> None:
+    """Serialise writes to one journey's map (positions, names, keys): concurrent editors queue
+    on the journey row instead of failing on a unique constraint half-way through."""
+    list(Journey.objects.select_for_update().filter(pk=journey_id).values_list("pk", flat=True))
+
+
 def _ordered_stage_ids(journey: Journey) -> list[int]:
     return list(Stage.objects.filter(journey=journey).order_by("position", "id").values_list("id", flat=True))
 
@@ -180,6 +186,7 @@ def _clamp(position: int | None, length: int) -> int:
 @transaction.atomic
 def stage_create(*, journey: Journey, name: str, position: int | None = None) -> Stage:
     """Add a stage; at the end unless a position (0-based) is given, shifting later stages right."""
+    _lock_map(journey.pk)
     _check_stage_name(journey=journey, name=name)
     ordered = _ordered_stage_ids(journey)
     highest = Stage.objects.filter(journey=journey).aggregate(highest=Max("position"))["highest"]
@@ -196,6 +203,7 @@ def stage_create(*, journey: Journey, name: str, position: int | None = None) ->
 @transaction.atomic
 def stage_update(*, stage: Stage, name: str | None = None, position: int | None = None) -> Stage:
     """Rename a stage and/or move it to another position (0-based) in its journey."""
+    _lock_map(stage.journey_id)
     if name is not None and name != stage.name:
         _check_stage_name(journey=stage.journey, name=name, exclude_pk=stage.pk)
         stage.name = name
@@ -213,6 +221,7 @@ def stage_update(*, stage: Stage, name: str | None = None, position: int | None 
 @transaction.atomic
 def stage_reorder(*, journey: Journey, stage_ids: Sequence[int]) -> list[Stage]:
     """Put the journey's stages in the given order: ``stage_ids`` lists every stage exactly once."""
+    _lock_map(journey.pk)
     current = set(_ordered_stage_ids(journey))
     if len(stage_ids) != len(set(stage_ids)) or set(stage_ids) != current:
         raise ValidationError({"stage_ids": "List every stage of this journey exactly once."})
@@ -223,6 +232,7 @@ def stage_reorder(*, journey: Journey, stage_ids: Sequence[int]) -> list[Stage]:
 @transaction.atomic
 def stage_move(*, stage: Stage, offset: int) -> Stage:
     """Move a stage left (negative offset) or right; past either end it stays at the end."""
+    _lock_map(stage.journey_id)
     ordered = _ordered_stage_ids(stage.journey)
     index = ordered.index(stage.pk)
     return stage_update(stage=stage, position=min(max(index + offset, 0), len(ordered) - 1))
@@ -231,6 +241,7 @@ def stage_move(*, stage: Stage, offset: int) -> Stage:
 @transaction.atomic
 def stage_delete(*, stage: Stage) -> None:
     """Delete a stage and its touchpoints, unless customer interactions were recorded at them."""
+    _lock_map(stage.journey_id)
     if Interaction.objects.filter(touchpoint__stage=stage).exists():
         raise ApplicationError(
             "Interactions were recorded at touchpoints of this stage; move those touchpoints to another "
@@ -281,6 +292,7 @@ def touchpoint_create(
     position: int | None = None,
 ) -> Touchpoint:
     """Add a touchpoint to a stage (at the end unless a 0-based position is given)."""
+    _lock_map(stage.journey_id)
     _check_touchpoint_key(journey_id=stage.journey_id, key=key)
     ordered = _ordered_touchpoint_ids(stage)
     touchpoint = Touchpoint(
@@ -307,6 +319,7 @@ def touchpoint_update(
 ) -> Touchpoint:
     """Change a touchpoint's key, name, channel, moment-of-truth flag or description; with ``stage``
     (of the same journey) or ``position`` it also moves."""
+    _lock_map(touchpoint.journey_id)
     unknown = set(changes) - set(TOUCHPOINT_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed here."))
@@ -327,6 +340,7 @@ def touchpoint_update(
 @transaction.atomic
 def touchpoint_move(*, touchpoint: Touchpoint, stage: Stage | None = None, position: int | None = None) -> Touchpoint:
     """Move a touchpoint to another stage of the same journey and/or another 0-based position."""
+    _lock_map(touchpoint.journey_id)
     target = stage or touchpoint.stage
     if target.journey_id != touchpoint.journey_id:
         raise ValidationError({"stage": "A touchpoint can only move to a stage of its own journey."})
@@ -359,6 +373,7 @@ def touchpoint_shift(*, touchpoint: Touchpoint, offset: int) -> Touchpoint:
 @transaction.atomic
 def touchpoint_delete(*, touchpoint: Touchpoint) -> None:
     """Delete a touchpoint, unless customer interactions were recorded at it."""
+    _lock_map(touchpoint.journey_id)
     if touchpoint.interactions.exists():
         raise ApplicationError(
             "Interactions were recorded at this touchpoint; integrations still refer to its key, so it "
