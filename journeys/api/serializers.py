@@ -189,7 +189,7 @@ class ImportListSerializer(ImportSerializer):
     """The list leaves the error reports out (up to 1,000 entries each); the detail has them."""
 
     class Meta(ImportSerializer.Meta):
-        fields = [name for name in ImportSerializer.Meta.fields if name != "errors"]
+        fields = [name for name in ImportSerializer.Meta.fields if name not in ("errors", "errors_not_listed")]
         read_only_fields = fields
 
 

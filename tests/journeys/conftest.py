@@ -42,5 +42,7 @@ def viewer_client(api_client, viewer_user):
 def ingest_only_user(db):
     """An account holding nothing but journeys.add_journeyinstance (the ingest permission)."""
     user = factories.UserFactory(username="feed")
-    user.user_permissions.add(Permission.objects.get(content_type__app_label="journeys", codename="add_journeyinstance"))
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="journeys", codename="add_journeyinstance")
+    )
     return user

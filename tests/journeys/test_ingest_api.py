@@ -25,7 +25,12 @@ def an_instance(external_id="i-1", **overrides):
         "outcome": "completed",
         "satisfaction": 3,
         "interactions": [
-            {"external_id": "x-1", "touchpoint": "welcome-call", "occurred_at": "2026-10-01T10:00:00Z", "satisfaction": 5},
+            {
+                "external_id": "x-1",
+                "touchpoint": "welcome-call",
+                "occurred_at": "2026-10-01T10:00:00Z",
+                "satisfaction": 5,
+            },
             {
                 "external_id": "x-2",
                 "touchpoint": "app-setup",
@@ -134,9 +139,7 @@ def test_interactions_left_out_of_a_later_batch_are_kept(integration_client, map
 
 
 def test_an_instance_in_progress_may_leave_out_every_optional_field(integration_client, mapped_journey):
-    response = integration_client.post(
-        URL, a_batch({"external_id": "i-9", "started_at": "2026-10-01"}), format="json"
-    )
+    response = integration_client.post(URL, a_batch({"external_id": "i-9", "started_at": "2026-10-01"}), format="json")
 
     assert response.json() == {"created": 1, "updated": 0}
     instance = JourneyInstance.objects.get(external_id="i-9")
@@ -186,7 +189,10 @@ BAD_BATCHES = [
     pytest.param(_with(("started_at",), "yesterday"), "instances[1].started_at", "is not a date-time", id="bad-date"),
     pytest.param(_with(("started_at",), None), "instances[1].started_at", "required", id="missing-start"),
     pytest.param(
-        _with(("ended_at",), "2026-09-01T00:00:00Z"), "instances[1].ended_at", "before started_at", id="end-before-start"
+        _with(("ended_at",), "2026-09-01T00:00:00Z"),
+        "instances[1].ended_at",
+        "before started_at",
+        id="end-before-start",
     ),
     pytest.param(
         _with(("outcome",), "in_progress"), "instances[1].ended_at", "in progress has no end", id="in-progress-with-end"
@@ -231,7 +237,9 @@ BAD_BATCHES = [
         id="bad-boolean",
     ),
     pytest.param(_with(("interactions",), "many"), "instances[1].interactions", "Must be a list", id="not-a-list"),
-    pytest.param(_with(("interactions", 0), 7), "instances[1].interactions[0]", "Must be an object", id="not-an-object"),
+    pytest.param(
+        _with(("interactions", 0), 7), "instances[1].interactions[0]", "Must be an object", id="not-an-object"
+    ),
 ]
 
 
@@ -283,7 +291,13 @@ def test_a_customer_number_is_accepted_as_a_pseudonymous_reference(integration_c
 
 @pytest.mark.parametrize(
     ("username_fixture", "expected"),
-    [("viewer_user", 403), ("manager_user", 403), ("integration_user", 200), ("admin_user", 200), ("ingest_only_user", 200)],
+    [
+        ("viewer_user", 403),
+        ("manager_user", 403),
+        ("integration_user", 200),
+        ("admin_user", 200),
+        ("ingest_only_user", 200),
+    ],
 )
 def test_only_accounts_with_the_ingest_permission_may_ingest(
     api_client, mapped_journey, request, username_fixture, expected

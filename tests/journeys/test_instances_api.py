@@ -46,7 +46,9 @@ def test_instances_filter_by_journey_segment_outcome_dates_and_satisfaction(view
     ]
     assert keys(viewer_client.get(INSTANCES, {"segment": "business"})) == ["middle"]
     assert keys(viewer_client.get(INSTANCES, {"outcome": "in_progress"})) == ["open"]
-    assert sorted(keys(viewer_client.get(INSTANCES, {"started_at_after": "2026-10-05", "started_at_before": "2026-10-15"}))) == [
+    assert sorted(
+        keys(viewer_client.get(INSTANCES, {"started_at_after": "2026-10-05", "started_at_before": "2026-10-15"}))
+    ) == [
         "elsewhere",
         "middle",
     ]
@@ -84,7 +86,9 @@ def test_an_instance_shows_its_journey_slug_and_interaction_count(viewer_client,
     assert body["interaction_count"] == 2
 
 
-def test_listing_instances_costs_a_constant_number_of_queries(viewer_client, mapped_journey, django_assert_max_num_queries):
+def test_listing_instances_costs_a_constant_number_of_queries(
+    viewer_client, mapped_journey, django_assert_max_num_queries
+):
     for n in range(30):
         instance = an_instance(mapped_journey, f"i-{n}", days=n)
         factories.InteractionFactory(instance=instance)
@@ -131,9 +135,9 @@ def test_interactions_filter_by_journey_instance_touchpoint_channel_stage_and_fl
     assert keys(viewer_client.get(INTERACTIONS, {"moment_of_truth": "true"})) == ["visit"]
     assert keys(viewer_client.get(INTERACTIONS, {"repeat": "true"})) == ["call"]
     assert keys(viewer_client.get(INTERACTIONS, {"reidentified": "true"})) == ["app"]
-    assert keys(viewer_client.get(INTERACTIONS, {"occurred_at_after": "2026-10-10", "occurred_at_before": "2026-10-12"})) == [
-        "visit"
-    ]
+    assert keys(
+        viewer_client.get(INTERACTIONS, {"occurred_at_after": "2026-10-10", "occurred_at_before": "2026-10-12"})
+    ) == ["visit"]
 
 
 def test_interactions_search_and_order(viewer_client, interactions):
@@ -153,7 +157,11 @@ def test_listing_interactions_costs_a_constant_number_of_queries(
     with django_assert_max_num_queries(3):
         response = viewer_client.get(INTERACTIONS, {"page_size": 30})
 
-    assert {row["touchpoint"] for row in response.json()["results"]} == {"welcome-call", "app-setup", "technician-visit"}
+    assert {row["touchpoint"] for row in response.json()["results"]} == {
+        "welcome-call",
+        "app-setup",
+        "technician-visit",
+    }
 
 
 def test_anonymous_clients_read_nothing(api_client, instances):
@@ -230,7 +238,9 @@ def test_a_second_instance_with_the_same_external_id_is_refused(integration_clie
 
 
 def test_a_partial_update_is_checked_against_the_stored_values(integration_client, instances):
-    response = integration_client.patch(f"{INSTANCES}{instances['early'].pk}/", {"outcome": "in_progress"}, format="json")
+    response = integration_client.patch(
+        f"{INSTANCES}{instances['early'].pk}/", {"outcome": "in_progress"}, format="json"
+    )
 
     assert response.status_code == 400
     assert "in progress has no end" in response.json()["ended_at"][0]
@@ -279,7 +289,9 @@ def test_an_interaction_at_a_touchpoint_of_another_journey_is_refused(integratio
     assert not Interaction.objects.filter(external_id="new").exists()
 
 
-def test_moving_an_interaction_to_an_instance_of_another_journey_is_refused(integration_client, interactions, instances):
+def test_moving_an_interaction_to_an_instance_of_another_journey_is_refused(
+    integration_client, interactions, instances
+):
     response = integration_client.patch(
         f"{INTERACTIONS}{interactions['call'].pk}/", {"instance": instances["billing"].pk}, format="json"
     )
