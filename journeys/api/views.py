@@ -10,16 +10,20 @@ One block per part of the app (maps, data ingest, health); keep additions inside
 
 from django.conf import settings as _settings  # noqa: E402
 from django.db.models import Count as _Count  # noqa: E402
+from django.db.models import F as _F  # noqa: E402
 from django.db.models import IntegerField as _IntegerField  # noqa: E402
 from django.db.models import OuterRef as _OuterRef  # noqa: E402
 from django.db.models import Subquery as _Subquery  # noqa: E402
 from django.db.models.functions import Coalesce as _Coalesce  # noqa: E402
+from django_filters.rest_framework import DjangoFilterBackend as _DjangoFilterBackend  # noqa: E402
 from drf_spectacular.utils import extend_schema as _extend_schema  # noqa: E402
 from rest_framework import mixins as _mixins  # noqa: E402
 from rest_framework import parsers as _parsers  # noqa: E402
 from rest_framework import permissions as _permissions  # noqa: E402
 from rest_framework import status as _status  # noqa: E402
 from rest_framework import viewsets as _viewsets  # noqa: E402
+from rest_framework.filters import OrderingFilter as _OrderingFilter  # noqa: E402
+from rest_framework.filters import SearchFilter as _SearchFilter  # noqa: E402
 from rest_framework.response import Response as _Response  # noqa: E402
 from rest_framework.views import APIView as _APIView  # noqa: E402
 
@@ -62,6 +66,23 @@ class CanIngest(_permissions.BasePermission):
         return bool(request.user and request.user.is_authenticated and _can_ingest(request.user))
 
 
+class NullsLastOrderingFilter(_OrderingFilter):
+    """``?ordering=`` with empty values (no satisfaction, no end yet) last in both directions, on every database."""
+
+    def filter_queryset(self, request, queryset, view):
+        ordering = self.get_ordering(request, queryset, view)
+        if not ordering:
+            return queryset
+        expressions = [
+            _F(name[1:]).desc(nulls_last=True) if name.startswith("-") else _F(name).asc(nulls_last=True)
+            for name in ordering
+        ]
+        return queryset.order_by(*expressions, "pk")
+
+
+DATA_FILTER_BACKENDS = [_DjangoFilterBackend, _SearchFilter, NullsLastOrderingFilter]
+
+
 def _interaction_count():
     counts = (
         _Interaction.objects.filter(instance=_OuterRef("pk"))
@@ -78,6 +99,7 @@ class JourneyInstanceViewSet(_viewsets.ModelViewSet):
 
     serializer_class = JourneyInstanceSerializer
     permission_classes = [ReadAnyWriteIfIngest]
+    filter_backends = DATA_FILTER_BACKENDS
     filterset_class = JourneyInstanceFilter
     search_fields = ["external_id", "customer_ref", "segment"]
     ordering_fields = ["started_at", "ended_at", "satisfaction", "external_id", "created_at", "updated_at"]
@@ -105,6 +127,7 @@ class InteractionViewSet(_viewsets.ModelViewSet):
 
     serializer_class = InteractionSerializer
     permission_classes = [ReadAnyWriteIfIngest]
+    filter_backends = DATA_FILTER_BACKENDS
     filterset_class = InteractionFilter
     search_fields = ["external_id", "instance__external_id", "touchpoint__key", "touchpoint__name"]
     ordering_fields = ["occurred_at", "satisfaction", "external_id", "created_at", "updated_at"]
