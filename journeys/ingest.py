@@ -15,6 +15,7 @@ One code path for every way data comes in:
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import logging
@@ -1050,3 +1051,14 @@ def import_run(*, import_id: int, on_progress: ProgressCallback | None = None) -
     )
     record.refresh_from_db()
     return record
+
+
+def import_give_up(*, import_id: int) -> None:
+    """Mark an import failed after its last retry, so that it does not stay 'running' for ever."""
+    with contextlib.suppress(DatabaseError):
+        Import.objects.filter(pk=import_id, status=ImportStatus.RUNNING).update(
+            status=ImportStatus.FAILED,
+            errors=[{"row": None, "column": "", "message": "The database stayed unavailable; nothing was imported."}],
+            error_count=1,
+            finished_at=timezone.now(),
+        )

@@ -13,6 +13,7 @@ from django.db import DatabaseError  # noqa: E402
 
 
 @shared_task(
+    bind=True,
     name="journeys.run_import",
     acks_late=True,
     autoretry_for=(DatabaseError,),
@@ -22,11 +23,16 @@ from django.db import DatabaseError  # noqa: E402
     soft_time_limit=3 * 60 * 60,
     time_limit=3 * 60 * 60 + 120,
 )
-def run_import(import_id: int) -> str:
+def run_import(self, import_id: int) -> str:
     """Check and load one uploaded CSV file; safe to run twice (a finished import is left alone)."""
-    from .ingest import import_run
+    from .ingest import import_give_up, import_run
 
-    return import_run(import_id=import_id).status
+    try:
+        return import_run(import_id=import_id).status
+    except DatabaseError:
+        if self.request.retries >= self.max_retries:
+            import_give_up(import_id=import_id)
+        raise
 
 
 # --- health --------------------------------------------------------------------------------------
