@@ -150,12 +150,18 @@ def _boolean(value: Any, *, nullable: bool) -> bool | None:
     raise FieldError(f"'{_shown(value)}' is not a yes/no value: use true or false.")
 
 
+_CHOICE_VALUES: dict[type, tuple[str, ...]] = {}
+
+
 def _choice(value: Any, choices: type, *, default: str) -> str:
     if _is_empty(value):
         return default
+    allowed = _CHOICE_VALUES.get(choices)
+    if allowed is None:
+        allowed = _CHOICE_VALUES[choices] = tuple(choices.values)
     word = value.strip().lower() if isinstance(value, str) else None
-    if word not in choices.values:
-        raise FieldError(f"'{_shown(value)}' is not one of: {', '.join(choices.values)}.")
+    if word not in allowed:
+        raise FieldError(f"'{_shown(value)}' is not one of: {', '.join(allowed)}.")
     return word
 
 
@@ -863,7 +869,7 @@ class CsvImport:
         return any(cells.get(column, "").strip() for column in INTERACTION_KEY_COLUMNS)
 
     def _check(self) -> None:
-        instances: dict[tuple[int, str], tuple[int, dict[str, Any]]] = {}
+        instances: dict[tuple[int, str], tuple[int, tuple]] = {}  # (journey, instance id) -> (first row, its cells)
         interactions: dict[tuple[int, str, str], int] = {}
         done = 0
         self.on_progress("checking", 0, self.total_rows)
@@ -872,14 +878,18 @@ class CsvImport:
             if done % PROGRESS_EVERY_ROWS == 0:
                 self.on_progress("checking", done, self.total_rows)
             journey_data = self._journey_of(row_number, cells, report=True)
-            record, instance_errors = read_instance(self._raw(cells, INSTANCE_COLUMN))
-            for name, message in instance_errors.items():
-                self.errors.add(row_number, INSTANCE_COLUMN[name], message)
-            if record is not None and journey_data is not None:
-                key = (journey_data.journey.pk, record.external_id)
-                first = instances.setdefault(key, (row_number, record.values()))
-                if first[0] != row_number:
-                    self._report_contradictions(row_number, first, record)
+            instance_cells = tuple(cells.get(column) for column in INSTANCE_COLUMN.values())
+            key = (journey_data.journey.pk, instance_cells[0].strip()) if journey_data and instance_cells[0] else None
+            first = instances.get(key) if key else None
+            if first is None or first[1] != instance_cells:  # rows repeating the first row's cells need no work
+                record, instance_errors = read_instance(self._raw(cells, INSTANCE_COLUMN))
+                for name, message in instance_errors.items():
+                    self.errors.add(row_number, INSTANCE_COLUMN[name], message)
+                if record is not None and key is not None:
+                    if first is None:
+                        instances[key] = (row_number, instance_cells)
+                    else:
+                        self._report_contradictions(row_number, first, record)
             if not self._has_interaction(cells):
                 continue
             item, item_errors = read_interaction(self._raw(cells, INTERACTION_COLUMN))
@@ -902,8 +912,10 @@ class CsvImport:
                 )
         self.on_progress("checking", done, self.total_rows)
 
-    def _report_contradictions(self, row_number: int, first: tuple[int, dict[str, Any]], record: InstanceRecord):
-        first_row, first_values = first
+    def _report_contradictions(self, row_number: int, first: tuple[int, tuple], record: InstanceRecord):
+        first_row, first_cells = first
+        first_record, _ = read_instance(dict(zip(INSTANCE_COLUMN, first_cells, strict=True)))
+        first_values = first_record.values()
         for name, value in record.values().items():
             if first_values[name] != value:
                 self.errors.add(
@@ -921,13 +933,14 @@ class CsvImport:
         with transaction.atomic():
             for _row_number, cells in self._cells():
                 journey_data = self._journey_of(0, cells, report=False)
-                record, _ = read_instance(self._raw(cells, INSTANCE_COLUMN))
-                key = (journey_data.journey.pk, record.external_id)
-                if key not in batch and len(batch) >= LOAD_BATCH_INSTANCES:
-                    changed_journeys |= self._flush(batch)
-                    batch = {}
-                    self.on_progress("loading", done, self.total_rows)
-                journey_data, record = batch.setdefault(key, (journey_data, record))
+                key = (journey_data.journey.pk, cells["instance_external_id"].strip())
+                if key not in batch:
+                    if len(batch) >= LOAD_BATCH_INSTANCES:
+                        changed_journeys |= self._flush(batch)
+                        batch = {}
+                        self.on_progress("loading", done, self.total_rows)
+                    batch[key] = (journey_data, read_instance(self._raw(cells, INSTANCE_COLUMN))[0])
+                journey_data, record = batch[key]
                 if self._has_interaction(cells):
                     item, _ = read_interaction(self._raw(cells, INTERACTION_COLUMN))
                     record.interactions.append(item)

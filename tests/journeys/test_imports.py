@@ -665,3 +665,12 @@ def test_an_import_that_ran_out_of_retries_is_marked_failed(mapped_journey):
     record.refresh_from_db()
     assert (record.status, record.error_count) == ("failed", 1)
     assert "nothing was imported" in record.errors[0]["message"]
+
+
+def test_rows_of_one_instance_that_write_the_same_values_differently_agree(mapped_journey):
+    rows = [a_row(), a_row(interaction_external_id="x-2", started_at="2026-10-01T10:00:00+01:00", outcome="COMPLETED")]
+
+    record = run_import(csv_bytes(rows))
+
+    assert record.status == "succeeded", record.errors
+    assert (record.instances_created, record.interactions_created) == (1, 2)
