@@ -16,6 +16,12 @@ router.register("touchpoints", TouchpointViewSet, basename="touchpoint")
 
 # journeys: data (instances, interactions, imports)
 
+from journeys.api.views import ImportViewSet, InteractionViewSet, JourneyInstanceViewSet  # noqa: E402
+
+router.register("instances", JourneyInstanceViewSet, basename="journeyinstance")
+router.register("interactions", InteractionViewSet, basename="interaction")
+router.register("imports", ImportViewSet, basename="import")
+
 # journeys: health (health-snapshots)
 
 # owners (functions, people, ownerships, team-members, responsibilities, incentives, incentive-reviews)

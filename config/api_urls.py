@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from core.api import ThrottledObtainAuthToken
+from journeys.api.views import IngestView
 
 from .api_router import router
 
@@ -11,6 +12,7 @@ from .api_router import router
 extra_v1_patterns = [
     path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),
     # journeys: data
+    path("ingest/", IngestView.as_view(), name="ingest"),
     # owners
     # improvements
 ]
