@@ -7,10 +7,6 @@ from django.utils import timezone
 
 from tests import factories
 
-ROLES = ("anonymous", "viewer", "team", "owner", "manager", "admin")
-# Who may do what (design section 9).
-CONTRIBUTORS = {"team", "owner", "manager", "admin"}
-STEERERS = {"owner", "manager", "admin"}
 
 
 @pytest.fixture

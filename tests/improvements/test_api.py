@@ -5,8 +5,7 @@ import pytest
 from improvements.models import Initiative, InitiativeUpdate, Issue
 from tests import factories
 
-from .conftest import CONTRIBUTORS, ROLES, STEERERS
-from .helpers import snapshot
+from .helpers import CONTRIBUTORS, ROLES, STEERERS
 
 pytestmark = pytest.mark.django_db
 
@@ -416,7 +415,9 @@ def _many_issues(journey, count):
 
 
 @pytest.mark.parametrize("url", [ISSUES, INITIATIVES, UPDATES])
-def test_api_lists_cost_a_constant_number_of_queries(api_client, viewer_user, journey, django_assert_max_num_queries, url):
+def test_api_lists_cost_a_constant_number_of_queries(
+    api_client, viewer_user, journey, django_assert_max_num_queries, url
+):
     client = _client(api_client, viewer_user)
     _many_issues(journey, 4)
     with django_assert_max_num_queries(8):
