@@ -8,7 +8,6 @@ from django.utils import timezone
 from tests import factories
 
 
-
 @pytest.fixture
 def stage(journey):
     return factories.StageFactory(journey=journey, name="Installation", position=1)
@@ -74,4 +73,3 @@ def freeze_today(monkeypatch):
         return moment
 
     return freeze
-

@@ -81,9 +81,7 @@ def test_triaging_an_issue_is_for_the_owner_and_managers(api_client, user_in_rol
 
 @pytest.mark.parametrize("role", ROLES)
 def test_editing_an_issue_is_for_the_owner_and_managers(api_client, user_in_role, issue, role):
-    response = _client(api_client, user_in_role(role)).patch(
-        f"{ISSUES}{issue.pk}/", {"severity": 4}, format="json"
-    )
+    response = _client(api_client, user_in_role(role)).patch(f"{ISSUES}{issue.pk}/", {"severity": 4}, format="json")
 
     issue.refresh_from_db()
     if role in STEERERS:
