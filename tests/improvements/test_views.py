@@ -516,3 +516,17 @@ def test_pages_cost_a_constant_number_of_queries(
             b"".join(response.streaming_content)
 
     assert response.status_code == 200
+
+
+def test_the_panel_renders_when_the_journey_page_includes_it_from_a_loop(team_user, journey):
+    from django.template import engines
+
+    factories.IssueFactory(journey=journey, title="Router missing", severity=4)
+    request = RequestFactory().get(f"/journeys/{journey.slug}/")
+    request.user = team_user
+    page = engines["django"].from_string("{% for entry in panels %}{% include entry.panel.template %}{% endfor %}")
+
+    html = page.render({"panels": render_context(request, journey), "journey": journey}, request)
+
+    assert "Router missing" in html
+    assert "Log an issue" in html
