@@ -1,7 +1,7 @@
 """Reads of the improvements app: lists with their joins, the journey panel, audit history."""
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import (
     BooleanField,
@@ -175,7 +175,6 @@ class JourneyPanel:
     initiatives_in_flight: list[Initiative]
     can_log_issue: bool
     can_manage_initiatives: bool
-    extra: dict = field(default_factory=dict)
 
 
 def journey_panel(*, journey: Journey, user) -> JourneyPanel:
