@@ -27,3 +27,8 @@ router.register("imports", ImportViewSet, basename="import")
 # owners (functions, people, ownerships, team-members, responsibilities, incentives, incentive-reviews)
 
 # improvements (issues, initiatives, initiative-updates)
+from improvements.api.views import InitiativeUpdateViewSet, InitiativeViewSet, IssueViewSet  # noqa: E402
+
+router.register("issues", IssueViewSet, basename="issue")
+router.register("initiatives", InitiativeViewSet, basename="initiative")
+router.register("initiative-updates", InitiativeUpdateViewSet, basename="initiative-update")
