@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from core.api import ThrottledObtainAuthToken
+from owners.api import views as owners_api
 
 from .api_router import router
 
@@ -12,6 +13,7 @@ extra_v1_patterns = [
     path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),
     # journeys: data
     # owners
+    path("journeys/<slug:slug>/gaps/", owners_api.JourneyGapsView.as_view(), name="journey-gaps"),
     # improvements
 ]
 
