@@ -98,7 +98,9 @@ class IncentiveFilter(django_filters.FilterSet):
 
 
 class IncentiveReviewFilter(django_filters.FilterSet):
-    incentive = django_filters.ModelChoiceFilter(queryset=Incentive.objects.all(), label="Incentive")
+    incentive = django_filters.ModelChoiceFilter(
+        queryset=Incentive.objects.select_related("function"), label="Incentive"
+    )
     function = django_filters.ModelChoiceFilter(
         field_name="incentive__function", queryset=Function.objects.all(), to_field_name="slug", label="Function"
     )

@@ -203,7 +203,7 @@ def person_detail(request, pk):
     return render(request, "owners/person_detail.html", context)
 
 
-def _organisation_form(request, *, form_class, instance, create, update, argument, title, back, success):
+def _organisation_form(request, *, form_class, instance, create, update, argument, title, back, success, after=None):
     _require(request, "owners.manage_organisation")
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
@@ -216,7 +216,7 @@ def _organisation_form(request, *, form_class, instance, create, update, argumen
             _form_errors_from(form, error)
         else:
             messages.success(request, success.format(saved))
-            return redirect(saved.get_absolute_url())
+            return redirect(after(saved) if after else saved.get_absolute_url())
     return render(
         request,
         "owners/form.html",
@@ -387,6 +387,7 @@ def incentive_create(request):
         title="Add an incentive",
         back=reverse("owners:incentive-list"),
         success="{} was added.",
+        after=lambda incentive: incentive.function.get_absolute_url(),
     )
 
 
@@ -403,6 +404,7 @@ def incentive_edit(request, pk):
         title=f"Edit {incentive.name}",
         back=reverse("owners:incentive-list"),
         success="{} was saved.",
+        after=lambda incentive: incentive.function.get_absolute_url(),
     )
 
 

@@ -26,28 +26,135 @@ def _client(user):
 
 def _state():
     """Every owners table's row count and latest change: equal before and after means nothing was written."""
-    return [(model.objects.count(), model.objects.aggregate(latest=Max("updated_at"))["latest"]) for model in OWNERS_MODELS]
+    return [
+        (model.objects.count(), model.objects.aggregate(latest=Max("updated_at"))["latest"]) for model in OWNERS_MODELS
+    ]
 
 
 # Each write: (name, method, url(org), payload(org), roles allowed, success status).
 WRITES = [
-    ("create function", "post", lambda o: "/api/v1/functions/", lambda o: {"name": "Risk", "slug": "risk"}, {"manager", "admin"}, 201),
-    ("edit function", "patch", lambda o: "/api/v1/functions/billing/", lambda o: {"description": "Bills"}, {"manager", "admin"}, 200),
+    (
+        "create function",
+        "post",
+        lambda o: "/api/v1/functions/",
+        lambda o: {"name": "Risk", "slug": "risk"},
+        {"manager", "admin"},
+        201,
+    ),
+    (
+        "edit function",
+        "patch",
+        lambda o: "/api/v1/functions/billing/",
+        lambda o: {"description": "Bills"},
+        {"manager", "admin"},
+        200,
+    ),
     ("delete function", "delete", lambda o: "/api/v1/functions/billing/", lambda o: None, {"manager", "admin"}, 204),
-    ("create person", "post", lambda o: "/api/v1/people/", lambda o: {"name": "Ada", "email": "ada@example.com", "function": "billing"}, {"manager", "admin"}, 201),
-    ("edit person", "patch", lambda o: f"/api/v1/people/{o.extra_person.pk}/", lambda o: {"title": "Lead"}, {"manager", "admin"}, 200),
-    ("create incentive", "post", lambda o: "/api/v1/incentives/", lambda o: {"function": "billing", "name": "DSO", "measure": "Days sales outstanding", "weight": 10}, {"manager", "admin"}, 201),
-    ("edit incentive", "patch", lambda o: f"/api/v1/incentives/{o.collections.pk}/", lambda o: {"active": False}, {"manager", "admin"}, 200),
-    ("assign owner", "post", lambda o: "/api/v1/ownerships/", lambda o: {"journey": "onboarding", "person": o.extra_person.pk, "mandate": "All of it"}, {"manager", "admin"}, 201),
-    ("end ownership", "post", lambda o: f"/api/v1/ownerships/{o.other_ownership.pk}/end/", lambda o: {}, {"manager", "admin"}, 200),
-    ("change mandate", "patch", lambda o: f"/api/v1/ownerships/{o.other_ownership.pk}/", lambda o: {"mandate": "More"}, {"manager", "admin"}, 200),
-    ("add team member", "post", lambda o: "/api/v1/team-members/", lambda o: {"journey": "onboarding", "person": o.extra_person.pk, "role": "ops"}, {"owner", "manager", "admin"}, 201),
-    ("change role", "patch", lambda o: f"/api/v1/team-members/{o.seat.pk}/", lambda o: {"role": "lead"}, {"owner", "manager", "admin"}, 200),
-    ("remove team member", "delete", lambda o: f"/api/v1/team-members/{o.seat.pk}/", lambda o: None, {"owner", "manager", "admin"}, 204),
-    ("add responsibility", "post", lambda o: "/api/v1/responsibilities/", lambda o: {"touchpoint": o.touchpoints[2].pk, "function": "billing"}, {"owner", "manager", "admin"}, 201),
-    ("remove responsibility", "delete", lambda o: f"/api/v1/responsibilities/{o.responsibility.pk}/", lambda o: None, {"owner", "manager", "admin"}, 204),
-    ("review incentive", "post", lambda o: "/api/v1/incentive-reviews/", lambda o: {"incentive": o.jobs_per_day.pk, "journey": "onboarding", "verdict": "aligned", "rationale": "Fine"}, {"manager", "admin"}, 201),
-]  # fmt: skip
+    (
+        "create person",
+        "post",
+        lambda o: "/api/v1/people/",
+        lambda o: {"name": "Ada", "email": "ada@example.com", "function": "billing"},
+        {"manager", "admin"},
+        201,
+    ),
+    (
+        "edit person",
+        "patch",
+        lambda o: f"/api/v1/people/{o.extra_person.pk}/",
+        lambda o: {"title": "Lead"},
+        {"manager", "admin"},
+        200,
+    ),
+    (
+        "create incentive",
+        "post",
+        lambda o: "/api/v1/incentives/",
+        lambda o: {"function": "billing", "name": "DSO", "measure": "Days sales outstanding", "weight": 10},
+        {"manager", "admin"},
+        201,
+    ),
+    (
+        "edit incentive",
+        "patch",
+        lambda o: f"/api/v1/incentives/{o.collections.pk}/",
+        lambda o: {"active": False},
+        {"manager", "admin"},
+        200,
+    ),
+    (
+        "assign owner",
+        "post",
+        lambda o: "/api/v1/ownerships/",
+        lambda o: {"journey": "onboarding", "person": o.extra_person.pk, "mandate": "All of it"},
+        {"manager", "admin"},
+        201,
+    ),
+    (
+        "end ownership",
+        "post",
+        lambda o: f"/api/v1/ownerships/{o.other_ownership.pk}/end/",
+        lambda o: {},
+        {"manager", "admin"},
+        200,
+    ),
+    (
+        "change mandate",
+        "patch",
+        lambda o: f"/api/v1/ownerships/{o.other_ownership.pk}/",
+        lambda o: {"mandate": "More"},
+        {"manager", "admin"},
+        200,
+    ),
+    (
+        "add team member",
+        "post",
+        lambda o: "/api/v1/team-members/",
+        lambda o: {"journey": "onboarding", "person": o.extra_person.pk, "role": "ops"},
+        {"owner", "manager", "admin"},
+        201,
+    ),
+    (
+        "change role",
+        "patch",
+        lambda o: f"/api/v1/team-members/{o.seat.pk}/",
+        lambda o: {"role": "lead"},
+        {"owner", "manager", "admin"},
+        200,
+    ),
+    (
+        "remove team member",
+        "delete",
+        lambda o: f"/api/v1/team-members/{o.seat.pk}/",
+        lambda o: None,
+        {"owner", "manager", "admin"},
+        204,
+    ),
+    (
+        "add responsibility",
+        "post",
+        lambda o: "/api/v1/responsibilities/",
+        lambda o: {"touchpoint": o.touchpoints[2].pk, "function": "billing"},
+        {"owner", "manager", "admin"},
+        201,
+    ),
+    (
+        "remove responsibility",
+        "delete",
+        lambda o: f"/api/v1/responsibilities/{o.responsibility.pk}/",
+        lambda o: None,
+        {"owner", "manager", "admin"},
+        204,
+    ),
+    (
+        "review incentive",
+        "post",
+        lambda o: "/api/v1/incentive-reviews/",
+        lambda o: {"incentive": o.jobs_per_day.pk, "journey": "onboarding", "verdict": "aligned", "rationale": "Fine"},
+        {"manager", "admin"},
+        201,
+    ),
+]
 
 
 @pytest.fixture
@@ -103,7 +210,9 @@ def _add_rows(n):
         incentive = factories.IncentiveFactory(function=function)
         factories.IncentiveReviewFactory(incentive=incentive, journey=journey, reviewer=factories.PersonFactory())
         factories.OwnershipFactory(journey=journey, person=factories.PersonFactory(function=function))
-        factories.TeamMembershipFactory(journey=journey, person=factories.PersonFactory(function=function), role=f"r{index}")
+        factories.TeamMembershipFactory(
+            journey=journey, person=factories.PersonFactory(function=function), role=f"r{index}"
+        )
 
 
 @pytest.mark.parametrize("resource", LISTS)
@@ -126,7 +235,13 @@ def test_gaps_answer_in_a_constant_number_of_queries(org, viewer_user, django_as
         response = _client(viewer_user).get("/api/v1/journeys/onboarding/gaps/")
 
     body = response.json()
-    assert body["gaps"] == ["no_owner", "uncovered_functions", "unreviewed_incentives", "conflicting_incentives", "stale_map"]
+    assert body["gaps"] == [
+        "no_owner",
+        "uncovered_functions",
+        "unreviewed_incentives",
+        "conflicting_incentives",
+        "stale_map",
+    ]
     assert body["owner"] is None
     assert [f["slug"] for f in body["uncovered_functions"]] == ["field-operations"]
     assert [i["name"] for i in body["unreviewed_incentives"]] == ["Jobs per day"]
@@ -155,7 +270,8 @@ def test_assigning_an_owner_ends_the_previous_one_through_the_api(journey, owner
 
     # when
     response = _client(manager_user).post(
-        "/api/v1/ownerships/", {"journey": "onboarding", "person": newcomer.pk, "mandate": "Full", "replaces": previous.pk}
+        "/api/v1/ownerships/",
+        {"journey": "onboarding", "person": newcomer.pk, "mandate": "Full", "replaces": previous.pk},
     )
 
     # then
@@ -170,11 +286,18 @@ def test_assigning_an_owner_ends_the_previous_one_through_the_api(journey, owner
 def test_an_assignment_from_a_stale_view_answers_409_and_changes_nothing(journey, owner_user, manager_user):
     previous = Ownership.objects.active().get(journey=journey)
     client = _client(manager_user)
-    assert client.post("/api/v1/ownerships/", {"journey": "onboarding", "person": factories.PersonFactory().pk, "replaces": previous.pk}).status_code == 201
+    assert (
+        client.post(
+            "/api/v1/ownerships/",
+            {"journey": "onboarding", "person": factories.PersonFactory().pk, "replaces": previous.pk},
+        ).status_code
+        == 201
+    )
     before = _state()
 
     response = client.post(
-        "/api/v1/ownerships/", {"journey": "onboarding", "person": factories.PersonFactory().pk, "replaces": previous.pk}
+        "/api/v1/ownerships/",
+        {"journey": "onboarding", "person": factories.PersonFactory().pk, "replaces": previous.pk},
     )
 
     assert response.status_code == 409
@@ -195,7 +318,8 @@ def test_bad_input_gets_field_messages_and_writes_nothing(journey, manager_user)
 
 def test_a_conflicting_verdict_without_rationale_is_a_400(org, manager_user):
     response = _client(manager_user).post(
-        "/api/v1/incentive-reviews/", {"incentive": org.jobs_per_day.pk, "journey": "onboarding", "verdict": "conflicting"}
+        "/api/v1/incentive-reviews/",
+        {"incentive": org.jobs_per_day.pk, "journey": "onboarding", "verdict": "conflicting"},
     )
 
     assert response.status_code == 400
@@ -238,11 +362,19 @@ def test_the_owner_of_another_journey_cannot_manage_this_team(org, owner_user):
         ("functions", {"search": "bill"}, ["Billing"]),
         ("people", {"function": "field-operations"}, []),
         ("incentives", {"function": "field-operations", "active": "false"}, ["Retired measure"]),
-        ("incentives", {"journey": "onboarding", "ordering": "-name"}, ["Retired measure", "Jobs per day", "First-contact resolution", "Average handle time"]),
-        ("incentive-reviews", {"journey": "onboarding", "verdict": "conflicting", "function": "customer-service"}, ["Average handle time"]),
+        (
+            "incentives",
+            {"journey": "onboarding", "ordering": "-name"},
+            ["Retired measure", "Jobs per day", "First-contact resolution", "Average handle time"],
+        ),
+        (
+            "incentive-reviews",
+            {"journey": "onboarding", "verdict": "conflicting", "function": "customer-service"},
+            ["Average handle time"],
+        ),
         ("responsibilities", {"journey": "onboarding", "function": "field-operations"}, ["installation"]),
     ],
-)  # fmt: skip
+)
 def test_lists_filter_search_and_order(organisation, viewer_user, resource, query, expected):
     rows = _client(viewer_user).get(f"/api/v1/{resource}/", query).json()["results"]
 
