@@ -78,6 +78,30 @@ def incentive_update(*, incentive: Incentive, **fields) -> Incentive:
     return _apply(incentive, fields)
 
 
+@transaction.atomic
+def function_delete(*, function: Function) -> None:
+    """Delete a function that nothing refers to; one with history is kept (its reviews would go)."""
+    if function.responsibilities.exists() or function.incentives.exists():
+        raise ApplicationError(
+            f"{function} delivers touchpoints or has incentives: remove those first, so no history is lost."
+        )
+    function.delete()
+
+
+@transaction.atomic
+def person_delete(*, person: Person) -> None:
+    if person.ownerships.exists():
+        raise ApplicationError(f"{person} owns or owned journeys: the ownership history must stay.")
+    person.delete()
+
+
+@transaction.atomic
+def incentive_delete(*, incentive: Incentive) -> None:
+    if incentive.reviews.exists():
+        raise ApplicationError(f"{incentive.name} has been reviewed: make it inactive instead, to keep its history.")
+    incentive.delete()
+
+
 # --- ownership ---------------------------------------------------------------------------------
 
 

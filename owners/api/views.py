@@ -37,6 +37,7 @@ class OrganisationViewSet(viewsets.ModelViewSet):
     permission = "owners.manage_organisation"
     create_service = None
     update_service = None
+    delete_service = None
     instance_argument = None
 
     def _check(self):
@@ -59,7 +60,8 @@ class OrganisationViewSet(viewsets.ModelViewSet):
 
     def destroy(self, request, *args, **kwargs):
         self._check()
-        return super().destroy(request, *args, **kwargs)
+        type(self).delete_service(**{self.instance_argument: self.get_object()})
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class FunctionViewSet(OrganisationViewSet):
@@ -71,6 +73,7 @@ class FunctionViewSet(OrganisationViewSet):
     lookup_field = "slug"
     create_service = services.function_create
     update_service = services.function_update
+    delete_service = services.function_delete
     instance_argument = "function"
 
 
@@ -82,6 +85,7 @@ class PersonViewSet(OrganisationViewSet):
     ordering_fields = ["name", "email", "created_at"]
     create_service = services.person_create
     update_service = services.person_update
+    delete_service = services.person_delete
     instance_argument = "person"
 
 
@@ -93,6 +97,7 @@ class IncentiveViewSet(OrganisationViewSet):
     ordering_fields = ["name", "function__name", "weight", "created_at"]
     create_service = services.incentive_create
     update_service = services.incentive_update
+    delete_service = services.incentive_delete
     instance_argument = "incentive"
 
 

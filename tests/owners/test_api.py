@@ -49,7 +49,7 @@ WRITES = [
         {"manager", "admin"},
         200,
     ),
-    ("delete function", "delete", lambda o: "/api/v1/functions/billing/", lambda o: None, {"manager", "admin"}, 204),
+    ("delete function", "delete", lambda o: "/api/v1/functions/unused/", lambda o: None, {"manager", "admin"}, 204),
     (
         "create person",
         "post",
@@ -160,6 +160,7 @@ WRITES = [
 @pytest.fixture
 def org(organisation):
     organisation.extra_person = factories.PersonFactory(name="Extra Person")
+    factories.FunctionFactory(name="Unused", slug="unused")
     organisation.other_ownership = factories.OwnershipFactory()
     organisation.seat = TeamMembership.objects.filter(journey=organisation.journey).first()
     organisation.responsibility = Responsibility.objects.filter(touchpoint=organisation.touchpoints[0]).first()
@@ -387,3 +388,18 @@ def test_team_members_filter_by_function(organisation, viewer_user):
 
     assert len(rows) == 1
     assert rows[0]["function"] == "customer-service"
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/functions/billing/", "/api/v1/people/{owner}/", "/api/v1/incentives/{reviewed}/"],
+    ids=["function with incentives", "person with ownerships", "reviewed incentive"],
+)
+def test_deleting_what_history_refers_to_is_refused_with_409(org, owner_user, manager_user, url):
+    before = _state()
+
+    response = _client(manager_user).delete(url.format(owner=owner_user.person.pk, reviewed=org.first_contact.pk))
+
+    assert response.status_code == 409
+    assert response.json()["detail"]
+    assert _state() == before
