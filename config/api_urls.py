@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from core.api import ThrottledObtainAuthToken
 from journeys.api.views import IngestView
+from owners.api import views as owners_api
 
 from .api_router import router
 
@@ -14,6 +15,7 @@ extra_v1_patterns = [
     # journeys: data
     path("ingest/", IngestView.as_view(), name="ingest"),
     # owners
+    path("journeys/<slug:slug>/gaps/", owners_api.JourneyGapsView.as_view(), name="journey-gaps"),
     # improvements
 ]
 
