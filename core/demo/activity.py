@@ -159,8 +159,8 @@ def _onboarding(rng: random.Random, start: dt.datetime, age_days: float, context
     trail.add("appointment-letter", Channel.MAIL)
     lead_days = rng.uniform(12, 24) if first_time else rng.uniform(4, 9)
     if squeezed:
-        lead_days += rng.uniform(3, 8) if first_time else rng.uniform(0, 2)
-    check_odds = (0.55 if first_time else 0.12) + (0.15 if squeezed else 0)
+        lead_days += rng.uniform(3, 8) if first_time else rng.uniform(5, 10)
+    check_odds = (0.55 if first_time else 0.12) + (0.25 if squeezed else 0)
     if trail.chance(check_odds):
         trail.days(lead_days * 0.3, lead_days * 0.6)
         trail.add(
@@ -173,7 +173,7 @@ def _onboarding(rng: random.Random, start: dt.datetime, age_days: float, context
         trail.days(lead_days * 0.3, lead_days * 0.4)
     else:
         trail.days(lead_days * 0.9, lead_days)
-    rescheduled = trail.chance((0.3 if first_time else 0.07) + (0.1 if squeezed else 0))
+    rescheduled = trail.chance((0.3 if first_time else 0.07) + (0.15 if squeezed else 0))
     trail.add("technician-visit", Channel.FIELD, resolved=not rescheduled)
     if rescheduled:
         trail.hours(1, 6)
@@ -231,8 +231,8 @@ def _onboarding(rng: random.Random, start: dt.datetime, age_days: float, context
         trail.days(1, 4)
     trail.add("settling-in-survey", Channel.EMAIL)
     _rate_onboarding(trail, first_time, squeezed)
-    friction_cost = 0.12 * trail.friction + (0.3 if squeezed else 0) if first_time else 0.1 * trail.friction
-    mean = (2.6 if first_time else 3.6) - friction_cost
+    friction_cost = (0.12 if first_time else 0.1) * trail.friction
+    mean = (2.6 if first_time else 3.6) - friction_cost - (0.5 if squeezed else 0)
     return trail, Ending(Outcome.COMPLETED, mean, rated=0.8), segment
 
 
@@ -420,7 +420,7 @@ def _home_move(rng: random.Random, start: dt.datetime, age_days: float, context:
     trail.add(
         "move-booking-call", Channel.PHONE, mean=3.7, resolved=True, repeat=by_phone, reidentified=trail.chance(0.5)
     )
-    if trail.chance(0.06):
+    if trail.chance(0.1):
         return trail, Ending(Outcome.ABANDONED, 1.6, dt.timedelta(days=rng.uniform(2, 10)), rated=0.4), ""
     trail.days(10, 40)
     missed = trail.chance(0.15)
@@ -433,7 +433,7 @@ def _home_move(rng: random.Random, start: dt.datetime, age_days: float, context:
     if trail.chance(0.3):
         trail.days(2, 7)
         trail.add("new-address-bill-call", Channel.PHONE, mean=3.4, resolved=True, reidentified=trail.chance(0.3))
-    return trail, Ending(Outcome.COMPLETED, 3.6 - 0.2 * trail.friction), ""
+    return trail, Ending(Outcome.COMPLETED, 3.3 - 0.3 * trail.friction), ""
 
 
 SCRIPTS = {

@@ -109,11 +109,10 @@ def _ensure_users(result: SeedResult) -> dict:
     users = {user.username: user for user in user_model.objects.filter(username__in=usernames)}
     result.users_kept = sorted(users)
     managers, _ = Group.objects.get_or_create(name=MANAGERS_GROUP)
+    missing = [username for username in usernames if username not in users]
     # One hash for all demo logins: hashing is deliberately slow and the password is public anyway.
-    password = make_password(org.PASSWORD)
-    for username in usernames:
-        if username in users:
-            continue
+    password = make_password(org.PASSWORD) if missing else ""
+    for username in missing:
         user = user_model.objects.create(
             username=username,
             email=f"{username}@{org.EMAIL_DOMAIN}",
