@@ -990,7 +990,7 @@ INITIATIVES = (
         "onboarding",
         "Book the installation slot during the sales call",
         "If the technician slot is booked and confirmed while the customer is on the sales call, satisfaction "
-        "decay for first-time subscribers falls from about 0.4 to 0.2, because nobody has to chase a slot.",
+        "decay for first-time subscribers halves, to 0.2, because nobody has to chase a slot.",
         InitiativeStatus.IN_PROGRESS,
         "dana.whitfield",
         ("field-operations", "technology", "customer-service"),
