@@ -75,13 +75,11 @@ def seed_demo(*, days: int = 180, scale: float = 1.0, seed: int = 1, today: dt.d
     people = _ensure_people(result, functions, users)
     incentives = _ensure_incentives(result, functions)
 
-    new_specs = []
     existing_slugs = set(
         Journey.objects.filter(slug__in=[spec.slug for spec in org.JOURNEYS]).values_list("slug", flat=True)
     )
-    for spec in org.JOURNEYS:
-        (result.journeys_kept if spec.slug in existing_slugs else new_specs).append(spec)
-    result.journeys_kept = [spec.slug for spec in result.journeys_kept]
+    new_specs = [spec for spec in org.JOURNEYS if spec.slug not in existing_slugs]
+    result.journeys_kept = [spec.slug for spec in org.JOURNEYS if spec.slug in existing_slugs]
     if new_specs:
         journeys = _create_journeys(result, new_specs, calendar, functions, people)
         _create_reviews(result, journeys, incentives, people, calendar)
