@@ -236,7 +236,7 @@ def test_a_map_never_reviewed_is_flagged(login_as, journey):
     assert "Map never reviewed" in page_text(login_as("viewer_user").get("/journeys/onboarding/"))
 
 
-def test_the_blueprint_has_stages_as_columns_and_touchpoint_cards(login_as, drawn_map):
+def test_the_blueprint_has_stages_as_columns_and_touchpoint_cards(login_as, drawn_map, clean_panels):
     Touchpoint.objects.filter(key="install-1").update(channel="field", is_moment_of_truth=True, name="Technician visit")
     Stage.objects.filter(name="Order").update(position=5)  # now last
 
