@@ -1,0 +1,755 @@
+"""The journey health engine (design section 4): compute, store and explain a journey's health.
+
+Everything is set-based SQL through the ORM. Per journey and day there are two reading queries:
+
+1. instances of the window grouped by segment: counts, satisfaction sums, outcomes, on-time count;
+2. interactions of the window with window functions (previous/next interaction of the instance,
+   previous/next *rated* interaction of the instance, digital/assisted presence per instance),
+   reduced by one ``aggregate()`` with a conditional sum or count per population (all customers
+   and every segment large enough) and per stage.
+
+The queries return integer sums and counts only; the divisions happen in Python on those few
+numbers, so PostgreSQL and SQLite give bit-for-bit identical figures (no database-side integer
+division, float averaging or rounding is involved).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import (
+    Case,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Lag, Lead, RowNumber
+from django.utils import timezone
+
+from .choices import ASSISTED_CHANNELS, DIGITAL_CHANNELS, Alert, Component, HealthStatus, Outcome
+from .models import HealthSnapshot, Interaction, Journey, JourneyInstance, Stage, StageHealth
+
+OVERALL = ""
+HEALTHY_FROM = 75
+AT_RISK_FROM = 50
+PARADOX_TOUCHPOINT_CSAT = 4.0
+PARADOX_GAP = 1.0
+DECAY_ALERT_FROM = 0.20
+HEALTH_DROP_POINTS = Decimal("10")
+VALUE_DECIMALS = 4
+TREND_DAYS = 180
+
+
+# --- the components -----------------------------------------------------------------------------
+
+
+def _clamp(value: float, low: float, high: float) -> float:
+    return max(low, min(high, value))
+
+
+def _rating_score(value: float) -> float:
+    return (value - 1) / 4 * 100
+
+
+def _rate_score(value: float) -> float:
+    return 100 * value
+
+
+def _effort_score(value: float) -> float:
+    return 100 * (1 - value)
+
+
+def _trajectory_score(value: float) -> float:
+    return 100 * _clamp(1 - 2 * max(value, 0), 0, 1)
+
+
+def _fmt_rating(value: float) -> str:
+    return f"{value:.2f} of 5"
+
+
+def _fmt_signed_rating(value: float) -> str:
+    return f"{value:+.2f} points"
+
+
+def _fmt_percent(value: float) -> str:
+    return f"{value * 100:.1f}%"
+
+
+def _fmt_per_journey(value: float) -> str:
+    return f"{value:.2f} per journey"
+
+
+@dataclass(frozen=True)
+class ComponentSpec:
+    name: str
+    weight: int | None  # None: informational, not part of the score
+    meaning: str
+    formatter: Callable[[float], str]
+    scorer: Callable[[float], float] | None = None
+
+    @property
+    def label(self) -> str:
+        return Component(self.name).label
+
+
+COMPONENTS: tuple[ComponentSpec, ...] = (
+    ComponentSpec(
+        "journey_csat",
+        30,
+        "How satisfied customers are with the journey as a whole, rated 1 to 5 when it ends.",
+        _fmt_rating,
+        _rating_score,
+    ),
+    ComponentSpec(
+        "touchpoint_csat",
+        None,
+        "How customers rate the individual interactions along the way, 1 to 5.",
+        _fmt_rating,
+    ),
+    ComponentSpec(
+        "csat_gap",
+        None,
+        "Touchpoint satisfaction minus journey satisfaction: a large gap means good moments add up to a poor journey.",
+        _fmt_signed_rating,
+    ),
+    ComponentSpec(
+        "completion_rate",
+        20,
+        "Of the journeys that ended, the share that were completed rather than abandoned.",
+        _fmt_percent,
+        _rate_score,
+    ),
+    ComponentSpec(
+        "on_time_rate",
+        15,
+        "Of the completed journeys, the share that finished within the promised duration.",
+        _fmt_percent,
+        _rate_score,
+    ),
+    ComponentSpec(
+        "contacts_per_instance",
+        None,
+        "How many interactions a customer needs on average to get through the journey.",
+        _fmt_per_journey,
+    ),
+    ComponentSpec(
+        "repeat_rate",
+        15,
+        "The share of interactions where the customer had to come back about the same need (effort).",
+        _fmt_percent,
+        _effort_score,
+    ),
+    ComponentSpec(
+        "reidentification_rate",
+        10,
+        "The share of interactions where the customer had to identify themselves or repeat information again.",
+        _fmt_percent,
+        _effort_score,
+    ),
+    ComponentSpec(
+        "handoffs_per_instance",
+        None,
+        "How often a journey switches channel from one interaction to the next, on average.",
+        _fmt_per_journey,
+    ),
+    ComponentSpec(
+        "satisfaction_decay",
+        10,
+        "How much satisfaction falls from a customer's first rated interaction to their last (0% = no fall).",
+        _fmt_percent,
+        _trajectory_score,
+    ),
+)
+COMPONENT_SPECS = {spec.name: spec for spec in COMPONENTS}
+COMPONENT_NAMES = tuple(spec.name for spec in COMPONENTS)
+
+
+# --- the window -----------------------------------------------------------------------------------
+
+
+def health_window(*, as_of: dt.date, window_days: int) -> tuple[dt.datetime, dt.datetime]:
+    """(start, end] of the window: end is the last instant of the as-of day in the project's time zone.
+
+    The start is ``window_days`` calendar days earlier at the same wall-clock time, so a window
+    always covers whole local days even across a daylight-saving change.
+    """
+    zone = ZoneInfo(settings.TIME_ZONE)
+    end = dt.datetime.combine(as_of, dt.time.max, tzinfo=zone)
+    start = dt.datetime.combine(as_of - dt.timedelta(days=window_days), dt.time.max, tzinfo=zone)
+    return start, end
+
+
+# --- the computation --------------------------------------------------------------------------
+
+
+@dataclass
+class _Population:
+    """Integer sums and counts of one population (all customers or one segment)."""
+
+    instances: int = 0
+    rated_instances: int = 0
+    instance_satisfaction: int = 0
+    completed: int = 0
+    abandoned: int = 0
+    on_time: int = 0
+    interactions: int = 0
+    rated_interactions: int = 0
+    interaction_satisfaction: int = 0
+    repeats: int = 0
+    reidentified: int = 0
+    handoffs: int = 0
+    decay_instances: int = 0
+    first_rated_satisfaction: int = 0
+    last_rated_satisfaction: int = 0
+    digital_only: int = 0
+    assisted_only: int = 0
+    cross_channel: int = 0
+
+
+INSTANCE_FIELDS = ("instances", "rated_instances", "instance_satisfaction", "completed", "abandoned", "on_time")
+INTERACTION_FIELDS = (
+    "interactions",
+    "rated_interactions",
+    "interaction_satisfaction",
+    "repeats",
+    "reidentified",
+    "handoffs",
+    "decay_instances",
+    "first_rated_satisfaction",
+    "last_rated_satisfaction",
+    "digital_only",
+    "assisted_only",
+    "cross_channel",
+)
+STAGE_FIELDS = ("reached", "abandoned_here", "interactions", "rated", "satisfaction")
+
+
+def _ratio(numerator: int, denominator: int) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+def _components(population: _Population, *, has_target_duration: bool) -> dict[str, float | None]:
+    p = population
+    journey_csat = _ratio(p.instance_satisfaction, p.rated_instances)
+    touchpoint_csat = _ratio(p.interaction_satisfaction, p.rated_interactions)
+    decay = (
+        (p.first_rated_satisfaction - p.last_rated_satisfaction) / p.first_rated_satisfaction
+        if p.decay_instances and p.first_rated_satisfaction
+        else None
+    )
+    return {
+        "journey_csat": journey_csat,
+        "touchpoint_csat": touchpoint_csat,
+        "csat_gap": (
+            touchpoint_csat - journey_csat if touchpoint_csat is not None and journey_csat is not None else None
+        ),
+        "completion_rate": _ratio(p.completed, p.completed + p.abandoned),
+        "on_time_rate": _ratio(p.on_time, p.completed) if has_target_duration else None,
+        "contacts_per_instance": _ratio(p.interactions, p.instances),
+        "repeat_rate": _ratio(p.repeats, p.interactions),
+        "reidentification_rate": _ratio(p.reidentified, p.interactions),
+        "handoffs_per_instance": _ratio(p.handoffs, p.instances),
+        "satisfaction_decay": decay,
+    }
+
+
+def _round_score(value: float) -> Decimal:
+    return Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def component_score(name: str, value: float | None) -> float | None:
+    """The 0-100 score of one component's value, or None (informational, or no data)."""
+    spec = COMPONENT_SPECS[name]
+    if spec.scorer is None or value is None:
+        return None
+    return spec.scorer(value)
+
+
+def overall_score(values: dict[str, float | None]) -> Decimal | None:
+    """Weighted mean of the scores that exist, weights renormalised over them; one decimal."""
+    weighted = total_weight = 0.0
+    for spec in COMPONENTS:
+        score = component_score(spec.name, values.get(spec.name))
+        if score is None or spec.weight is None:
+            continue
+        weighted += spec.weight * score
+        total_weight += spec.weight
+    if not total_weight:
+        return None
+    return _round_score(weighted / total_weight)
+
+
+def health_status(*, score: Decimal | None, sample_size: int, min_sample: int) -> str:
+    if sample_size < min_sample or score is None:
+        return HealthStatus.INSUFFICIENT_DATA
+    if score >= HEALTHY_FROM:
+        return HealthStatus.HEALTHY
+    if score >= AT_RISK_FROM:
+        return HealthStatus.AT_RISK
+    return HealthStatus.CRITICAL
+
+
+def _alerts(values: dict[str, float | None], score: Decimal | None, previous_score: Decimal | None) -> list[str]:
+    alerts = []
+    touchpoint_csat, gap = values["touchpoint_csat"], values["csat_gap"]
+    # Thresholds compare on the stored (rounded) values, so 4.4 - 3.4 counts as the 1.0 it is, not 0.99999...
+    if (
+        touchpoint_csat is not None
+        and gap is not None
+        and round(touchpoint_csat, VALUE_DECIMALS) >= PARADOX_TOUCHPOINT_CSAT
+        and round(gap, VALUE_DECIMALS) >= PARADOX_GAP
+    ):
+        alerts.append(Alert.TOUCHPOINT_PARADOX.value)
+    decay = values["satisfaction_decay"]
+    if decay is not None and round(decay, VALUE_DECIMALS) >= DECAY_ALERT_FROM:
+        alerts.append(Alert.SATISFACTION_DECAY.value)
+    if score is not None and previous_score is not None and previous_score - score >= HEALTH_DROP_POINTS:
+        alerts.append(Alert.HEALTH_DROP.value)
+    return alerts
+
+
+def _channel_mix(population: _Population) -> dict:
+    total = population.digital_only + population.assisted_only + population.cross_channel
+    return {
+        "digital_only": round(population.digital_only / total, VALUE_DECIMALS) if total else None,
+        "assisted_only": round(population.assisted_only / total, VALUE_DECIMALS) if total else None,
+        "cross_channel": round(population.cross_channel / total, VALUE_DECIMALS) if total else None,
+        "instances": total,
+    }
+
+
+def _instance_totals(journey: Journey, start: dt.datetime, end: dt.datetime) -> dict[str, _Population]:
+    """Query 1: per segment, the instance counts and sums."""
+    totals = {
+        "instances": Count("id"),
+        "rated_instances": Count("satisfaction"),
+        "instance_satisfaction": Sum("satisfaction"),
+        "completed": Count("id", filter=Q(outcome=Outcome.COMPLETED)),
+        "abandoned": Count("id", filter=Q(outcome=Outcome.ABANDONED)),
+    }
+    if journey.target_duration is not None:
+        # Durations compare in SQL on both databases: an interval on PostgreSQL, microseconds on SQLite.
+        totals["on_time"] = Count("id", filter=Q(outcome=Outcome.COMPLETED, duration__lte=journey.target_duration))
+    rows = (
+        JourneyInstance.objects.filter(journey=journey, started_at__gt=start, started_at__lte=end)
+        .alias(duration=ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField()))
+        .order_by()
+        .values("segment")
+        .annotate(**totals)
+    )
+    return {row["segment"]: _Population(**{name: row.get(name) or 0 for name in INSTANCE_FIELDS}) for row in rows}
+
+
+def _interaction_totals(
+    journey: Journey, start: dt.datetime, end: dt.datetime, segments: list[str], stage_ids: list[int]
+) -> tuple[dict[str, dict[str, int]], dict[int, dict[str, int]]]:
+    """Query 2: one pass over the window's interactions with window functions, then one aggregate.
+
+    Window functions give every interaction its neighbours within its instance (by occurred_at,
+    then id) and within the instance's *rated* interactions, and whether the instance used a
+    digital or an assisted channel anywhere. The aggregate then counts per population and stage.
+    """
+    chronological = [F("occurred_at").asc(), F("id").asc()]
+    per_instance = [F("instance_id")]
+    per_instance_and_rating = [
+        F("instance_id"),
+        Case(When(satisfaction__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()),
+    ]
+    digital = Case(When(channel__in=DIGITAL_CHANNELS, then=Value(1)), default=Value(0), output_field=IntegerField())
+    assisted = Case(When(channel__in=ASSISTED_CHANNELS, then=Value(1)), default=Value(0), output_field=IntegerField())
+    rows = (
+        Interaction.objects.filter(
+            instance__journey=journey, instance__started_at__gt=start, instance__started_at__lte=end
+        )
+        .order_by()
+        .annotate(
+            instance_segment=F("instance__segment"),
+            instance_outcome=F("instance__outcome"),
+            stage=F("touchpoint__stage_id"),
+            previous_channel=Window(Lag("channel"), partition_by=per_instance, order_by=chronological),
+            next_interaction=Window(Lead("id"), partition_by=per_instance, order_by=chronological),
+            previous_rated=Window(Lag("id"), partition_by=per_instance_and_rating, order_by=chronological),
+            next_rated=Window(Lead("id"), partition_by=per_instance_and_rating, order_by=chronological),
+            used_digital=Window(Max(digital), partition_by=per_instance),
+            used_assisted=Window(Max(assisted), partition_by=per_instance),
+        )
+    )
+    # The first interaction of an instance is the one without a previous channel (channel is required).
+    first_of_instance = Q(previous_channel__isnull=True)
+    rated = Q(satisfaction__isnull=False)
+    first_of_two_rated = rated & Q(previous_rated__isnull=True, next_rated__isnull=False)
+    last_of_two_rated = rated & Q(next_rated__isnull=True, previous_rated__isnull=False)
+    aggregates = {}
+    for index, segment in enumerate([OVERALL, *segments]):
+        within = Q() if segment == OVERALL else Q(instance_segment=segment)
+        population = {
+            "interactions": Count("id", filter=within),
+            "rated_interactions": Count("satisfaction", filter=within),
+            "interaction_satisfaction": Sum("satisfaction", filter=within),
+            "repeats": Count("id", filter=within & Q(repeat=True)),
+            "reidentified": Count("id", filter=within & Q(reidentified=True)),
+            "handoffs": Count(
+                "id", filter=within & Q(previous_channel__isnull=False) & ~Q(previous_channel=F("channel"))
+            ),
+            "decay_instances": Count("id", filter=within & first_of_two_rated),
+            "first_rated_satisfaction": Sum("satisfaction", filter=within & first_of_two_rated),
+            "last_rated_satisfaction": Sum("satisfaction", filter=within & last_of_two_rated),
+            "digital_only": Count("id", filter=within & first_of_instance & Q(used_digital=1, used_assisted=0)),
+            "assisted_only": Count("id", filter=within & first_of_instance & Q(used_digital=0, used_assisted=1)),
+            "cross_channel": Count("id", filter=within & first_of_instance & Q(used_digital=1, used_assisted=1)),
+        }
+        aggregates.update({f"p{index}__{name}": expression for name, expression in population.items()})
+    for stage_id in stage_ids:
+        at_stage = Q(stage=stage_id)
+        stage = {
+            "reached": Count("instance_id", distinct=True, filter=at_stage),
+            "abandoned_here": Count(
+                "id",
+                filter=at_stage & Q(next_interaction__isnull=True, instance_outcome=Outcome.ABANDONED),
+            ),
+            "interactions": Count("id", filter=at_stage),
+            "rated": Count("satisfaction", filter=at_stage),
+            "satisfaction": Sum("satisfaction", filter=at_stage),
+        }
+        aggregates.update({f"s{stage_id}__{name}": expression for name, expression in stage.items()})
+    result = rows.aggregate(**aggregates)
+    by_population = {
+        segment: {name: result[f"p{index}__{name}"] or 0 for name in INTERACTION_FIELDS}
+        for index, segment in enumerate([OVERALL, *segments])
+    }
+    by_stage = {
+        stage_id: {name: result[f"s{stage_id}__{name}"] or 0 for name in STAGE_FIELDS} for stage_id in stage_ids
+    }
+    return by_population, by_stage
+
+
+def _previous_snapshots(journey: Journey, as_of: dt.date) -> dict[str, HealthSnapshot]:
+    """The latest snapshot before ``as_of`` of every segment of the journey (one query)."""
+    rows = (
+        HealthSnapshot.objects.filter(journey=journey, as_of__lt=as_of)
+        .annotate(
+            recency=Window(RowNumber(), partition_by=[F("segment")], order_by=[F("as_of").desc()]),
+        )
+        .filter(recency=1)
+        .only("id", "segment", "as_of", "score", "alerts")
+    )
+    return {snapshot.segment: snapshot for snapshot in rows}
+
+
+@dataclass
+class HealthResult:
+    """What one recompute wrote: the overall snapshot, the segment snapshots, the alerts that are new."""
+
+    snapshot: HealthSnapshot
+    segment_snapshots: list[HealthSnapshot] = field(default_factory=list)
+    new_alerts: list[str] = field(default_factory=list)
+
+
+def compute_journey_health(*, journey: Journey, as_of: dt.date | None = None) -> HealthResult:
+    """Compute and store the journey's health as of a day (default: today in the project's time zone).
+
+    Writes the overall snapshot (segment ''), one snapshot per segment with at least
+    ``min_sample`` instances in the window, and the overall snapshot's StageHealth rows, all in
+    one transaction: readers see the previous figures or the new ones, never a mix. Recomputing
+    the same day replaces that day's rows (snapshots of segments that no longer qualify go).
+    """
+    as_of = as_of or timezone.localdate()
+    start, end = health_window(as_of=as_of, window_days=journey.window_days)
+
+    populations = _instance_totals(journey, start, end)
+    segments = sorted(
+        segment
+        for segment, population in populations.items()
+        if segment != OVERALL and population.instances >= journey.min_sample
+    )
+    overall = _Population()
+    for population in populations.values():
+        for name in INSTANCE_FIELDS:
+            setattr(overall, name, getattr(overall, name) + getattr(population, name))
+    stage_ids = list(Stage.objects.filter(journey=journey).order_by("position").values_list("id", flat=True))
+    interaction_totals, stage_totals = _interaction_totals(journey, start, end, segments, stage_ids)
+
+    targets = {OVERALL: overall, **{segment: populations[segment] for segment in segments}}
+    for segment, population in targets.items():
+        for name, value in interaction_totals[segment].items():
+            setattr(population, name, value)
+
+    previous = _previous_snapshots(journey, as_of)
+    computed_at = timezone.now()
+    snapshots = []
+    for segment, population in targets.items():
+        values = _components(population, has_target_duration=journey.target_duration is not None)
+        score = overall_score(values)
+        previous_snapshot = previous.get(segment)
+        snapshot = HealthSnapshot(
+            journey=journey,
+            segment=segment,
+            as_of=as_of,
+            computed_at=computed_at,
+            window_start=start,
+            window_end=end,
+            sample_size=population.instances,
+            score=score,
+            status=health_status(score=score, sample_size=population.instances, min_sample=journey.min_sample),
+            channel_mix=_channel_mix(population),
+            alerts=_alerts(values, score, previous_snapshot.score if previous_snapshot else None),
+            **{name: (round(value, VALUE_DECIMALS) if value is not None else None) for name, value in values.items()},
+        )
+        snapshot.full_clean(exclude=["journey"], validate_unique=False, validate_constraints=False)
+        snapshots.append(snapshot)
+    stage_rows = [
+        StageHealth(
+            stage_id=stage_id,
+            reached=totals["reached"],
+            abandoned_here=totals["abandoned_here"],
+            interactions=totals["interactions"],
+            csat=round(totals["satisfaction"] / totals["rated"], VALUE_DECIMALS) if totals["rated"] else None,
+        )
+        for stage_id, totals in stage_totals.items()
+    ]
+    return _store(journey=journey, as_of=as_of, snapshots=snapshots, stage_rows=stage_rows, previous=previous)
+
+
+@transaction.atomic
+def _store(
+    *,
+    journey: Journey,
+    as_of: dt.date,
+    snapshots: list[HealthSnapshot],
+    stage_rows: list[StageHealth],
+    previous: dict[str, HealthSnapshot],
+) -> HealthResult:
+    # One recompute of a journey writes at a time: the row lock orders concurrent recomputes.
+    Journey.objects.select_for_update().filter(pk=journey.pk).order_by().values_list("pk", flat=True).first()
+    existing = {
+        snapshot.segment: snapshot
+        for snapshot in HealthSnapshot.objects.select_for_update().filter(journey=journey, as_of=as_of)
+    }
+    # The alerts "before" this recompute: today's earlier figures if any, else the last day's.
+    before = existing.get(OVERALL) or previous.get(OVERALL)
+    alerts_before = set(before.alerts) if before else set()
+
+    stale = [snapshot.pk for segment, snapshot in existing.items() if segment not in {s.segment for s in snapshots}]
+    if stale:
+        HealthSnapshot.objects.filter(pk__in=stale).delete()
+    to_create, to_update = [], []
+    for snapshot in snapshots:
+        current = existing.get(snapshot.segment)
+        if current is None:
+            to_create.append(snapshot)
+        else:
+            snapshot.pk = current.pk
+            snapshot.created_at = current.created_at
+            snapshot.updated_at = snapshot.computed_at  # bulk_update does not touch auto_now fields
+            to_update.append(snapshot)
+    HealthSnapshot.objects.bulk_create(to_create)
+    if to_update:
+        HealthSnapshot.objects.bulk_update(
+            to_update,
+            [
+                "computed_at",
+                "window_start",
+                "window_end",
+                "sample_size",
+                "score",
+                "status",
+                "channel_mix",
+                "alerts",
+                "updated_at",
+                *COMPONENT_NAMES,
+            ],
+        )
+    overall = snapshots[0]
+    if existing.get(OVERALL) is not None:
+        StageHealth.objects.filter(snapshot_id=overall.pk).delete()
+    for row in stage_rows:
+        row.snapshot = overall
+    StageHealth.objects.bulk_create(stage_rows)
+    new_alerts = [code for code in overall.alerts if code not in alerts_before]
+    return HealthResult(snapshot=overall, segment_snapshots=snapshots[1:], new_alerts=new_alerts)
+
+
+# --- staleness ----------------------------------------------------------------------------------
+
+
+def stale_journeys():
+    """Active journeys whose data changed after their latest overall snapshot, or never computed."""
+    latest_computed = (
+        HealthSnapshot.objects.filter(journey=OuterRef("pk"), segment=OVERALL)
+        .order_by("-computed_at")
+        .values("computed_at")[:1]
+    )
+    return (
+        Journey.objects.active()
+        .annotate(last_computed_at=Subquery(latest_computed))
+        .filter(Q(last_computed_at__isnull=True) | Q(data_changed_at__gt=F("last_computed_at")))
+        .order_by("pk")
+    )
+
+
+# --- reading and explaining -------------------------------------------------------------------
+
+
+def with_previous_score(queryset):
+    """Annotate snapshots with their segment's previous snapshot (score, as_of) for health_drop text."""
+    earlier = HealthSnapshot.objects.filter(
+        journey=OuterRef("journey"), segment=OuterRef("segment"), as_of__lt=OuterRef("as_of")
+    ).order_by("-as_of")
+    return queryset.annotate(
+        previous_score=Subquery(earlier.values("score")[:1]),
+        previous_as_of=Subquery(earlier.values("as_of")[:1]),
+    )
+
+
+def latest_overall_snapshot(journey: Journey) -> HealthSnapshot | None:
+    return (
+        with_previous_score(HealthSnapshot.objects.filter(journey=journey, segment=OVERALL))
+        .prefetch_related("stage_health__stage")
+        .order_by("-as_of")
+        .first()
+    )
+
+
+def component_rows(snapshot: HealthSnapshot) -> list[dict]:
+    """Each component with value, display text, score, nominal and effective weight, label and meaning."""
+    values = {name: getattr(snapshot, name) for name in COMPONENT_NAMES}
+    scores = {name: component_score(name, value) for name, value in values.items()}
+    counted = sum(spec.weight for spec in COMPONENTS if spec.weight and scores[spec.name] is not None)
+    rows = []
+    for spec in COMPONENTS:
+        value, score = values[spec.name], scores[spec.name]
+        effective = round(100 * spec.weight / counted, 1) if spec.weight and score is not None and counted else None
+        rows.append(
+            {
+                "name": spec.name,
+                "label": spec.label,
+                "value": value,
+                "display": spec.formatter(value) if value is not None else "no data",
+                "score": round(score, 1) if score is not None else None,
+                "weight": spec.weight,
+                "effective_weight": effective,
+                "informational": spec.weight is None,
+                "meaning": spec.meaning,
+            }
+        )
+    return rows
+
+
+def explain_alert(code: str, snapshot: HealthSnapshot) -> str:
+    """One sentence a journey owner can act on."""
+    if code == Alert.TOUCHPOINT_PARADOX:
+        return (
+            f"Each touchpoint scores {snapshot.touchpoint_csat:.1f} of 5 but customers rate the whole journey "
+            f"{snapshot.journey_csat:.1f}: good moments are adding up to a poor journey."
+        )
+    if code == Alert.SATISFACTION_DECAY:
+        return (
+            f"Satisfaction falls {snapshot.satisfaction_decay * 100:.0f}% between a customer's first and last "
+            "rated interaction: the journey wears customers down as it goes on."
+        )
+    if code == Alert.HEALTH_DROP:
+        previous_score = getattr(snapshot, "previous_score", None)
+        previous_as_of = getattr(snapshot, "previous_as_of", None)
+        if previous_score is not None and snapshot.score is not None:
+            return (
+                f"The health score fell {previous_score - snapshot.score} points, from {previous_score} on "
+                f"{previous_as_of:%d %b %Y} to {snapshot.score}."
+            )
+        return "The health score fell 10 points or more since the previous snapshot."
+    return Alert(code).label if code in Alert.values else code
+
+
+def alert_rows(snapshot: HealthSnapshot) -> list[dict]:
+    return [
+        {
+            "code": code,
+            "label": Alert(code).label if code in Alert.values else code,
+            "explanation": explain_alert(code, snapshot),
+        }
+        for code in snapshot.alerts
+    ]
+
+
+def segment_rows(snapshot: HealthSnapshot) -> list[dict]:
+    """Every segment seen in the snapshot's window: n, and score/status where it had a snapshot.
+
+    Segments below ``min_sample`` have no snapshot; they are listed with their n so that a
+    reader knows they exist but are too small to judge.
+    """
+    counts = (
+        JourneyInstance.objects.filter(
+            journey_id=snapshot.journey_id, started_at__gt=snapshot.window_start, started_at__lte=snapshot.window_end
+        )
+        .exclude(segment=OVERALL)
+        .order_by()
+        .values("segment")
+        .annotate(n=Count("id"))
+    )
+    scored = {
+        row.segment: row
+        for row in HealthSnapshot.objects.filter(journey_id=snapshot.journey_id, as_of=snapshot.as_of).exclude(
+            segment=OVERALL
+        )
+    }
+    seen = {row["segment"]: row["n"] for row in counts}
+    rows = []
+    for segment in sorted(set(seen) | set(scored)):
+        segment_snapshot = scored.get(segment)
+        rows.append(
+            {
+                "segment": segment,
+                "sample_size": segment_snapshot.sample_size if segment_snapshot else seen.get(segment, 0),
+                "score": segment_snapshot.score if segment_snapshot else None,
+                "status": segment_snapshot.status if segment_snapshot else HealthStatus.INSUFFICIENT_DATA,
+                "status_label": HealthStatus(
+                    segment_snapshot.status if segment_snapshot else HealthStatus.INSUFFICIENT_DATA
+                ).label,
+                "below_min_sample": segment_snapshot is None,
+                "alerts": list(segment_snapshot.alerts) if segment_snapshot else [],
+            }
+        )
+    return rows
+
+
+def stage_rows(snapshot: HealthSnapshot) -> list[dict]:
+    rows = sorted(snapshot.stage_health.all(), key=lambda row: (row.stage.position, row.stage_id))
+    return [
+        {
+            "stage": row.stage_id,
+            "name": row.stage.name,
+            "position": row.stage.position,
+            "reached": row.reached,
+            "abandoned_here": row.abandoned_here,
+            "interactions": row.interactions,
+            "csat": row.csat,
+        }
+        for row in rows
+    ]
+
+
+def trend(journey: Journey, *, days: int = TREND_DAYS, until: dt.date | None = None) -> list[dict]:
+    """The overall daily snapshots of the last ``days`` days, oldest first, for the trend charts."""
+    until = until or timezone.localdate()
+    return list(
+        HealthSnapshot.objects.filter(
+            journey=journey, segment=OVERALL, as_of__gt=until - dt.timedelta(days=days), as_of__lte=until
+        )
+        .order_by("as_of")
+        .values("as_of", "score", "status", *COMPONENT_NAMES)
+    )
