@@ -12,6 +12,9 @@ router = DefaultRouter()
 # journeys: data (instances, interactions, imports)
 
 # journeys: health (health-snapshots)
+from journeys.api.views import HealthSnapshotViewSet  # noqa: E402
+
+router.register("health-snapshots", HealthSnapshotViewSet, basename="health-snapshot")
 
 # owners (functions, people, ownerships, team-members, responsibilities, incentives, incentive-reviews)
 

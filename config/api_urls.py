@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from core.api import ThrottledObtainAuthToken
+from journeys.api.views import JourneyHealthView, JourneyRecomputeView
 
 from .api_router import router
 
@@ -11,6 +12,9 @@ from .api_router import router
 extra_v1_patterns = [
     path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),
     # journeys: data
+    # journeys: health
+    path("journeys/<slug:slug>/health/", JourneyHealthView.as_view(), name="journey-health"),
+    path("journeys/<slug:slug>/recompute/", JourneyRecomputeView.as_view(), name="journey-recompute"),
     # owners
     # improvements
 ]

@@ -753,3 +753,56 @@ def trend(journey: Journey, *, days: int = TREND_DAYS, until: dt.date | None = N
         .order_by("as_of")
         .values("as_of", "score", "status", *COMPONENT_NAMES)
     )
+
+
+def recompute_and_notify(*, journey: Journey, as_of: dt.date | None = None) -> HealthResult:
+    """Recompute, then tell other apps (after commit) which alerts are new: what the task and command run."""
+    from .signals import health_recomputed
+
+    result = compute_journey_health(journey=journey, as_of=as_of)
+    transaction.on_commit(
+        lambda: health_recomputed.send(
+            sender=Journey, journey=journey, snapshot=result.snapshot, new_alerts=result.new_alerts
+        )
+    )
+    return result
+
+
+# --- the journey page panel -------------------------------------------------------------------
+
+
+def health_panel_context(request, journey: Journey) -> dict:
+    """Context of the "Journey health" panel of the journey page (a constant number of queries)."""
+    from django.urls import reverse
+
+    snapshot = latest_overall_snapshot(journey)
+    context = {
+        "journey": journey,
+        "can_recompute": request.user.has_perm("journeys.recompute_journey", journey),
+        "recompute_url": reverse("journeys:recompute", kwargs={"slug": journey.slug}),
+        "next_url": request.get_full_path(),
+        "snapshot": snapshot,
+    }
+    if snapshot is None:
+        return {"health": context}
+    points = trend(journey, until=max(snapshot.as_of, timezone.localdate()))
+    context.update(
+        {
+            "status_label": HealthStatus(snapshot.status).label,
+            "below_min_sample": snapshot.sample_size < journey.min_sample,
+            "components": component_rows(snapshot),
+            "alerts": alert_rows(snapshot),
+            "segments": segment_rows(snapshot),
+            "trend": points,
+            "channel_mix": snapshot.channel_mix,
+            "channel_mix_rows": [
+                {"label": label, "share": snapshot.channel_mix.get(key)}
+                for key, label in (
+                    ("digital_only", "Digital only"),
+                    ("assisted_only", "Assisted or offline only"),
+                    ("cross_channel", "Cross-channel"),
+                )
+            ],
+        }
+    )
+    return {"health": context}

@@ -2,6 +2,8 @@
 
 from django.urls import path  # noqa: F401
 
+from . import views
+
 app_name = "journeys"
 
 # Journey maps: list, create, detail (the journey page), edit, map review, Mermaid export.
@@ -11,6 +13,8 @@ map_patterns = []
 ingest_patterns = []
 
 # Health: on-demand recompute.
-health_patterns = []
+health_patterns = [
+    path("journeys/<slug:slug>/recompute/", views.health_recompute, name="recompute"),
+]
 
 urlpatterns = map_patterns + ingest_patterns + health_patterns
