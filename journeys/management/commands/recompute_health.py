@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from tqdm import tqdm
 
-from journeys.health import compute_journey_health, recompute_and_notify
+from journeys.health import backfill_journey_health, recompute_and_notify
 from journeys.models import Journey
 
 
@@ -39,21 +39,24 @@ class Command(BaseCommand):
                 self.stdout.write("No active journey to recompute.")
                 return
         today = timezone.localdate()
-        days = [today - dt.timedelta(days=offset) for offset in range(since, -1, -1)]
-        total = len(journeys) * len(days)
-        with tqdm(total=total, unit="snapshot", desc="Recomputing health", disable=options["verbosity"] == 0) as bar:
+        first_as_of = today - dt.timedelta(days=since)
+        total = len(journeys) * (since + 1)
+        with tqdm(total=total, unit="day", desc="Recomputing health", disable=options["verbosity"] == 0) as bar:
             for each in journeys:
-                for as_of in days:
-                    # Past days are history: only today's recompute tells other apps about new alerts.
-                    if as_of == today:
-                        result = recompute_and_notify(journey=each, as_of=as_of)
-                    else:
-                        result = compute_journey_health(journey=each, as_of=as_of)
-                    bar.set_postfix_str(f"{each.slug} {as_of}")
-                    bar.update()
-                snapshot = result.snapshot
-                self.stdout.write(
-                    f"{each.slug}: {len(days)} day(s); as of {snapshot.as_of} score "
-                    f"{snapshot.score if snapshot.score is not None else '-'} ({snapshot.get_status_display()})"
+                bar.set_postfix_str(each.slug)
+                # Past days are history: the data is read once for the whole range and only today's
+                # recompute tells other apps about new alerts (as the Celery task does).
+                backfill_journey_health(
+                    journey=each,
+                    first_as_of=first_as_of,
+                    last_as_of=today - dt.timedelta(days=1),
+                    progress=lambda _day: bar.update(),
+                )
+                snapshot = recompute_and_notify(journey=each, as_of=today).snapshot
+                bar.update()
+                bar.write(
+                    f"{each.slug}: {since + 1} day(s); as of {snapshot.as_of} score "
+                    f"{snapshot.score if snapshot.score is not None else '-'} ({snapshot.get_status_display()})",
+                    file=self.stdout,
                 )
         self.stdout.write(self.style.SUCCESS(f"Recomputed {total} journey-day(s)."))
