@@ -547,7 +547,7 @@ def backfill_journey_health(
         result = _compute_day(journey, as_of, gathered, previous)
         results.append(result)
         # The day just stored is the "previous snapshot" of the next day, segment by segment.
-        previous = {**previous, **{snapshot.segment: snapshot for snapshot in [result.snapshot, *result.segment_snapshots]}}
+        previous = {**previous, **{each.segment: each for each in [result.snapshot, *result.segment_snapshots]}}
         if progress is not None:
             progress(as_of)
         as_of += dt.timedelta(days=1)
