@@ -427,8 +427,9 @@ def _gather(journey: Journey, first_as_of: dt.date, last_as_of: dt.date) -> _Gat
         .annotate(**totals)
     )
     for row in instance_rows:
-        populations.add(row["segment"], row["day"], row)
         populations.add(OVERALL, row["day"], row)
+        if row["segment"] != OVERALL:  # instances without a segment count for all customers only
+            populations.add(row["segment"], row["day"], row)
 
     # 2. Interactions, per start day of their instance, segment and stage. Window functions mark
     # the rows that matter in order within each instance (by occurred_at, then id): a channel
@@ -477,8 +478,9 @@ def _gather(journey: Journey, first_as_of: dt.date, last_as_of: dt.date) -> _Gat
         abandoned_here=Count("id", filter=Q(pk__in=last_when_abandoned)),
     )
     for row in interaction_rows:
-        populations.add(row["segment"], row["day"], row)
         populations.add(OVERALL, row["day"], row)
+        if row["segment"] != OVERALL:
+            populations.add(row["segment"], row["day"], row)
         stages.add(
             row["stage"],
             row["day"],
@@ -743,8 +745,8 @@ def explain_alert(code: str, snapshot: HealthSnapshot) -> str:
         previous_as_of = getattr(snapshot, "previous_as_of", None)
         if previous_score is not None and snapshot.score is not None:
             return (
-                f"The health score fell {previous_score - snapshot.score} points, from {previous_score} on "
-                f"{previous_as_of:%d %b %Y} to {snapshot.score}."
+                f"The health score fell {previous_score - snapshot.score:.1f} points, from {previous_score:.1f} on "
+                f"{previous_as_of:%d %b %Y} to {snapshot.score:.1f}."
             )
         return "The health score fell 10 points or more since the previous snapshot."
     return Alert(code).label if code in Alert.values else code
