@@ -29,6 +29,10 @@ class Series:
     dash: str = ""
 
 
+def _n(value: float) -> str:
+    return f"{value:.1f}"
+
+
 def _x(index: int, dates: list[dt.date]) -> float:
     span = (dates[-1] - dates[0]).days or 1
     return LEFT + (WIDTH - LEFT - RIGHT) * (dates[index] - dates[0]).days / span
@@ -87,14 +91,14 @@ def line_chart(
         y = _y(tick, low, high)
         parts.append(
             format_html(
-                '<line x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}" stroke="#e3e7eb"/>'
-                '<text x="{}" y="{:.1f}" text-anchor="end">{}</text>',
+                '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#e3e7eb"/>'
+                '<text x="{}" y="{}" text-anchor="end">{}</text>',
                 LEFT,
                 WIDTH - RIGHT,
-                y,
-                y,
+                _n(y),
+                _n(y),
                 LEFT - 6,
-                y + 4,
+                _n(y + 4),
                 f"{tick:g}",
             )
         )
@@ -102,14 +106,14 @@ def line_chart(
         y = _y(value, low, high)
         parts.append(
             format_html(
-                '<line x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}" stroke="#9aa5b1" stroke-dasharray="4 4"/>'
-                '<text x="{}" y="{:.1f}" text-anchor="end">{}</text>',
+                '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#9aa5b1" stroke-dasharray="4 4"/>'
+                '<text x="{}" y="{}" text-anchor="end">{}</text>',
                 LEFT,
                 WIDTH - RIGHT,
-                y,
-                y,
+                _n(y),
+                _n(y),
                 WIDTH - RIGHT - 2,
-                y - 3,
+                _n(y - 3),
                 label,
             )
         )
@@ -137,7 +141,7 @@ def line_chart(
             if len(run) == 1:
                 parts.append(
                     format_html(
-                        '<circle cx="{:.1f}" cy="{:.1f}" r="2.5" fill="{}"/>', run[0][0], run[0][1], line.colour
+                        '<circle cx="{}" cy="{}" r="2.5" fill="{}"/>', _n(run[0][0]), _n(run[0][1]), line.colour
                     )
                 )
                 continue
@@ -156,8 +160,8 @@ def line_chart(
         anchor = "start" if index == 0 else "end" if index == len(dates) - 1 else "middle"
         parts.append(
             format_html(
-                '<text x="{:.1f}" y="{}" text-anchor="{}">{}</text>',
-                _x(index, dates),
+                '<text x="{}" y="{}" text-anchor="{}">{}</text>',
+                _n(_x(index, dates)),
                 HEIGHT - 8,
                 anchor,
                 dates[index].strftime("%d %b %Y"),
@@ -302,9 +306,9 @@ def channel_mix_bar(mix: dict) -> SafeString:
             continue
         parts.append(
             format_html(
-                '<rect x="{:.1f}" y="0" width="{:.1f}" height="{}" fill="{}"><title>{}: {}%</title></rect>',
-                x,
-                part_width,
+                '<rect x="{}" y="0" width="{}" height="{}" fill="{}"><title>{}: {}%</title></rect>',
+                _n(x),
+                _n(part_width),
                 height,
                 colour,
                 label,
@@ -314,8 +318,8 @@ def channel_mix_bar(mix: dict) -> SafeString:
         if part_width > 70:
             parts.append(
                 format_html(
-                    '<text x="{:.1f}" y="{}" fill="#fff" style="fill:#fff;font-size:13px">{} {}%</text>',
-                    x + 6,
+                    '<text x="{}" y="{}" fill="#fff" style="fill:#fff;font-size:13px">{} {}%</text>',
+                    _n(x + 6),
                     height / 2 + 5,
                     label,
                     f"{100 * share:.0f}",
