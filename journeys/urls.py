@@ -4,6 +4,8 @@ from django.urls import path
 
 from . import views
 
+from . import views
+
 app_name = "journeys"
 
 # Journey maps: list, create, detail (the journey page), edit, map review, Mermaid export.
@@ -40,6 +42,8 @@ ingest_patterns = [
 ]
 
 # Health: on-demand recompute.
-health_patterns = []
+health_patterns = [
+    path("journeys/<slug:slug>/recompute/", views.health_recompute, name="recompute"),
+]
 
 urlpatterns = map_patterns + ingest_patterns + health_patterns
