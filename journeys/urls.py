@@ -4,8 +4,6 @@ from django.urls import path
 
 from . import views
 
-from . import views
-
 app_name = "journeys"
 
 # Journey maps: list, create, detail (the journey page), edit, map review, Mermaid export.

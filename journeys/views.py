@@ -538,11 +538,7 @@ def instances_csv(request, slug):
 
 # --- health --------------------------------------------------------------------------------------
 
-from django.contrib import messages  # noqa: E402
-from django.core.exceptions import PermissionDenied  # noqa: E402
 from django.db import transaction  # noqa: E402
-from django.shortcuts import get_object_or_404, redirect  # noqa: E402
-from django.urls import NoReverseMatch  # noqa: E402
 from django.utils.http import url_has_allowed_host_and_scheme  # noqa: E402
 from django.views.decorators.http import require_POST  # noqa: E402
 

@@ -446,7 +446,7 @@ from django.db import transaction  # noqa: E402
 from django.shortcuts import get_object_or_404  # noqa: E402
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer  # noqa: E402
 from rest_framework import serializers, status, viewsets  # noqa: E402
-from rest_framework.exceptions import NotFound, PermissionDenied  # noqa: E402
+from rest_framework.exceptions import NotFound  # noqa: E402
 from rest_framework.response import Response  # noqa: E402
 from rest_framework.views import APIView  # noqa: E402
 
