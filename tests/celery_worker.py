@@ -13,10 +13,16 @@ from config.celery import app
 
 
 @contextlib.contextmanager
-def running_worker():
+def running_worker(*, purge: bool = True):
+    """Start the worker; ``purge=False`` keeps what the test queued before starting it."""
     app.conf.task_always_eager = False
+    if purge:
+        purge_broker()
+    with start_worker(app, perform_ping_check=True, pool="solo", shutdown_timeout=30, loglevel="WARNING") as worker:
+        yield worker
+
+
+def purge_broker():
     # Leftovers in a shared broker (Redis in CI) must not leak into this test.
     with contextlib.suppress(Exception):
         app.control.purge()
-    with start_worker(app, perform_ping_check=True, pool="solo", shutdown_timeout=30, loglevel="WARNING") as worker:
-        yield worker
