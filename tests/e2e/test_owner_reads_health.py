@@ -32,7 +32,7 @@ def test_the_owner_finds_onboarding_among_the_worst_journeys_and_reads_its_parad
     # then the health panel raises the paradox and shows the trend with its data table
     expect(page).to_have_url(re.compile(r"/journeys/onboarding/$"))
     health = page.locator("#health")
-    expect(health.locator("li.alert-box").filter(has_text="Touchpoint paradox")).to_be_visible()
+    expect(health.locator("li").filter(has_text="Touchpoint paradox")).to_be_visible()
     trend = health.locator("figure").filter(has=page.get_by_role("heading", name="Trend"))
     expect(trend.locator("svg")).to_be_visible()
     snapshots = DEMO_HISTORY_DAYS + 1
