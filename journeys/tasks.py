@@ -14,7 +14,6 @@ from django.db import DatabaseError  # noqa: E402
 
 @shared_task(
     bind=True,
-    name="journeys.run_import",
     acks_late=True,
     autoretry_for=(DatabaseError,),
     retry_backoff=5,
