@@ -39,6 +39,7 @@ def test_the_documentation_screenshots_show_the_portfolio_a_journey_and_the_matr
     page.screenshot(path=str(folder / "journey.png"))
 
     page.get_by_role("button", name="Log out").click()
+    page.wait_for_load_state("networkidle")  # before the next page, so nothing of this one is cut off
     log_in(page, "manager")
     page.goto("/incentives/")
     expect(page.locator("table.matrix")).to_be_visible()
