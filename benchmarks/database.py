@@ -97,8 +97,11 @@ def prepare(*, scale: float, seed: int, processes: int, log=print) -> dict:
     migrate(url)
     migrate_seconds = time.perf_counter() - started
     log(f"migrated in {migrate_seconds:.1f} s; loading the reference data at scale {scale}...")
-    with psycopg.connect(conninfo(url)) as connection:
-        result = generator.load_reference_data(connection, scale=scale, seed=seed, processes=processes, progress=log)
+    with psycopg.connect(conninfo(url)) as connection, connection.cursor() as cursor:
+        result = generator.load_reference_data(
+            cursor, commit=connection.commit, scale=scale, seed=seed, processes=processes, progress=log
+        )
+        connection.commit()
     analyze_started = time.perf_counter()
     with psycopg.connect(conninfo(url), autocommit=True) as connection:
         # The planner needs statistics, and a bulk load leaves the visibility map empty (no

@@ -21,7 +21,7 @@ import math
 import multiprocessing
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -918,8 +918,9 @@ def deferred_indexes(cursor, tables=BIG_TABLES) -> Iterator[dict[str, float]]:
 
 
 def load_reference_data(
-    connection,
+    cursor,
     *,
+    commit: Callable[[], None] | None = None,
     scale: float,
     seed: int = 20261122,
     now: dt.datetime | None = None,
@@ -930,68 +931,69 @@ def load_reference_data(
     defer_indexes: bool = True,
     progress=None,
 ) -> LoadResult:
-    """Load the reference data set through ``connection`` (a psycopg 3 connection) and commit.
+    """Load the reference data set through ``cursor`` (a psycopg 3 cursor).
 
     ``defer_indexes`` drops and rebuilds the big tables' indexes around the COPY; only use it on
-    a database of its own (it takes the tables' locks). ``processes`` = 0 generates in-process.
+    a database of its own (it takes the tables' locks), with ``commit`` (the connection's commit):
+    the organisation is committed first, so that its deferred foreign-key checks have fired.
+    Without it everything stays in the caller's transaction. ``processes`` = 0 generates in-process.
     """
+    if defer_indexes and commit is None:
+        raise ValueError("defer_indexes needs commit: the organisation must be committed first")
     now = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
     rng = random.Random(seed)
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit = off")
-        cursor.execute("SET maintenance_work_mem = '256MB'")
-        profiles = build_organisation(
-            cursor,
-            rng=rng,
-            now=now,
-            journey_count=journey_count,
-            issues_per_journey=issues_per_journey,
-            snapshot_days=snapshot_days,
-        )
-        # Deferred foreign-key checks of the organisation must fire before the big tables' constraints can be dropped.
-        connection.commit()
-        timings["organisation"] = time.perf_counter() - started
-        plan = LoadPlan(
-            scale=scale,
-            seed=seed,
-            now=now,
-            total_instances=round(INSTANCES_AT_SCALE_1 * scale),
-            journeys=profiles,
-            journey_cumulative=_journey_weights(len(profiles)),
-        )
-        plan.first_instance_id = _next_ids(cursor, ["journeys_journeyinstance"])["journeys_journeyinstance"]
-        counts = {"instances": 0, "interactions": 0}
-        copy_seconds = {"instances": 0.0, "interactions": 0.0}
-        load_started = time.perf_counter()
-        deferral = deferred_indexes(cursor) if defer_indexes else _no_deferral()
-        with deferral as index_timings:
-            for instance_count, instances, interaction_count, interactions, day in _days(plan, processes):
-                copy_started = time.perf_counter()
-                with cursor.copy(f"COPY journeys_journeyinstance ({INSTANCE_COLUMNS}) FROM STDIN") as copy:
-                    copy.write(instances)
-                middle = time.perf_counter()
-                with cursor.copy(f"COPY journeys_interaction ({INTERACTION_COLUMNS}) FROM STDIN") as copy:
-                    copy.write(interactions)
-                copy_seconds["instances"] += middle - copy_started
-                copy_seconds["interactions"] += time.perf_counter() - middle
-                counts["instances"] += instance_count
-                counts["interactions"] += interaction_count
-                if progress and day % 30 == 29:
-                    progress(
-                        f"day {day + 1}/{DAYS}: {counts['instances']:,} instances, "
-                        f"{counts['interactions']:,} interactions"
-                    )
-        timings["instances_and_interactions"] = time.perf_counter() - load_started
-        timings["copy_instances"] = copy_seconds["instances"]
-        timings["copy_interactions"] = copy_seconds["interactions"]
-        timings.update(index_timings)
-        _reset_sequences(cursor, BIG_TABLES)
-        cursor.execute(
-            "UPDATE journeys_journey SET data_changed_at = %s WHERE id = ANY(%s)", [now, [p.id for p in profiles]]
-        )
-    connection.commit()
+    cursor.execute("SET synchronous_commit = off")
+    cursor.execute("SET maintenance_work_mem = '256MB'")
+    profiles = build_organisation(
+        cursor,
+        rng=rng,
+        now=now,
+        journey_count=journey_count,
+        issues_per_journey=issues_per_journey,
+        snapshot_days=snapshot_days,
+    )
+    if commit is not None:
+        commit()
+    timings["organisation"] = time.perf_counter() - started
+    plan = LoadPlan(
+        scale=scale,
+        seed=seed,
+        now=now,
+        total_instances=round(INSTANCES_AT_SCALE_1 * scale),
+        journeys=profiles,
+        journey_cumulative=_journey_weights(len(profiles)),
+    )
+    plan.first_instance_id = _next_ids(cursor, ["journeys_journeyinstance"])["journeys_journeyinstance"]
+    counts = {"instances": 0, "interactions": 0}
+    copy_seconds = {"instances": 0.0, "interactions": 0.0}
+    load_started = time.perf_counter()
+    deferral = deferred_indexes(cursor) if defer_indexes else _no_deferral()
+    with deferral as index_timings:
+        for instance_count, instances, interaction_count, interactions, day in _days(plan, processes):
+            copy_started = time.perf_counter()
+            with cursor.copy(f"COPY journeys_journeyinstance ({INSTANCE_COLUMNS}) FROM STDIN") as copy:
+                copy.write(instances)
+            middle = time.perf_counter()
+            with cursor.copy(f"COPY journeys_interaction ({INTERACTION_COLUMNS}) FROM STDIN") as copy:
+                copy.write(interactions)
+            copy_seconds["instances"] += middle - copy_started
+            copy_seconds["interactions"] += time.perf_counter() - middle
+            counts["instances"] += instance_count
+            counts["interactions"] += interaction_count
+            if progress and day % 30 == 29:
+                progress(
+                    f"day {day + 1}/{DAYS}: {counts['instances']:,} instances, {counts['interactions']:,} interactions"
+                )
+    timings["instances_and_interactions"] = time.perf_counter() - load_started
+    timings["copy_instances"] = copy_seconds["instances"]
+    timings["copy_interactions"] = copy_seconds["interactions"]
+    timings.update(index_timings)
+    _reset_sequences(cursor, BIG_TABLES)
+    cursor.execute(
+        "UPDATE journeys_journey SET data_changed_at = %s WHERE id = ANY(%s)", [now, [p.id for p in profiles]]
+    )
     counts["journeys"] = len(profiles)
     timings["total"] = time.perf_counter() - started
     return LoadResult(counts=counts, seconds=timings)
