@@ -8,6 +8,11 @@ from rest_framework.routers import DefaultRouter
 router = DefaultRouter()
 
 # journeys: maps (journeys, stages, touchpoints)
+from journeys.api.views import JourneyViewSet, StageViewSet, TouchpointViewSet  # noqa: E402
+
+router.register("journeys", JourneyViewSet, basename="journey")
+router.register("stages", StageViewSet, basename="stage")
+router.register("touchpoints", TouchpointViewSet, basename="touchpoint")
 
 # journeys: data (instances, interactions, imports)
 

@@ -5,6 +5,110 @@ One block per part of the app (maps, data ingest, health); keep additions inside
 
 # --- maps: journeys, stages, touchpoints -------------------------------------------------------
 
+import datetime as dt  # noqa: E402 (imports of each part stay in its block)
+
+from django import forms  # noqa: E402
+
+from .choices import Channel  # noqa: E402
+from .models import Journey  # noqa: E402
+
+
+def add_service_errors(form: forms.Form, error) -> None:
+    """Show a service's ValidationError on the form: field messages on their field, others on top."""
+    messages = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+    for field, field_messages in messages.items():
+        target = field if field in form.fields and not form.fields[field].widget.is_hidden else None
+        for message in field_messages:
+            form.add_error(target, message)
+
+
+class JourneyForm(forms.ModelForm):
+    """A journey's details and targets. ``version`` carries the version the editor read."""
+
+    target_duration_days = forms.IntegerField(
+        label="Target duration (days)",
+        required=False,
+        min_value=1,
+        max_value=3650,
+        help_text="The promise, e.g. 30 days for onboarding. Leave empty for no promise.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta:
+        model = Journey
+        fields = [
+            "name",
+            "description",
+            "status",
+            "tier",
+            "service_position",
+            "target_score",
+            "window_days",
+            "min_sample",
+        ]
+        labels = {
+            "target_score": "Target health score (0-100)",
+            "window_days": "Window (days)",
+            "min_sample": "Minimum sample",
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+            if self.instance.target_duration:
+                self.initial["target_duration_days"] = self.instance.target_duration.days
+
+    def service_fields(self) -> dict:
+        """The cleaned values, named as the services take them."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        days = self.cleaned_data.get("target_duration_days")
+        data["target_duration"] = dt.timedelta(days=days) if days else None
+        return data
+
+
+class JourneyCreateForm(JourneyForm):
+    slug = forms.SlugField(
+        max_length=100,
+        required=False,
+        help_text="The stable reference integrations use. Leave empty to derive it from the name.",
+    )
+    version = None  # a new journey has no version to be stale against
+
+    class Meta(JourneyForm.Meta):
+        fields = ["name", "slug", *JourneyForm.Meta.fields[1:]]
+
+    def service_fields(self) -> dict:
+        data = super().service_fields()
+        data["slug"] = self.cleaned_data.get("slug") or ""
+        return data
+
+
+class StageForm(forms.Form):
+    name = forms.CharField(label="Stage name", max_length=120)
+
+
+class TouchpointForm(forms.Form):
+    """Add or change a touchpoint. ``stages`` (the journey's, already loaded) are the choices of ``stage``."""
+
+    name = forms.CharField(max_length=200)
+    key = forms.SlugField(
+        max_length=100, help_text="Stable reference for integrations (letters, digits, hyphens); unique in the journey."
+    )
+    channel = forms.ChoiceField(choices=Channel.choices)
+    is_moment_of_truth = forms.BooleanField(label="Moment of truth", required=False)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    stage = forms.TypedChoiceField(coerce=int, label="Stage")
+
+    def __init__(self, *args, stages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stages = {stage.pk: stage for stage in stages}
+        self.fields["stage"].choices = [(stage.pk, stage.name) for stage in stages]
+
+    def clean_stage(self):
+        return self.stages[self.cleaned_data["stage"]]
+
 
 # --- data ingest: instances, interactions, imports ---------------------------------------------
 

@@ -1,11 +1,32 @@
 """Pages of the journeys app. Each block belongs to one part of the app; keep additions in it."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "journeys"
 
 # Journey maps: list, create, detail (the journey page), edit, map review, Mermaid export.
-map_patterns = []
+map_patterns = [
+    path("journeys/", views.journey_list, name="list"),
+    path("journeys/new/", views.journey_create, name="create"),
+    path("journeys/<slug:slug>/", views.journey_detail, name="detail"),
+    path("journeys/<slug:slug>/edit/", views.journey_edit, name="edit"),
+    path("journeys/<slug:slug>/review-map/", views.journey_review_map, name="review-map"),
+    path("journeys/<slug:slug>/map.mmd", views.journey_mermaid, name="mermaid"),
+    path("journeys/<slug:slug>/stages/add/", views.stage_add, name="stage-add"),
+    path("journeys/<slug:slug>/stages/<int:stage_id>/edit/", views.stage_edit, name="stage-edit"),
+    path("journeys/<slug:slug>/stages/<int:stage_id>/move/", views.stage_move, name="stage-move"),
+    path("journeys/<slug:slug>/stages/<int:stage_id>/delete/", views.stage_delete, name="stage-delete"),
+    path("journeys/<slug:slug>/stages/<int:stage_id>/touchpoints/add/", views.touchpoint_add, name="touchpoint-add"),
+    path("journeys/<slug:slug>/touchpoints/<int:touchpoint_id>/edit/", views.touchpoint_edit, name="touchpoint-edit"),
+    path("journeys/<slug:slug>/touchpoints/<int:touchpoint_id>/move/", views.touchpoint_move, name="touchpoint-move"),
+    path(
+        "journeys/<slug:slug>/touchpoints/<int:touchpoint_id>/delete/",
+        views.touchpoint_delete,
+        name="touchpoint-delete",
+    ),
+]
 
 # Data ingest: CSV imports (upload, progress, report) and the instances CSV export.
 ingest_patterns = []

@@ -23,7 +23,9 @@ if CELERY_BROKER_URL == "filesystem://":  # noqa: F405
 
     _broker_dir = Path(tempfile.mkdtemp(prefix="throughline-test-broker-"))
     (_broker_dir / "processed").mkdir()
+    (_broker_dir / "control").mkdir()
     CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "control_folder": str(_broker_dir / "control"),
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
         "processed_folder": str(_broker_dir / "processed"),

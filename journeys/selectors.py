@@ -1,0 +1,194 @@
+"""Reads of the journeys app that serve several callers: journey lists, the map, the blueprint, Mermaid.
+
+The active owner is read through the reverse relation ``ownerships`` (declared by the owners app)
+with ORM lookups only, so journeys never imports owners.
+"""
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count, F, FilteredRelation, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from .models import HealthSnapshot, Interaction, Journey, Stage, StageHealth, Touchpoint
+from .panels import lane_provider
+
+STALE_MAP_DAYS = 90
+DEFAULT_LANE = "All touchpoints"
+UNASSIGNED_LANE = "No function assigned"
+# Mermaid's journey diagram needs a score on every task; a touchpoint nobody rated gets a neutral one.
+MERMAID_NO_DATA_SCORE = 3
+
+
+def journey_list() -> QuerySet[Journey]:
+    """Journeys with their active owner as ``owner_id`` / ``owner_name`` (one query, no N+1)."""
+    return Journey.objects.annotate(
+        active_ownership=FilteredRelation("ownerships", condition=Q(ownerships__ended_on__isnull=True)),
+        owner_id=F("active_ownership__person_id"),
+        owner_name=F("active_ownership__person__name"),
+    )
+
+
+def journey_map_queryset() -> QuerySet[Journey]:
+    """``journey_list`` with the stages (by position) and their touchpoints (by position) prefetched."""
+    return journey_list().prefetch_related(
+        Prefetch(
+            "stages",
+            queryset=Stage.objects.order_by("position", "id").prefetch_related(
+                Prefetch("touchpoints", queryset=Touchpoint.objects.order_by("position", "id"))
+            ),
+        )
+    )
+
+
+def journey_get(*, slug: str) -> Journey:
+    """One journey with owner and map; raises ``Journey.DoesNotExist``."""
+    return journey_map_queryset().get(slug=slug)
+
+
+def stage_list() -> QuerySet[Stage]:
+    return Stage.objects.select_related("journey").order_by("journey__name", "position", "id")
+
+
+def touchpoint_list() -> QuerySet[Touchpoint]:
+    return Touchpoint.objects.select_related("journey", "stage").order_by(
+        "journey__name", "stage__position", "position", "id"
+    )
+
+
+def current_owner_choices() -> list[tuple[int, str]]:
+    """(person id, name) of everyone who owns a journey now: the choices of the owner filter."""
+    rows = (
+        Journey.objects.filter(ownerships__ended_on__isnull=True)
+        .values_list("ownerships__person_id", "ownerships__person__name")
+        .distinct()
+        .order_by("ownerships__person__name")
+    )
+    return list(rows)
+
+
+def map_is_stale(journey: Journey, *, today: dt.date | None = None) -> bool:
+    """A map nobody confirmed, or confirmed more than 90 days ago, has decayed."""
+    today = today or timezone.localdate()
+    return journey.map_reviewed_on is None or (today - journey.map_reviewed_on).days > STALE_MAP_DAYS
+
+
+def latest_stage_health(journey: Journey) -> tuple[HealthSnapshot | None, dict[int, StageHealth]]:
+    """The latest overall snapshot's stage health by stage id (one query)."""
+    latest = HealthSnapshot.objects.filter(journey=journey, segment="").order_by("-as_of", "-id").values("id")[:1]
+    rows = list(StageHealth.objects.filter(snapshot_id=Subquery(latest)).select_related("snapshot"))
+    snapshot = rows[0].snapshot if rows else None
+    return snapshot, {row.stage_id: row for row in rows}
+
+
+def touchpoint_satisfaction(journey: Journey, *, as_of: dt.date | None = None) -> dict[int, dict]:
+    """Mean interaction satisfaction and rated count per touchpoint, over the journey's health window.
+
+    Interactions of instances started in (as-of - window_days, end of as-of day], as in the health
+    engine. One aggregate query.
+    """
+    as_of = as_of or timezone.localdate()
+    window_end = timezone.make_aware(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time.min))
+    window_start = window_end - dt.timedelta(days=journey.window_days)
+    rows = (
+        Interaction.objects.filter(
+            touchpoint__journey=journey,
+            instance__started_at__gt=window_start,
+            instance__started_at__lt=window_end,
+            satisfaction__isnull=False,
+        )
+        .values("touchpoint_id")
+        .annotate(mean=Avg("satisfaction"), rated=Count("id"))
+        .order_by()
+    )
+    return {row["touchpoint_id"]: {"mean": row["mean"], "rated": row["rated"]} for row in rows}
+
+
+@dataclass
+class BlueprintLane:
+    label: str
+    cells: list[list[Touchpoint]] = field(default_factory=list)
+
+
+@dataclass
+class BlueprintColumn:
+    stage: Stage
+    health: StageHealth | None = None
+
+
+@dataclass
+class Blueprint:
+    columns: list[BlueprintColumn]
+    lanes: list[BlueprintLane]
+    snapshot: HealthSnapshot | None
+
+    @property
+    def touchpoint_count(self) -> int:
+        return sum(len(column.stage.touchpoints.all()) for column in self.columns)
+
+
+def journey_blueprint(journey: Journey) -> Blueprint:
+    """The service blueprint: stages as columns, lanes as rows, touchpoints in the cells.
+
+    Expects a journey from ``journey_map_queryset`` (stages and touchpoints prefetched). Lanes come
+    from the registered lane provider (functions, from the owners app); without one there is a
+    single lane. A touchpoint the provider leaves out goes to an extra "no function" lane.
+    """
+    stages = list(journey.stages.all())
+    touchpoints = [touchpoint for stage in stages for touchpoint in stage.touchpoints.all()]
+    provider = lane_provider()
+    if provider is None:
+        lane_specs = [(DEFAULT_LANE, {touchpoint.pk for touchpoint in touchpoints})]
+    else:
+        lane_specs = list(provider(journey, touchpoints))
+        placed = set().union(*(ids for _, ids in lane_specs)) if lane_specs else set()
+        leftover = {touchpoint.pk for touchpoint in touchpoints} - placed
+        if leftover or not lane_specs:
+            lane_specs.append((UNASSIGNED_LANE if lane_specs else DEFAULT_LANE, leftover))
+    snapshot, health = latest_stage_health(journey)
+    lanes = [
+        BlueprintLane(
+            label=label,
+            cells=[[touchpoint for touchpoint in stage.touchpoints.all() if touchpoint.pk in ids] for stage in stages],
+        )
+        for label, ids in lane_specs
+    ]
+    columns = [BlueprintColumn(stage=stage, health=health.get(stage.pk)) for stage in stages]
+    return Blueprint(columns=columns, lanes=lanes, snapshot=snapshot)
+
+
+def _mermaid_text(value: str) -> str:
+    # Colons separate a task's fields, '#' and ';' start entities and statements: keep names plain.
+    cleaned = " ".join(value.split())
+    return cleaned.replace(":", " -").replace(";", ",").replace("#", "no.")
+
+
+def mermaid_score(mean: float | None) -> int | None:
+    """A 1-5 mean rounded half up (Python's round() would send 2.5 to 2), or None without data."""
+    if mean is None:
+        return None
+    return min(5, max(1, math.floor(mean + 0.5)))
+
+
+def journey_mermaid(journey: Journey) -> str:
+    """The journey as Mermaid ``journey`` text: a section per stage, a task per touchpoint.
+
+    A task's score is its touchpoint's mean interaction satisfaction over the health window,
+    rounded to 1-5; a touchpoint without rated interactions scores 3 and is marked "(no data)".
+    The actor is the touchpoint's channel; moments of truth are marked with a star.
+    Expects a journey from ``journey_map_queryset``.
+    """
+    satisfaction = touchpoint_satisfaction(journey)
+    lines = ["journey", f"    title {_mermaid_text(journey.name)}"]
+    for stage in journey.stages.all():
+        lines.append(f"    section {_mermaid_text(stage.name)}")
+        for touchpoint in stage.touchpoints.all():
+            score = mermaid_score(satisfaction.get(touchpoint.pk, {}).get("mean"))
+            name = _mermaid_text(touchpoint.name)
+            if touchpoint.is_moment_of_truth:
+                name = f"★ {name}"
+            if score is None:
+                score, name = MERMAID_NO_DATA_SCORE, f"{name} (no data)"
+            lines.append(f"      {name}: {score}: {_mermaid_text(touchpoint.get_channel_display())}")
+    return "\n".join(lines) + "\n"
