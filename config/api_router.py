@@ -16,8 +16,28 @@ router.register("touchpoints", TouchpointViewSet, basename="touchpoint")
 
 # journeys: data (instances, interactions, imports)
 
+from journeys.api.views import ImportViewSet, InteractionViewSet, JourneyInstanceViewSet  # noqa: E402
+
+router.register("instances", JourneyInstanceViewSet, basename="journeyinstance")
+router.register("interactions", InteractionViewSet, basename="interaction")
+router.register("imports", ImportViewSet, basename="import")
+
 # journeys: health (health-snapshots)
 
 # owners (functions, people, ownerships, team-members, responsibilities, incentives, incentive-reviews)
+from owners.api import views as owners_api  # noqa: E402
+
+router.register("functions", owners_api.FunctionViewSet, basename="function")
+router.register("people", owners_api.PersonViewSet, basename="person")
+router.register("ownerships", owners_api.OwnershipViewSet, basename="ownership")
+router.register("team-members", owners_api.TeamMembershipViewSet, basename="team-member")
+router.register("responsibilities", owners_api.ResponsibilityViewSet, basename="responsibility")
+router.register("incentives", owners_api.IncentiveViewSet, basename="incentive")
+router.register("incentive-reviews", owners_api.IncentiveReviewViewSet, basename="incentive-review")
 
 # improvements (issues, initiatives, initiative-updates)
+from improvements.api.views import InitiativeUpdateViewSet, InitiativeViewSet, IssueViewSet  # noqa: E402
+
+router.register("issues", IssueViewSet, basename="issue")
+router.register("initiatives", InitiativeViewSet, basename="initiative")
+router.register("initiative-updates", InitiativeUpdateViewSet, basename="initiative-update")

@@ -4,6 +4,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from core.api import ThrottledObtainAuthToken
+from journeys.api.views import IngestView
+from owners.api import views as owners_api
 
 from .api_router import router
 
@@ -11,7 +13,9 @@ from .api_router import router
 extra_v1_patterns = [
     path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),
     # journeys: data
+    path("ingest/", IngestView.as_view(), name="ingest"),
     # owners
+    path("journeys/<slug:slug>/gaps/", owners_api.JourneyGapsView.as_view(), name="journey-gaps"),
     # improvements
 ]
 

@@ -1,5 +1,22 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "improvements"
 
-urlpatterns = []
+urlpatterns = [
+    path("issues/", views.issue_list, name="issue-list"),
+    path("issues/export.csv", views.issue_export, name="issue-export"),
+    path("issues/new/", views.issue_create, name="issue-create"),
+    path("issues/<int:pk>/", views.issue_detail, name="issue-detail"),
+    path("issues/<int:pk>/edit/", views.issue_edit, name="issue-edit"),
+    path("issues/<int:pk>/triage/", views.issue_triage, name="issue-triage"),
+    path("initiatives/", views.initiative_board, name="initiative-board"),
+    path("initiatives/ranked/", views.initiative_ranking, name="initiative-ranking"),
+    path("initiatives/export.csv", views.initiative_export, name="initiative-export"),
+    path("initiatives/new/", views.initiative_create, name="initiative-create"),
+    path("initiatives/<int:pk>/", views.initiative_detail, name="initiative-detail"),
+    path("initiatives/<int:pk>/edit/", views.initiative_edit, name="initiative-edit"),
+    path("initiatives/<int:pk>/transition/", views.initiative_transition, name="initiative-transition"),
+    path("initiatives/<int:pk>/updates/", views.initiative_update_create, name="initiative-update-create"),
+]

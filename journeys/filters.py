@@ -47,5 +47,59 @@ class TouchpointFilterSet(django_filters.FilterSet):
 
 # --- data ingest: instances, interactions, imports ---------------------------------------------
 
+import django_filters  # noqa: E402
+
+from .choices import Channel as _Channel  # noqa: E402
+from .choices import ImportStatus as _ImportStatus  # noqa: E402
+from .choices import Outcome as _Outcome  # noqa: E402
+from .models import Import as _Import  # noqa: E402
+from .models import Interaction as _Interaction  # noqa: E402
+from .models import JourneyInstance as _JourneyInstance  # noqa: E402
+
+
+class JourneyInstanceFilter(django_filters.FilterSet):
+    """Instances: ?journey=<slug>&segment=&outcome=&started_at_after=&started_at_before=&satisfaction__gte=..."""
+
+    journey = django_filters.CharFilter(field_name="journey__slug", label="Journey (slug)")
+    segment = django_filters.CharFilter(field_name="segment")
+    outcome = django_filters.MultipleChoiceFilter(choices=_Outcome.choices)
+    started_at = django_filters.DateFromToRangeFilter(label="Started between (dates)")
+    ended_at = django_filters.DateFromToRangeFilter(label="Ended between (dates)")
+    external_id = django_filters.CharFilter(field_name="external_id")
+    customer_ref = django_filters.CharFilter(field_name="customer_ref")
+
+    class Meta:
+        model = _JourneyInstance
+        fields = {"satisfaction": ["exact", "gte", "lte", "isnull"]}
+
+
+class InteractionFilter(django_filters.FilterSet):
+    """Interactions: ?journey=<slug>&instance=<id>&touchpoint=<key>&channel=&stage=<id>&moment_of_truth=..."""
+
+    journey = django_filters.CharFilter(field_name="instance__journey__slug", label="Journey (slug)")
+    instance = django_filters.NumberFilter(field_name="instance_id")
+    instance_external_id = django_filters.CharFilter(field_name="instance__external_id")
+    touchpoint = django_filters.CharFilter(field_name="touchpoint__key", label="Touchpoint (key)")
+    channel = django_filters.MultipleChoiceFilter(choices=_Channel.choices)
+    stage = django_filters.NumberFilter(field_name="touchpoint__stage_id", label="Stage (id)")
+    moment_of_truth = django_filters.BooleanFilter(field_name="touchpoint__is_moment_of_truth")
+    occurred_at = django_filters.DateFromToRangeFilter(label="Occurred between (dates)")
+    repeat = django_filters.BooleanFilter()
+    reidentified = django_filters.BooleanFilter()
+    resolved = django_filters.BooleanFilter()
+
+    class Meta:
+        model = _Interaction
+        fields = {"satisfaction": ["exact", "gte", "lte", "isnull"], "external_id": ["exact"]}
+
+
+class ImportFilter(django_filters.FilterSet):
+    journey = django_filters.CharFilter(field_name="journey__slug", label="Journey (slug)")
+    status = django_filters.MultipleChoiceFilter(choices=_ImportStatus.choices)
+
+    class Meta:
+        model = _Import
+        fields = ["journey", "status"]
+
 
 # --- health --------------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ the owners or improvements apps, so they register what they contribute here from
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.template.loader import render_to_string
+
 
 @dataclass(frozen=True)
 class Panel:
@@ -37,8 +39,16 @@ def panels() -> list[Panel]:
 
 
 def render_context(request, journey) -> list[dict]:
-    """Each registered panel with its context, ready for ``{% include panel.template %}``."""
-    return [{"panel": panel, **panel.context(request, journey)} for panel in panels()]
+    """Each registered panel rendered to HTML: ``{"panel": Panel, "html": SafeString}``.
+
+    A panel's template draws its whole section (a ``section.card`` with an ``h2`` of
+    ``panel.title``) and sees its own context at the top level, plus ``panel`` and ``journey``.
+    """
+    rendered = []
+    for panel in panels():
+        context = {"journey": journey, "panel": panel, **panel.context(request, journey)}
+        rendered.append({"panel": panel, "html": render_to_string(panel.template, context, request=request)})
+    return rendered
 
 
 def register_lane_provider(provider: Callable) -> None:

@@ -29,7 +29,15 @@ map_patterns = [
 ]
 
 # Data ingest: CSV imports (upload, progress, report) and the instances CSV export.
-ingest_patterns = []
+from . import views as _views  # noqa: E402
+
+ingest_patterns = [
+    path("imports/", _views.import_list, name="import-list"),
+    path("imports/new/", _views.import_create, name="import-create"),
+    path("imports/<int:pk>/", _views.import_detail, name="import-detail"),
+    path("imports/<int:pk>/progress.json", _views.import_progress, name="import-progress"),
+    path("journeys/<slug:slug>/instances.csv", _views.instances_csv, name="instances-csv"),
+]
 
 # Health: on-demand recompute.
 health_patterns = []

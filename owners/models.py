@@ -206,3 +206,33 @@ class IncentiveReview(TimeStampedModel):
 
     def __str__(self):
         return f"{self.incentive} for {self.journey}: {self.verdict}"
+
+
+class AlertNotification(TimeStampedModel):
+    """One e-mail sent to a journey's owner about one alert of one day's health.
+
+    The unique key makes the notice idempotent: recomputing the same day twice (or two workers
+    racing on it) cannot e-mail the owner twice about the same alert.
+    """
+
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="alert_notifications")
+    alert = models.CharField(max_length=40)
+    as_of = models.DateField()
+    person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="alert_notifications"
+    )
+    email = models.EmailField(blank=True)
+
+    class Meta:
+        verbose_name = "alert notification"
+        ordering = ["-as_of", "journey_id", "alert"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["journey", "alert", "as_of"],
+                name="%(app_label)s_%(class)s_once_per_day",
+                violation_error_message="The owner was already told about this alert for this day.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.alert} on {self.journey_id} as of {self.as_of}"

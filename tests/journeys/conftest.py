@@ -1,10 +1,12 @@
-"""Fixtures of the journey map tests: a drawn map, and a clean panel registry."""
+"""Fixtures of the journeys tests: drawn maps, a clean panel registry, uploads kept out of MEDIA_ROOT."""
 
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Permission
 
 from journeys import panels
+from journeys.choices import Channel
 from tests import factories
 
 TEST_TEMPLATES = Path(__file__).parent / "templates"
@@ -46,3 +48,44 @@ def test_templates(settings):
     settings.TEMPLATES = [
         {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], TEST_TEMPLATES]},
     ]
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def mapped_journey(journey):
+    """The onboarding journey with two stages and three touchpoints."""
+    welcome = factories.StageFactory(journey=journey, name="Welcome", position=1)
+    setup = factories.StageFactory(journey=journey, name="Set-up", position=2)
+    factories.TouchpointFactory(stage=welcome, key="welcome-call", name="Welcome call", channel=Channel.PHONE)
+    factories.TouchpointFactory(stage=setup, key="app-setup", name="App set-up", channel=Channel.APP)
+    factories.TouchpointFactory(
+        stage=setup, key="technician-visit", name="Technician visit", channel=Channel.FIELD, is_moment_of_truth=True
+    )
+    return journey
+
+
+@pytest.fixture
+def integration_client(api_client, integration_user):
+    api_client.force_authenticate(integration_user)
+    return api_client
+
+
+@pytest.fixture
+def viewer_client(api_client, viewer_user):
+    api_client.force_authenticate(viewer_user)
+    return api_client
+
+
+@pytest.fixture
+def ingest_only_user(db):
+    """An account holding nothing but journeys.add_journeyinstance (the ingest permission)."""
+    user = factories.UserFactory(username="feed")
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="journeys", codename="add_journeyinstance")
+    )
+    return user

@@ -9,7 +9,6 @@ from django.utils import timezone
 from journeys import panels
 from journeys.models import Journey, Stage, Touchpoint
 from tests import factories
-from tests.journeys.urls_without_improvements import WithIssueCreate, WithoutImprovements
 
 pytestmark = pytest.mark.django_db
 
@@ -237,7 +236,7 @@ def test_a_map_never_reviewed_is_flagged(login_as, journey):
     assert "Map never reviewed" in page_text(login_as("viewer_user").get("/journeys/onboarding/"))
 
 
-def test_the_blueprint_has_stages_as_columns_and_touchpoint_cards(login_as, drawn_map):
+def test_the_blueprint_has_stages_as_columns_and_touchpoint_cards(login_as, drawn_map, clean_panels):
     Touchpoint.objects.filter(key="install-1").update(channel="field", is_moment_of_truth=True, name="Technician visit")
     Stage.objects.filter(name="Order").update(position=5)  # now last
 
@@ -298,28 +297,18 @@ def test_the_blueprint_says_so_when_health_was_never_computed(login_as, drawn_ma
 
 
 @pytest.mark.parametrize("role", ["team_user", "owner_user", "manager_user"])
-def test_contributors_get_a_log_an_issue_link_per_touchpoint(login_as, role, drawn_map, settings):
-    settings.ROOT_URLCONF = WithIssueCreate
-
+def test_contributors_get_a_log_an_issue_link_per_touchpoint(login_as, role, drawn_map):
     text = page_text(login_as(role).get("/journeys/onboarding/"))
 
-    assert text.count("Log an issue") == 6
+    assert text.count("/issues/new/?journey=onboarding&amp;touchpoint=") == 6
     assert '/issues/new/?journey=onboarding&amp;touchpoint=install-0"' in text
 
 
-def test_viewers_get_no_log_an_issue_link(login_as, drawn_map, settings):
-    settings.ROOT_URLCONF = WithIssueCreate
+def test_viewers_get_no_log_an_issue_link(login_as, drawn_map):
+    text = page_text(login_as("viewer_user").get("/journeys/onboarding/"))
 
-    assert "Log an issue" not in page_text(login_as("viewer_user").get("/journeys/onboarding/"))
-
-
-def test_no_log_an_issue_link_until_the_improvements_page_exists(login_as, drawn_map, settings):
-    settings.ROOT_URLCONF = WithoutImprovements
-
-    response = login_as("manager_user").get("/journeys/onboarding/")
-
-    assert response.status_code == 200
-    assert "Log an issue" not in page_text(response)
+    assert "Log an issue" not in text
+    assert "/issues/new/" not in text
 
 
 def test_registered_panels_render_in_titled_cards(login_as, drawn_map, clean_panels, test_templates):
@@ -355,7 +344,6 @@ def test_owners_see_the_edit_controls(login_as, drawn_map):
 def test_the_journey_page_costs_a_constant_number_of_queries(
     login_as, drawn_map, clean_panels, test_templates, django_assert_max_num_queries, settings
 ):
-    settings.ROOT_URLCONF = WithIssueCreate
     journey = drawn_map["journey"]
     for index in range(3, 7):
         stage = factories.StageFactory(journey=journey, name=f"Extra {index}", position=index)

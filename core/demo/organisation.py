@@ -1,0 +1,1131 @@
+"""The demo organisation as plain data: Meridian Group, a pay-TV, retail and rail business.
+
+Dates are day offsets from the day the demo is loaded (negative = in the past), so the story stays
+current whenever it is loaded. Three anchors tie the people's story to the generated activity:
+the rail refund got faster when automatic delay verification went live, billing complaints needed
+less re-identification once one complaint reference was shared across channels, and onboarding
+got worse when technicians' daily job target squeezed installation slots.
+"""
+
+from dataclasses import dataclass, field
+
+from improvements.choices import InitiativeStatus, IssueCategory, IssueStatus, Severity
+from journeys.choices import Channel, Component, JourneyStatus, ServicePosition, Tier
+from owners.choices import Verdict
+
+PASSWORD = "throughline-demo"  # noqa: S105 - the documented demo password, not a secret
+EMAIL_DOMAIN = "meridian.example"
+
+RAIL_AUTOMATION_DAY = -100
+BILLING_REFERENCE_DAY = -40
+ONBOARDING_SQUEEZE_DAY = -60
+
+FIRST_TIME = "first-time subscriber"
+RETURNING = "returning subscriber"
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    slug: str
+    name: str
+    description: str
+    head: str | None = None  # e-mail local part of the head
+
+
+@dataclass(frozen=True)
+class PersonSpec:
+    handle: str  # e-mail local part
+    name: str
+    title: str
+    function: str | None
+    username: str | None = None
+
+
+@dataclass(frozen=True)
+class TouchpointSpec:
+    key: str
+    name: str
+    channel: str
+    functions: tuple[str, ...]
+    moment_of_truth: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    name: str
+    touchpoints: tuple[TouchpointSpec, ...]
+
+
+@dataclass(frozen=True)
+class OwnershipSpec:
+    person: str
+    started: int
+    ended: int | None = None
+    mandate: str = ""
+
+
+@dataclass(frozen=True)
+class JourneySpec:
+    slug: str
+    name: str
+    description: str
+    tier: str
+    service_position: str
+    stages: tuple[StageSpec, ...]
+    status: str = JourneyStatus.ACTIVE
+    target_duration_days: float | None = None
+    target_score: int = 75
+    window_days: int = 90
+    min_sample: int = 30
+    map_reviewed: int | None = None
+    base_instances: int = 0
+    ownerships: tuple[OwnershipSpec, ...] = ()
+    team: tuple[tuple[str, str], ...] = ()  # (person, role)
+
+
+@dataclass(frozen=True)
+class ReviewSpec:
+    journey: str
+    verdict: str
+    day: int
+    rationale: str
+
+
+@dataclass(frozen=True)
+class IncentiveSpec:
+    function: str
+    name: str
+    measure: str
+    target: str
+    weight: int
+    reviews: tuple[ReviewSpec, ...] = ()
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class IssueSpec:
+    ref: str
+    journey: str
+    title: str
+    symptom: str
+    category: str
+    severity: int
+    status: str
+    functions: tuple[str, ...]
+    reported_by: str
+    reported: int
+    touchpoint: str | None = None
+    stage: str | None = None
+    assignee: str | None = None
+    root_cause: str = ""
+
+
+@dataclass(frozen=True)
+class UpdateSpec:
+    day: int
+    author: str
+    progress: int
+    body: str
+
+
+@dataclass(frozen=True)
+class InitiativeSpec:
+    journey: str
+    title: str
+    hypothesis: str
+    status: str
+    lead: str
+    functions: tuple[str, ...]
+    target_component: str
+    created: int
+    issues: tuple[str, ...] = ()
+    # Baseline and result are measured from the generated activity when ``measure_from_data``.
+    baseline_value: float | None = None
+    target_value: float | None = None
+    result_value: float | None = None
+    measure_from_data: bool = False
+    segment: str = ""
+    start: int | None = None
+    due: int | None = None
+    delivered: int | None = None
+    measurement_days: int = 30
+    effort: float | None = None
+    expected_gain: float | None = None
+    updates: tuple[UpdateSpec, ...] = field(default_factory=tuple)
+
+
+FUNCTIONS = (
+    FunctionSpec("customer-service", "Customer Service", "Contact centres: phone, e-mail and letters.", "grace.liu"),
+    FunctionSpec("field-operations", "Field Operations", "Technicians who install and repair at home.", "marcus.reid"),
+    FunctionSpec("billing", "Billing", "Bills, payments, credits and refunds.", "hannah.cole"),
+    FunctionSpec("digital", "Digital", "The website, the TV app and the rail app.", "olivia.grant"),
+    FunctionSpec("store-operations", "Store Operations", "Meridian Stores' shops and their colleagues.", "fatima.noor"),
+    FunctionSpec("supply-chain", "Supply Chain", "Warehouses, carriers and home delivery.", "kai.jensen"),
+    FunctionSpec("compliance", "Compliance", "Regulatory obligations, complaint handling rules.", "ella.sato"),
+    FunctionSpec("risk", "Risk", "Fraud, credit and operational risk.", "raj.mehta"),
+    FunctionSpec("technology", "Technology", "Core systems, integration and infrastructure.", "dev.patel"),
+    FunctionSpec("product-design", "Product Design", "Service design and customer research.", "lucy.hart"),
+    FunctionSpec(
+        "rail-operations", "Rail Operations", "Meridian Rail's trains, stations and delay repay.", "owen.hughes"
+    ),
+)
+
+PEOPLE = (
+    PersonSpec(
+        "dana.whitfield", "Dana Whitfield", "Journey Owner, Onboarding and Billing Care", "customer-service", "owner"
+    ),
+    PersonSpec("sam.okafor", "Sam Okafor", "Field Operations Team Lead", "field-operations", "teammate"),
+    PersonSpec("priya.raman", "Priya Raman", "Chief Customer Officer", "customer-service", "manager"),
+    PersonSpec("alex.morgan", "Alex Morgan", "Platform Administrator", "technology", "admin"),
+    PersonSpec("morgan.ellis", "Morgan Ellis", "Internal Auditor", "compliance", "viewer"),
+    PersonSpec("chris.hallam", "Chris Hallam", "Head of Sales", "customer-service"),
+    PersonSpec("leah.brennan", "Leah Brennan", "Head of Omnichannel Retail", "store-operations"),
+    PersonSpec("tom.achebe", "Tom Achebe", "Passenger Experience Manager", "rail-operations"),
+    PersonSpec("ruth.adeyemi", "Ruth Adeyemi", "Head of Rail Customer Relations", "rail-operations"),
+    PersonSpec("grace.liu", "Grace Liu", "Contact Centre Manager", "customer-service"),
+    PersonSpec("zoe.adams", "Zoe Adams", "Complaints Team Leader", "customer-service"),
+    PersonSpec("marcus.reid", "Marcus Reid", "Head of Field Operations", "field-operations"),
+    PersonSpec("hannah.cole", "Hannah Cole", "Billing Operations Manager", "billing"),
+    PersonSpec("olivia.grant", "Olivia Grant", "Head of Digital", "digital"),
+    PersonSpec("ivan.petrov", "Ivan Petrov", "Digital Product Manager", "digital"),
+    PersonSpec("amira.haddad", "Amira Haddad", "E-commerce Manager", "digital"),
+    PersonSpec("fatima.noor", "Fatima Noor", "Head of Store Operations", "store-operations"),
+    PersonSpec("ben.carter", "Ben Carter", "Store Manager, Leeds", "store-operations"),
+    PersonSpec("kai.jensen", "Kai Jensen", "Supply Chain Manager", "supply-chain"),
+    PersonSpec("ella.sato", "Ella Sato", "Compliance Officer", "compliance"),
+    PersonSpec("raj.mehta", "Raj Mehta", "Risk Manager", "risk"),
+    PersonSpec("dev.patel", "Dev Patel", "Chief Technology Officer", "technology"),
+    PersonSpec("nina.kowalski", "Nina Kowalski", "Solutions Architect", "technology"),
+    PersonSpec("lucy.hart", "Lucy Hart", "Head of Service Design", "product-design"),
+    PersonSpec("owen.hughes", "Owen Hughes", "Station Operations Manager", "rail-operations"),
+)
+
+# Logins that are not people: the integration account feeds data and owns an API token.
+INTEGRATION_USERNAME = "integration"
+INTEGRATION_PERMISSIONS = ("add_journeyinstance", "change_journeyinstance", "add_interaction", "add_import")
+ROLE_LOGINS = (
+    ("owner", "journey owner of onboarding and billing-complaint (Dana Whitfield)"),
+    ("teammate", "team member of onboarding (Sam Okafor, Field Operations)"),
+    ("manager", "manager, in the Managers group (Priya Raman)"),
+    ("admin", "administrator: superuser with the Django admin (Alex Morgan)"),
+    ("integration", "integration account: API ingest and CSV import, token below"),
+    ("viewer", "read-only login (Morgan Ellis, no seat on any journey)"),
+)
+
+T = TouchpointSpec
+
+ONBOARDING = JourneySpec(
+    slug="onboarding",
+    name="New customer onboarding",
+    description=(
+        "From ordering Meridian TV to settling in after the first bill: about three months, six or so "
+        "phone calls, a technician's home visit and many web and mail exchanges. Every call scores well, "
+        "yet first-time subscribers end the journey far less happy than they started it."
+    ),
+    tier=Tier.LEADERSHIP,
+    service_position=ServicePosition.EASE,
+    target_duration_days=30,
+    window_days=120,
+    map_reviewed=-20,
+    base_instances=3000,
+    stages=(
+        StageSpec(
+            "Order",
+            (
+                T("browse-packages", "Browse packages online", Channel.WEB, ("digital",)),
+                T("sales-call", "Sales call", Channel.PHONE, ("customer-service",)),
+                T("order-confirmation", "Order confirmation e-mail", Channel.EMAIL, ("digital",)),
+            ),
+        ),
+        StageSpec(
+            "Installation booking",
+            (
+                T("booking-call", "Installation booking call", Channel.PHONE, ("customer-service", "field-operations")),
+                T("appointment-letter", "Appointment letter", Channel.MAIL, ("field-operations",)),
+                T(
+                    "appointment-check-call",
+                    "Is my appointment still on? call",
+                    Channel.PHONE,
+                    ("customer-service",),
+                    description="Customers call to check a slot nobody confirmed to them.",
+                ),
+            ),
+        ),
+        StageSpec(
+            "Installation",
+            (
+                T(
+                    "technician-visit",
+                    "Technician home visit",
+                    Channel.FIELD,
+                    ("field-operations",),
+                    moment_of_truth=True,
+                    description="The first time the customer meets Meridian in person, in their own home.",
+                ),
+                T("reschedule-call", "Rescheduling call", Channel.PHONE, ("customer-service", "field-operations")),
+            ),
+        ),
+        StageSpec(
+            "Activation",
+            (
+                T("activate-viewing-card", "Activate the viewing card online", Channel.WEB, ("digital", "technology")),
+                T("activation-help-call", "Activation help call", Channel.PHONE, ("customer-service",)),
+            ),
+        ),
+        StageSpec(
+            "First bill",
+            (
+                T("welcome-pack", "Welcome pack and first bill", Channel.MAIL, ("billing",)),
+                T(
+                    "first-bill-query",
+                    "First bill query call",
+                    Channel.PHONE,
+                    ("billing", "customer-service"),
+                    moment_of_truth=True,
+                    description="The first bill includes a pro-rata charge nobody explained.",
+                ),
+            ),
+        ),
+        StageSpec(
+            "Settling in",
+            (
+                T("my-account-setup", "Set up My Account", Channel.WEB, ("digital",)),
+                T("settling-in-survey", "Settling-in survey", Channel.EMAIL, ("product-design",)),
+            ),
+        ),
+    ),
+    ownerships=(
+        OwnershipSpec("chris.hallam", -420, -121, "Onboarding as part of the sales funnel, up to the first bill."),
+        OwnershipSpec(
+            "dana.whitfield",
+            -120,
+            None,
+            "Accountable for new-customer onboarding end to end, from order to settling in. May change the "
+            "installation booking process and the welcome communications, and chairs the weekly onboarding team.",
+        ),
+    ),
+    team=(
+        ("sam.okafor", "operations lead"),
+        ("grace.liu", "customer service lead"),
+        ("ivan.petrov", "digital lead"),
+        ("nina.kowalski", "technology lead"),
+        ("lucy.hart", "service designer"),
+    ),
+)
+
+SHOP_AND_BUY = JourneySpec(
+    slug="shop-and-buy",
+    name="Shop and buy across channels",
+    description=(
+        "Meridian Stores customers research, select, pay and take delivery: 55% entirely in store, 25% "
+        "online only and 20% across channels (showrooming, click-and-collect), where they often have to "
+        "identify themselves again at the hand-off."
+    ),
+    tier=Tier.PARITY,
+    service_position=ServicePosition.EASE,
+    target_duration_days=7,
+    map_reviewed=-130,
+    base_instances=4000,
+    stages=(
+        StageSpec(
+            "Research",
+            (
+                T("browse-store", "Browse in store", Channel.STORE, ("store-operations",)),
+                T("browse-web", "Browse the website", Channel.WEB, ("digital",)),
+                T("browse-app", "Browse the app", Channel.APP, ("digital",)),
+            ),
+        ),
+        StageSpec(
+            "Select",
+            (
+                T("store-advice", "Advice from a store colleague", Channel.STORE, ("store-operations",)),
+                T("product-page", "Product page and reviews", Channel.WEB, ("digital",)),
+            ),
+        ),
+        StageSpec(
+            "Pay",
+            (
+                T("store-till", "Pay at the till", Channel.STORE, ("store-operations",), moment_of_truth=True),
+                T("web-checkout", "Web checkout", Channel.WEB, ("digital",), moment_of_truth=True),
+                T("app-checkout", "App checkout", Channel.APP, ("digital",), moment_of_truth=True),
+            ),
+        ),
+        StageSpec(
+            "Fulfil",
+            (
+                T("carry-out", "Take it home from the store", Channel.STORE, ("store-operations",)),
+                T("order-email", "Order and dispatch e-mails", Channel.EMAIL, ("digital",)),
+                T(
+                    "home-delivery",
+                    "Home delivery by carrier",
+                    Channel.OTHER,
+                    ("supply-chain",),
+                    description="Delivered by a third-party carrier: neither a digital nor an assisted channel.",
+                ),
+                T(
+                    "click-and-collect",
+                    "Collect an online order in store",
+                    Channel.STORE,
+                    ("store-operations", "supply-chain"),
+                    description="Customers are often asked for their order number and ID again at the desk.",
+                ),
+            ),
+        ),
+    ),
+    ownerships=(
+        OwnershipSpec(
+            "leah.brennan",
+            -300,
+            None,
+            "Owns the buying journey across stores, web and app, including fulfilment and the channel hand-offs.",
+        ),
+    ),
+    team=(
+        ("ben.carter", "store lead"),
+        ("amira.haddad", "online lead"),
+        ("kai.jensen", "delivery lead"),
+        ("lucy.hart", "service designer"),
+    ),
+)
+
+RAIL_REFUND = JourneySpec(
+    slug="rail-refund",
+    name="Refund after a disrupted trip",
+    description=(
+        "A Meridian Rail passenger whose train was delayed reports it in the app and gets a refund within 24 "
+        "hours. Since automatic delay verification went live, nearly every claim meets the promise."
+    ),
+    tier=Tier.LEADERSHIP,
+    service_position=ServicePosition.SPEED,
+    target_duration_days=1,
+    map_reviewed=-10,
+    base_instances=2500,
+    stages=(
+        StageSpec(
+            "Report",
+            (
+                T(
+                    "report-delay",
+                    "Report the delay in the app",
+                    Channel.APP,
+                    ("digital",),
+                    moment_of_truth=True,
+                    description="Coming to the passenger's aid when the trip went wrong.",
+                ),
+                T("upload-ticket", "Upload the ticket", Channel.APP, ("digital",)),
+            ),
+        ),
+        StageSpec(
+            "Assess",
+            (
+                T("claim-acknowledged", "Claim acknowledged by e-mail", Channel.EMAIL, ("digital",)),
+                T("claim-status-check", "Check the claim status", Channel.APP, ("digital",)),
+                T("refund-help-call", "Refund help call", Channel.PHONE, ("customer-service",)),
+            ),
+        ),
+        StageSpec(
+            "Refund",
+            (T("refund-paid", "Refund paid notification", Channel.APP, ("rail-operations",)),),
+        ),
+    ),
+    ownerships=(
+        OwnershipSpec("ruth.adeyemi", -500, -261, "Delay repay within the customer relations budget."),
+        OwnershipSpec(
+            "tom.achebe",
+            -260,
+            None,
+            "Owns delay repay end to end: the app claim, verification and payment. Holds the 24-hour promise.",
+        ),
+    ),
+    team=(
+        ("ivan.petrov", "app product manager"),
+        ("owen.hughes", "operations lead"),
+        ("raj.mehta", "risk adviser"),
+    ),
+)
+
+BILLING_COMPLAINT = JourneySpec(
+    slug="billing-complaint",
+    name="Resolve a billing complaint",
+    description=(
+        "A Meridian TV customer disputes a bill by phone, e-mail or letter. A moment of truth: handled well, it "
+        "builds loyalty; handled badly, customers chase, repeat themselves and some give up."
+    ),
+    tier=Tier.LEADERSHIP,
+    service_position=ServicePosition.EMOTION,
+    target_duration_days=14,
+    map_reviewed=-45,
+    base_instances=1500,
+    stages=(
+        StageSpec(
+            "Raise",
+            (
+                T("complaint-call", "Complaint call", Channel.PHONE, ("customer-service",), moment_of_truth=True),
+                T("complaint-email", "Complaint e-mail", Channel.EMAIL, ("customer-service",)),
+                T("complaint-letter", "Complaint letter", Channel.MAIL, ("customer-service",)),
+            ),
+        ),
+        StageSpec(
+            "Investigate",
+            (
+                T("acknowledgement-letter", "Acknowledgement letter", Channel.MAIL, ("compliance",)),
+                T("chase-call", "Chasing call", Channel.PHONE, ("customer-service",)),
+                T("chase-email", "Chasing e-mail", Channel.EMAIL, ("customer-service",)),
+            ),
+        ),
+        StageSpec(
+            "Resolve",
+            (
+                T(
+                    "resolution-call",
+                    "Resolution call",
+                    Channel.PHONE,
+                    ("customer-service", "billing"),
+                    moment_of_truth=True,
+                ),
+                T("credit-note", "Credit note", Channel.MAIL, ("billing",)),
+            ),
+        ),
+        StageSpec("Close", (T("closure-letter", "Closure letter", Channel.MAIL, ("compliance",)),)),
+    ),
+    ownerships=(
+        OwnershipSpec(
+            "dana.whitfield",
+            -200,
+            None,
+            "Accountable for billing complaints from first contact to closure, within the regulator's rules.",
+        ),
+    ),
+    team=(
+        ("zoe.adams", "complaints lead"),
+        ("hannah.cole", "billing lead"),
+        ("ella.sato", "compliance adviser"),
+        ("nina.kowalski", "technology lead"),
+    ),
+)
+
+HOME_MOVE = JourneySpec(
+    slug="home-move",
+    name="Move house with Meridian TV",
+    description=(
+        "A subscriber moves house and takes the service along. Nobody has owned this journey since the sales "
+        "reorganisation: requests fall between sales and service."
+    ),
+    tier=Tier.PARITY,
+    service_position=ServicePosition.EASE,
+    base_instances=800,
+    stages=(
+        StageSpec(
+            "Tell us",
+            (
+                T("moving-form", "Moving form online", Channel.WEB, ("digital",)),
+                T("moving-call", "Moving call", Channel.PHONE, ("customer-service",)),
+            ),
+        ),
+        StageSpec(
+            "Schedule",
+            (T("move-booking-call", "Move booking call", Channel.PHONE, ("customer-service", "field-operations")),),
+        ),
+        StageSpec(
+            "Move day",
+            (
+                T(
+                    "move-technician-visit",
+                    "Technician visit at the new home",
+                    Channel.FIELD,
+                    ("field-operations",),
+                    moment_of_truth=True,
+                ),
+            ),
+        ),
+        StageSpec(
+            "After the move",
+            (
+                T("new-address-bill", "First bill at the new address", Channel.MAIL, ("billing",)),
+                T("new-address-bill-call", "Bill query call", Channel.PHONE, ("billing", "customer-service")),
+            ),
+        ),
+    ),
+    ownerships=(OwnershipSpec("chris.hallam", -400, -30, "Home moves as a retention opportunity for sales."),),
+)
+
+FIBRE_UPGRADE = JourneySpec(
+    slug="fibre-upgrade",
+    name="Upgrade to fibre broadband",
+    description="Draft map for the fibre launch next year: not yet running, so it stays out of the portfolio.",
+    status=JourneyStatus.DRAFT,
+    tier=Tier.LEADERSHIP,
+    service_position=ServicePosition.SPEED,
+    target_duration_days=14,
+    stages=(
+        StageSpec(
+            "Check and order",
+            (
+                T("availability-check", "Check availability", Channel.WEB, ("digital",)),
+                T("upgrade-order", "Order the upgrade", Channel.WEB, ("digital",)),
+            ),
+        ),
+        StageSpec(
+            "Switch over",
+            (T("engineer-visit", "Engineer visit", Channel.FIELD, ("field-operations",), moment_of_truth=True),),
+        ),
+    ),
+)
+
+JOURNEYS = (ONBOARDING, SHOP_AND_BUY, RAIL_REFUND, BILLING_COMPLAINT, HOME_MOVE, FIBRE_UPGRADE)
+
+R = ReviewSpec
+
+INCENTIVES = (
+    IncentiveSpec(
+        "customer-service",
+        "Average handle time",
+        "Mean duration of answered calls",
+        "under 6 minutes",
+        30,
+        (
+            R("onboarding", Verdict.NEUTRAL, -210, "Reviewed before the onboarding team existed."),
+            R(
+                "onboarding",
+                Verdict.CONFLICTING,
+                -45,
+                "Agents cut calls short to stay under six minutes; customers call back about the same need, "
+                "which is exactly what onboarding's first-contact resolution counts as a failure.",
+            ),
+            R(
+                "billing-complaint",
+                Verdict.CONFLICTING,
+                -45,
+                "Understanding a disputed bill takes time; the target pushes agents to promise a call-back.",
+            ),
+        ),
+    ),
+    IncentiveSpec(
+        "customer-service",
+        "First-contact resolution",
+        "Share of calls needing no follow-up within 7 days",
+        "80%",
+        25,
+        (
+            R("onboarding", Verdict.ALIGNED, -45, "Fewer repeat calls is what onboarding needs."),
+            R("billing-complaint", Verdict.ALIGNED, -45, "Resolving on the first call ends the complaint."),
+        ),
+    ),
+    IncentiveSpec(
+        "customer-service",
+        "Post-call satisfaction",
+        "Mean post-call survey score",
+        "4.5 of 5",
+        20,
+        (R("onboarding", Verdict.NEUTRAL, -45, "Rewards each call, not the journey; harmless but blind to it."),),
+    ),
+    IncentiveSpec(
+        "field-operations",
+        "Jobs per technician per day",
+        "Completed jobs per technician per working day",
+        "at least 6",
+        40,
+        (
+            R(
+                "onboarding",
+                Verdict.CONFLICTING,
+                -30,
+                "Six jobs a day leaves no slack for first installations; slots are squeezed, moved at short "
+                "notice, and jobs closed that need a second visit.",
+            ),
+        ),
+    ),
+    IncentiveSpec(
+        "field-operations",
+        "Right-first-time installations",
+        "Installations needing no return visit within 30 days",
+        "95%",
+        30,
+        (R("onboarding", Verdict.ALIGNED, -30, "A second visit is the biggest single cause of onboarding delay."),),
+    ),
+    IncentiveSpec(
+        "billing",
+        "Complaints closed within 8 weeks",
+        "Share of billing complaints closed inside the regulatory eight weeks",
+        "95%",
+        30,
+        (R("billing-complaint", Verdict.NEUTRAL, -60, "Necessary, but closing is not the same as resolving."),),
+    ),
+    IncentiveSpec(
+        "billing",
+        "Bill accuracy",
+        "Bills issued without a later correction",
+        "99.5%",
+        30,
+        (R("billing-complaint", Verdict.ALIGNED, -60, "Accurate bills prevent complaints in the first place."),),
+    ),
+    IncentiveSpec(
+        "digital",
+        "Digital self-service share",
+        "Share of contacts handled in the web or an app",
+        "70%",
+        30,
+        (
+            R("rail-refund", Verdict.ALIGNED, -20, "The app claim is the journey."),
+            R("onboarding", Verdict.NEUTRAL, -45, "Helps activation; does not reach the calls that hurt."),
+        ),
+    ),
+    IncentiveSpec(
+        "digital",
+        "Online conversion rate",
+        "Orders per web and app session",
+        "3.5%",
+        25,
+        (R("shop-and-buy", Verdict.NEUTRAL, -90, "Counts online sales only; silent on the hand-offs."),),
+    ),
+    IncentiveSpec(
+        "digital",
+        "App store rating",
+        "Mean rating of the Meridian apps",
+        "4.5 stars",
+        15,
+        (R("rail-refund", Verdict.ALIGNED, -20, "Passengers rate the app after a refund."),),
+    ),
+    IncentiveSpec(
+        "store-operations",
+        "Sales per square metre",
+        "Annual store sales per square metre of floor",
+        "£9,000",
+        40,
+        (
+            R(
+                "shop-and-buy",
+                Verdict.CONFLICTING,
+                -90,
+                "Click-and-collect orders are credited to online sales, so stores staff the collection desk last.",
+            ),
+        ),
+    ),
+    IncentiveSpec(
+        "store-operations",
+        "Mystery shop score",
+        "Quarterly mystery shop audit",
+        "90%",
+        20,
+        (R("shop-and-buy", Verdict.ALIGNED, -90, "The audit now includes collecting an online order."),),
+    ),
+    IncentiveSpec("supply-chain", "Cost per delivery", "Carrier cost per parcel delivered", "under £4.50", 40),
+    IncentiveSpec(
+        "rail-operations",
+        "Delay repay cost",
+        "Compensation paid per quarter",
+        "under £1.2m",
+        20,
+        (
+            R("rail-refund", Verdict.NEUTRAL, -150, "Cost has been stable."),
+            R(
+                "rail-refund",
+                Verdict.CONFLICTING,
+                -20,
+                "Since automatic verification more passengers claim what they are owed; the cost target now "
+                "rewards making refunds harder.",
+            ),
+        ),
+    ),
+    IncentiveSpec(
+        "rail-operations",
+        "Public performance measure",
+        "Trains arriving within five minutes of schedule",
+        "91%",
+        40,
+        (R("rail-refund", Verdict.NEUTRAL, -20, "Fewer delays mean fewer claims; it does not shape the refund."),),
+    ),
+    IncentiveSpec(
+        "compliance",
+        "Complaints acknowledged within 24 hours",
+        "Share of complaints acknowledged in writing within a day",
+        "100%",
+        30,
+        (R("billing-complaint", Verdict.ALIGNED, -60, "Customers know their complaint was heard."),),
+    ),
+    IncentiveSpec("technology", "System availability", "Core systems' monthly availability", "99.9%", 40),
+    IncentiveSpec("technology", "Release frequency", "Production releases", "weekly", 10, active=False),
+    IncentiveSpec("product-design", "Research sessions", "Customer research sessions per quarter", "12", 20),
+    IncentiveSpec(
+        "risk",
+        "Fraud losses",
+        "Fraudulent refunds as a share of refunds paid",
+        "under 0.1%",
+        40,
+        (R("rail-refund", Verdict.NEUTRAL, -20, "Automatic checks keep fraud down without slowing honest claims."),),
+    ),
+)
+
+ISSUES = (
+    IssueSpec(
+        "double-booked",
+        "onboarding",
+        "Technicians double-booked on Monday mornings",
+        "Customers wait in all morning and nobody comes; they call to rebook.",
+        IssueCategory.OPERATIONAL_CAPABILITY,
+        Severity.HIGH,
+        IssueStatus.INVESTIGATING,
+        ("field-operations",),
+        "sam.okafor",
+        -25,
+        touchpoint="technician-visit",
+        assignee="marcus.reid",
+    ),
+    IssueSpec(
+        "unconfirmed-slots",
+        "onboarding",
+        "Customers call to check appointments nobody confirmed",
+        "The appointment letter arrives before the slot is confirmed, so customers ring to ask if it is still on.",
+        IssueCategory.DISJOINTED_TECHNOLOGY,
+        Severity.HIGH,
+        IssueStatus.ROOT_CAUSE_CONFIRMED,
+        ("technology", "field-operations"),
+        "grace.liu",
+        -70,
+        touchpoint="appointment-check-call",
+        assignee="nina.kowalski",
+        root_cause=(
+            "The order system books a provisional slot and sends the letter; field scheduling confirms or moves "
+            "it two days later and nothing tells the customer."
+        ),
+    ),
+    IssueSpec(
+        "handle-time",
+        "onboarding",
+        "Agents rush activation calls to meet the handle-time target",
+        "Customers are told to restart the box and call back if it fails; many do, twice.",
+        IssueCategory.CONFLICTING_OBJECTIVES,
+        Severity.CRITICAL,
+        IssueStatus.ROOT_CAUSE_CONFIRMED,
+        ("customer-service",),
+        "grace.liu",
+        -55,
+        touchpoint="activation-help-call",
+        assignee="dana.whitfield",
+        root_cause=(
+            "Average handle time under six minutes weighs 30% of an agent's scorecard; first-contact resolution "
+            "is measured but not rewarded enough to stay on a call."
+        ),
+    ),
+    IssueSpec(
+        "pro-rata",
+        "onboarding",
+        "First bill shows a pro-rata charge nobody explained",
+        "New subscribers see a bill higher than the price they were sold and call to complain.",
+        IssueCategory.POLICY_PROCESS,
+        Severity.HIGH,
+        IssueStatus.REPORTED,
+        ("billing",),
+        "lucy.hart",
+        -6,
+        touchpoint="first-bill-query",
+    ),
+    IssueSpec(
+        "install-promise",
+        "onboarding",
+        "Sales promise installation within a week",
+        "Customers expect a technician in days; the first slot is usually two to three weeks away.",
+        IssueCategory.CULTURE,
+        Severity.MEDIUM,
+        IssueStatus.WONT_FIX,
+        ("customer-service",),
+        "sam.okafor",
+        -150,
+        stage="Order",
+        assignee="chris.hallam",
+        root_cause="Sales scripts predate the current field capacity; superseded by booking during the sales call.",
+    ),
+    IssueSpec(
+        "new-starters",
+        "onboarding",
+        "New agents cannot see the order history",
+        "Customers repeat their order details to every new agent they reach.",
+        IssueCategory.PEOPLE_SKILLS,
+        Severity.MEDIUM,
+        IssueStatus.RESOLVED,
+        ("customer-service", "technology"),
+        "grace.liu",
+        -110,
+        touchpoint="booking-call",
+        assignee="grace.liu",
+        root_cause="New starters were trained on the legacy CRM only and did not know the order view existed.",
+    ),
+    IssueSpec(
+        "repeat-complaint",
+        "billing-complaint",
+        "Customers repeat their complaint on every call",
+        "Each chasing call starts from scratch: who are you, what is the complaint, when did you first call.",
+        IssueCategory.DISJOINTED_TECHNOLOGY,
+        Severity.CRITICAL,
+        IssueStatus.RESOLVED,
+        ("customer-service", "technology"),
+        "zoe.adams",
+        -150,
+        touchpoint="chase-call",
+        assignee="nina.kowalski",
+        root_cause="Phone, e-mail and letter complaints were logged in three systems with no shared reference.",
+    ),
+    IssueSpec(
+        "two-cycles",
+        "billing-complaint",
+        "Agreed credits take two bill cycles to appear",
+        "Customers see the disputed amount again on the next bill and complain a second time.",
+        IssueCategory.POLICY_PROCESS,
+        Severity.HIGH,
+        IssueStatus.CLOSED,
+        ("billing",),
+        "hannah.cole",
+        -170,
+        touchpoint="credit-note",
+        assignee="hannah.cole",
+        root_cause="Credits were batched monthly after the bill run instead of applied when agreed.",
+    ),
+    IssueSpec(
+        "saturday-number",
+        "billing-complaint",
+        "Letters give a number that is closed on Saturdays",
+        "Customers who work weekdays cannot reach the complaints team.",
+        IssueCategory.OTHER,
+        Severity.LOW,
+        IssueStatus.CLOSED,
+        ("compliance",),
+        "ella.sato",
+        -160,
+        touchpoint="acknowledgement-letter",
+        assignee="ella.sato",
+        root_cause="The letter template predates Saturday opening of the general line.",
+    ),
+    IssueSpec(
+        "collect-not-found",
+        "shop-and-buy",
+        "Click-and-collect orders not found at the desk",
+        "Customers wait while staff search the stock room, then are asked for ID and the order number again.",
+        IssueCategory.DISJOINTED_TECHNOLOGY,
+        Severity.HIGH,
+        IssueStatus.INVESTIGATING,
+        ("store-operations", "technology"),
+        "ben.carter",
+        -35,
+        touchpoint="click-and-collect",
+        assignee="amira.haddad",
+    ),
+    IssueSpec(
+        "discourage-collect",
+        "shop-and-buy",
+        "Store staff steer customers away from click-and-collect",
+        "Customers are told to buy in store instead of collecting the order they placed online.",
+        IssueCategory.CONFLICTING_OBJECTIVES,
+        Severity.MEDIUM,
+        IssueStatus.REPORTED,
+        ("store-operations",),
+        "amira.haddad",
+        -12,
+        touchpoint="click-and-collect",
+    ),
+    IssueSpec(
+        "loyalty-points",
+        "shop-and-buy",
+        "Loyalty points missing when research started in the app",
+        "App users who buy in store do not see the purchase in their account.",
+        IssueCategory.OPERATIONAL_CAPABILITY,
+        Severity.LOW,
+        IssueStatus.WONT_FIX,
+        ("digital",),
+        "amira.haddad",
+        -95,
+        touchpoint="store-till",
+        assignee="olivia.grant",
+        root_cause="The till only links a loyalty card, not the app; the new till platform next year fixes it.",
+    ),
+    IssueSpec(
+        "weekend-backlog",
+        "rail-refund",
+        "Manual delay verification backlog at weekends",
+        "Claims made on Saturday wait until Tuesday; passengers call to ask where their refund is.",
+        IssueCategory.OPERATIONAL_CAPABILITY,
+        Severity.HIGH,
+        IssueStatus.RESOLVED,
+        ("rail-operations",),
+        "owen.hughes",
+        -160,
+        stage="Assess",
+        assignee="tom.achebe",
+        root_cause="Every claim was checked by hand against the train log; nobody worked weekends.",
+    ),
+    IssueSpec(
+        "ticket-photo",
+        "rail-refund",
+        "Ticket photo asked for again after the app update",
+        "Passengers who had uploaded a ticket were asked to upload it again.",
+        IssueCategory.DISJOINTED_TECHNOLOGY,
+        Severity.MEDIUM,
+        IssueStatus.CLOSED,
+        ("digital",),
+        "ivan.petrov",
+        -140,
+        touchpoint="upload-ticket",
+        assignee="ivan.petrov",
+        root_cause="The update cleared the app's local claim drafts.",
+    ),
+    IssueSpec(
+        "between-teams",
+        "home-move",
+        "Home-move requests fall between sales and service",
+        "Customers who tell us they are moving are called by sales, then by service, and asked the same again.",
+        IssueCategory.CULTURE,
+        Severity.HIGH,
+        IssueStatus.REPORTED,
+        ("customer-service", "field-operations"),
+        "grace.liu",
+        -9,
+        touchpoint="move-booking-call",
+    ),
+)
+
+U = UpdateSpec
+
+INITIATIVES = (
+    InitiativeSpec(
+        "onboarding",
+        "Book the installation slot during the sales call",
+        "If the technician slot is booked and confirmed while the customer is on the sales call, satisfaction "
+        "decay for first-time subscribers halves, to 0.2, because nobody has to chase a slot.",
+        InitiativeStatus.IN_PROGRESS,
+        "dana.whitfield",
+        ("field-operations", "technology", "customer-service"),
+        Component.SATISFACTION_DECAY,
+        -60,
+        issues=("unconfirmed-slots", "install-promise"),
+        measure_from_data=True,
+        segment=FIRST_TIME,
+        target_value=0.2,
+        start=-50,
+        due=30,
+        effort=60,
+        expected_gain=10,
+        updates=(
+            U(-48, "dana.whitfield", 10, "Kick-off with Field Operations and Technology; scope agreed."),
+            U(-30, "nina.kowalski", 35, "Scheduling API exposed to the sales desktop in test."),
+            U(-8, "sam.okafor", 55, "Pilot in the Leeds patch: 40 bookings made during the sales call."),
+        ),
+    ),
+    InitiativeSpec(
+        "onboarding",
+        "Reward first-contact resolution instead of handle time",
+        "If agents' scorecards weigh first-contact resolution over handle time, the repeat rate falls by a third.",
+        InitiativeStatus.APPROVED,
+        "grace.liu",
+        ("customer-service",),
+        Component.REPEAT_RATE,
+        -20,
+        issues=("handle-time",),
+        measure_from_data=True,
+        target_value=0.08,
+        start=7,
+        due=90,
+        effort=15,
+        expected_gain=8,
+        updates=(U(-10, "priya.raman", 0, "Approved by the customer board; starts with the next scorecard cycle."),),
+    ),
+    InitiativeSpec(
+        "onboarding",
+        "Explain the pro-rata charge before the first bill",
+        "If a short e-mail explains the first bill before it arrives, fewer first bill queries are needed.",
+        InitiativeStatus.PROPOSED,
+        "hannah.cole",
+        ("billing", "digital"),
+        Component.JOURNEY_CSAT,
+        -5,
+        issues=("pro-rata",),
+        effort=5,
+        expected_gain=4,
+    ),
+    InitiativeSpec(
+        "onboarding",
+        "Redesign the paper welcome pack",
+        "A clearer welcome pack reduces activation calls.",
+        InitiativeStatus.CANCELLED,
+        "lucy.hart",
+        ("product-design",),
+        Component.CONTACTS_PER_INSTANCE,
+        -140,
+        effort=25,
+        expected_gain=1,
+        updates=(
+            U(-100, "lucy.hart", 20, "Research shows customers rarely open the pack before the technician visit."),
+            U(-90, "dana.whitfield", 20, "Cancelled: the calls come from unconfirmed slots, not from the pack."),
+        ),
+    ),
+    InitiativeSpec(
+        "billing-complaint",
+        "One complaint reference across phone, e-mail and letter",
+        "If every channel logs the complaint under one reference, customers stop re-identifying themselves on "
+        "each chase and the re-identification rate halves.",
+        InitiativeStatus.DELIVERED,
+        "zoe.adams",
+        ("customer-service", "technology", "compliance"),
+        Component.REIDENTIFICATION_RATE,
+        -130,
+        issues=("repeat-complaint",),
+        measure_from_data=True,
+        target_value=0.1,
+        start=-120,
+        due=-45,
+        delivered=BILLING_REFERENCE_DAY,
+        measurement_days=30,
+        effort=45,
+        expected_gain=12,
+        updates=(
+            U(-118, "zoe.adams", 10, "Complaint reference format agreed with Compliance."),
+            U(-90, "nina.kowalski", 40, "Phone and e-mail systems share the reference."),
+            U(-60, "nina.kowalski", 75, "Letters scanned into the same case."),
+            U(BILLING_REFERENCE_DAY, "zoe.adams", 100, "Live in every channel. Measuring for 30 days."),
+        ),
+    ),
+    InitiativeSpec(
+        "rail-refund",
+        "Automatic delay verification for app claims",
+        "If delays are verified automatically against the train log, refunds are paid within 24 hours for 9 in "
+        "10 claims instead of 6 in 10.",
+        InitiativeStatus.MEASURED,
+        "tom.achebe",
+        ("rail-operations", "digital", "risk"),
+        Component.ON_TIME_RATE,
+        -200,
+        issues=("weekend-backlog",),
+        measure_from_data=True,
+        target_value=0.9,
+        start=-190,
+        due=-95,
+        delivered=RAIL_AUTOMATION_DAY,
+        measurement_days=30,
+        effort=80,
+        expected_gain=20,
+        updates=(
+            U(-185, "tom.achebe", 10, "Train log feed agreed with Operations."),
+            U(-150, "ivan.petrov", 50, "Verification engine matching 80% of claims in shadow mode."),
+            U(RAIL_AUTOMATION_DAY, "tom.achebe", 100, "Live for all app claims."),
+            U(RAIL_AUTOMATION_DAY + 32, "tom.achebe", 100, "Measured: on-time refunds well above target."),
+        ),
+    ),
+    InitiativeSpec(
+        "shop-and-buy",
+        "Find click-and-collect orders by e-mail or phone number",
+        "If the desk can find an order by the customer's e-mail or phone, collecting stops needing ID and "
+        "the order number again.",
+        InitiativeStatus.IN_PROGRESS,
+        "amira.haddad",
+        ("store-operations", "digital", "technology"),
+        Component.REIDENTIFICATION_RATE,
+        -40,
+        issues=("collect-not-found",),
+        measure_from_data=True,
+        target_value=0.02,
+        start=-30,
+        due=45,
+        effort=30,
+        expected_gain=5,
+        updates=(U(-15, "ben.carter", 30, "Desk lookup by e-mail working in the Leeds store."),),
+    ),
+)

@@ -1,0 +1,110 @@
+"""django-filter FilterSets of the improvements app, shared by the API viewsets and the HTML lists."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from journeys.choices import Component
+from journeys.models import Journey, Stage
+from owners.models import Function, Person
+
+from .choices import OPEN_ISSUE_STATUSES, InitiativeStatus, IssueCategory, IssueStatus, Severity
+from .models import Initiative, InitiativeUpdate, Issue
+
+
+class StageChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.journey.name} › {obj.name}"
+
+
+class StageChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = StageChoiceField
+
+
+def _journeys():
+    return Journey.objects.order_by("name")
+
+
+def _functions():
+    return Function.objects.order_by("name")
+
+
+def _people():
+    return Person.objects.order_by("name")
+
+
+class IssueFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search", label="Search")
+    journey = django_filters.ModelChoiceFilter(queryset=_journeys(), to_field_name="slug", label="Journey")
+    stage = StageChoiceFilter(queryset=Stage.objects.all(), label="Stage")
+    touchpoint = django_filters.NumberFilter(field_name="touchpoint_id", label="Touchpoint id")
+    category = django_filters.MultipleChoiceFilter(choices=IssueCategory.choices, label="Category")
+    severity = django_filters.MultipleChoiceFilter(choices=Severity.choices, label="Severity")
+    status = django_filters.MultipleChoiceFilter(choices=IssueStatus.choices, label="Status")
+    open = django_filters.BooleanFilter(method="filter_open", label="Open only")
+    function = django_filters.ModelChoiceFilter(
+        field_name="functions", queryset=_functions(), to_field_name="slug", label="Responsible function"
+    )
+    assignee = django_filters.ModelChoiceFilter(queryset=_people(), label="Assignee")
+    reported = django_filters.DateFromToRangeFilter(field_name="created_at", label="Reported between")
+
+    class Meta:
+        model = Issue
+        fields = ["search", "journey", "stage", "touchpoint", "category", "severity", "status", "open"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Stages are only meaningful within a journey: list that journey's stages when one is chosen.
+        journey_slug = self.data.get("journey") if self.data else None
+        stages = Stage.objects.select_related("journey").order_by("journey__name", "position")
+        if journey_slug:
+            stages = stages.filter(journey__slug=journey_slug)
+        self.filters["stage"].queryset = stages
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(symptom__icontains=value) | Q(root_cause__icontains=value))
+
+    def filter_open(self, queryset, name, value):
+        if value is None:
+            return queryset
+        if value:
+            return queryset.filter(status__in=OPEN_ISSUE_STATUSES)
+        return queryset.exclude(status__in=OPEN_ISSUE_STATUSES)
+
+
+class InitiativeFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search", label="Search")
+    journey = django_filters.ModelChoiceFilter(queryset=_journeys(), to_field_name="slug", label="Journey")
+    status = django_filters.MultipleChoiceFilter(choices=InitiativeStatus.choices, label="Status")
+    lead = django_filters.ModelChoiceFilter(queryset=_people(), label="Lead")
+    function = django_filters.ModelChoiceFilter(
+        field_name="functions", queryset=_functions(), to_field_name="slug", label="Contributing function"
+    )
+    target_component = django_filters.ChoiceFilter(choices=Component.choices, label="Target component")
+    issue = django_filters.NumberFilter(field_name="issues", label="Addresses issue (id)")
+    due = django_filters.DateFromToRangeFilter(field_name="due_date", label="Due between")
+    overdue = django_filters.BooleanFilter(field_name="is_overdue", label="Overdue")
+
+    class Meta:
+        model = Initiative
+        fields = ["search", "journey", "status", "lead", "function", "target_component", "issue", "overdue"]
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(hypothesis__icontains=value))
+
+
+class InitiativeUpdateFilter(django_filters.FilterSet):
+    initiative = django_filters.NumberFilter(field_name="initiative_id", label="Initiative id")
+    journey = django_filters.CharFilter(field_name="initiative__journey__slug", label="Journey (slug)")
+    author = django_filters.ModelChoiceFilter(queryset=_people(), label="Author")
+    created = django_filters.DateFromToRangeFilter(field_name="created_at", label="Posted between")
+
+    class Meta:
+        model = InitiativeUpdate
+        fields = ["initiative", "journey", "author"]

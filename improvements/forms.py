@@ -1,0 +1,244 @@
+"""Forms of the improvements app. They collect and clean input; the views hand it to the services."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from core.errors import ApplicationError
+from journeys.models import Journey, Stage, Touchpoint
+from owners.models import Function, Person
+
+from .choices import INITIATIVE_TRANSITIONS, ISSUE_TRANSITIONS, InitiativeStatus, IssueCategory, IssueStatus
+from .models import Initiative, InitiativeUpdate, Issue
+
+
+def add_service_error(form: forms.BaseForm, error: Exception) -> None:
+    """Show a service's ValidationError or ApplicationError on the form, by field when it names one."""
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    elif isinstance(error, ValidationError):
+        form.add_error(None, error.messages)
+    elif isinstance(error, ApplicationError):
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+    else:
+        raise error
+
+
+class StageField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.journey.name} › {obj.name}"
+
+
+class TouchpointField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.journey.name} › {obj.stage.name} › {obj.name}"
+
+
+class IssueChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.title} ({obj.get_status_display().lower()}, severity {obj.get_severity_display().lower()})"
+
+
+def _stages(journey: Journey | None):
+    stages = Stage.objects.select_related("journey").order_by("journey__name", "position")
+    return stages.filter(journey=journey) if journey else stages
+
+
+def _touchpoints(journey: Journey | None):
+    touchpoints = Touchpoint.objects.select_related("journey", "stage").order_by(
+        "journey__name", "stage__position", "position", "id"
+    )
+    return touchpoints.filter(journey=journey) if journey else touchpoints
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the user read, so a concurrent edit is refused instead of overwritten."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+
+class IssueLogForm(forms.ModelForm):
+    """Log a root-cause issue. The stage and touchpoint lists narrow to the journey when it is known."""
+
+    stage = StageField(queryset=Stage.objects.none(), required=False, help_text="Optional.")
+    touchpoint = TouchpointField(
+        queryset=Touchpoint.objects.none(), required=False, help_text="Optional; its stage is filled in for you."
+    )
+    functions = forms.ModelMultipleChoiceField(
+        queryset=Function.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Responsible functions",
+    )
+
+    class Meta:
+        model = Issue
+        fields = ["journey", "stage", "touchpoint", "title", "symptom", "category", "severity", "functions"]
+        widgets = {"symptom": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, journey: Journey | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["journey"].queryset = Journey.objects.exclude(status="retired").order_by("name")
+        # On a bound form any stage may be sent; the service says clearly when it is of another journey.
+        scope = None if self.is_bound else journey
+        self.fields["stage"].queryset = _stages(scope)
+        self.fields["touchpoint"].queryset = _touchpoints(scope)
+
+    @classmethod
+    def initial_from_query(cls, params) -> tuple[dict, Journey | None]:
+        """Prefill from GET parameters: journey (slug), stage (id), touchpoint (key in the journey),
+        category, title, symptom, functions (slugs, repeatable). Unknown values are ignored."""
+        initial: dict = {}
+        journey = Journey.objects.filter(slug=params.get("journey", "")).first() if params.get("journey") else None
+        if journey:
+            initial["journey"] = journey
+            stage_id = params.get("stage", "")
+            if stage_id.isdigit():
+                initial["stage"] = Stage.objects.filter(journey=journey, pk=int(stage_id)).first()
+            if params.get("touchpoint"):
+                touchpoint = Touchpoint.objects.filter(journey=journey, key=params["touchpoint"]).first()
+                if touchpoint:
+                    initial["touchpoint"] = touchpoint
+                    initial["stage"] = initial.get("stage") or touchpoint.stage
+        if params.get("category") in IssueCategory.values:
+            initial["category"] = params["category"]
+        for name in ("title", "symptom"):
+            if params.get(name):
+                initial[name] = params[name][:2000]
+        slugs = params.getlist("functions")
+        if slugs:
+            initial["functions"] = list(Function.objects.filter(slug__in=slugs))
+        return {key: value for key, value in initial.items() if value is not None}, journey
+
+
+class IssueEditForm(VersionedForm):
+    stage = StageField(queryset=Stage.objects.none(), required=False)
+    touchpoint = TouchpointField(queryset=Touchpoint.objects.none(), required=False)
+    functions = forms.ModelMultipleChoiceField(
+        queryset=Function.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Responsible functions",
+    )
+
+    class Meta:
+        model = Issue
+        fields = ["title", "symptom", "category", "severity", "stage", "touchpoint", "functions"]
+        widgets = {"symptom": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].queryset = _stages(self.instance.journey)
+        self.fields["touchpoint"].queryset = _touchpoints(self.instance.journey)
+
+
+class IssueTriageForm(VersionedForm):
+    """Status (the current one and those the workflow allows next), root cause and assignee."""
+
+    status = forms.ChoiceField(label="Status")
+    assignee = forms.ModelChoiceField(queryset=Person.objects.order_by("name"), required=False)
+
+    class Meta:
+        model = Issue
+        fields = ["status", "root_cause", "assignee"]
+        widgets = {"root_cause": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = IssueStatus(self.instance.status)
+        allowed = sorted(ISSUE_TRANSITIONS[current], key=list(IssueStatus).index)
+        # Bound forms accept any status so that an illegal move gets the workflow's own message.
+        statuses = list(IssueStatus) if self.is_bound else [current, *allowed]
+        self.fields["status"].choices = [(s.value, s.label if s == current else f"→ {s.label}") for s in statuses]
+
+    def _post_clean(self):
+        pass  # the service validates the issue as a whole, inside its workflow rules
+
+
+class InitiativeForm(VersionedForm):
+    issues = IssueChoiceField(
+        queryset=Issue.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Issues addressed",
+        help_text="At least one issue of the journey.",
+    )
+    functions = forms.ModelMultipleChoiceField(
+        queryset=Function.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Contributing functions",
+    )
+    lead = forms.ModelChoiceField(queryset=Person.objects.order_by("name"), required=False)
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "title",
+            "hypothesis",
+            "issues",
+            "lead",
+            "functions",
+            "target_component",
+            "target_value",
+            "expected_gain",
+            "effort",
+            "start_date",
+            "due_date",
+            "measurement_days",
+        ]
+        widgets = {
+            "hypothesis": forms.Textarea(attrs={"rows": 3}),
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "due_date": forms.DateInput(attrs={"type": "date"}),
+        }
+        help_texts = {
+            "measurement_days": "Days after delivery before the result is read from the journey's health.",
+            "expected_gain": "Points of the target component you expect to gain (negative for lower-is-better).",
+        }
+
+    def __init__(self, *args, journey: Journey, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.journey = journey
+        self.fields["issues"].queryset = Issue.objects.filter(journey=journey).order_by("-severity", "title")
+
+    def _post_clean(self):
+        # Model-level checks (dates, effort) run in the service, on the whole initiative.
+        pass
+
+
+class InitiativeMoveForm(forms.Form):
+    """Move a card on the board: one of the statuses the workflow allows next."""
+
+    status = forms.ChoiceField(label="Move to")
+    delivered_on = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Delivered on", help_text="Default today."
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, initiative: Initiative, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = InitiativeStatus(initiative.status)
+        order = list(InitiativeStatus).index
+        allowed = sorted(INITIATIVE_TRANSITIONS[current], key=order)
+        # Bound forms accept any status so that an illegal move gets the workflow's message.
+        statuses = list(InitiativeStatus) if self.is_bound else allowed
+        self.fields["status"].choices = [(s.value, s.label) for s in statuses]
+        self.fields["version"].initial = initiative.version
+        self.offers_delivery = InitiativeStatus.DELIVERED in allowed
+        self.is_final = not allowed
+
+
+class InitiativeUpdateForm(forms.ModelForm):
+    class Meta:
+        model = InitiativeUpdate
+        fields = ["body", "progress"]
+        labels = {"body": "What happened", "progress": "Progress (%)"}
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 3}),
+            "progress": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
+        }

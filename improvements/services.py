@@ -1,0 +1,422 @@
+"""Writes and workflows of the improvement loop: issues, initiatives, updates, measurement.
+
+Every write of an Issue or an Initiative locks its row, checks the version the caller read (when
+given: a stale one raises ``StaleObjectError``, 409) and increments the version.
+"""
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import ApplicationError, StaleObjectError
+from journeys.choices import Component
+from journeys.models import Journey, Stage, Touchpoint
+from owners.models import Function, Person
+
+from . import selectors
+from .choices import INITIATIVE_TRANSITIONS, ISSUE_TRANSITIONS, InitiativeStatus, IssueStatus
+from .models import Initiative, InitiativeUpdate, Issue
+
+logger = logging.getLogger(__name__)
+
+
+class MissingPersonError(ApplicationError):
+    """The login is not linked to a Person, so the write cannot say who made it."""
+
+    status_code = 400
+
+
+class _Unset:
+    def __repr__(self):
+        return "UNSET"
+
+
+UNSET = _Unset()  # "leave as is", distinct from None ("clear")
+
+
+def missing_person_message(doing: str) -> str:
+    return (
+        f"Your login is not linked to a person in the directory, so you cannot {doing}. "
+        "Ask a manager to link your login to your entry on the People page."
+    )
+
+
+def require_person(user, *, doing: str) -> Person:
+    """The user's Person, or a clear error telling how to get one."""
+    person = selectors.person_of(user)
+    if person is None:
+        raise MissingPersonError(missing_person_message(doing))
+    return person
+
+
+def _check_version(obj, version: int | None) -> None:
+    if version is not None and int(version) != obj.version:
+        raise StaleObjectError(
+            f"This {obj._meta.verbose_name} was changed by someone else since you opened it "
+            f"(you had version {version}, it is now at version {obj.version}). Reload it and try again.",
+            extra={"current_version": obj.version},
+        )
+
+
+def _save(obj) -> None:
+    obj.version += 1
+    obj.full_clean()
+    obj.save()
+
+
+def _validate_location(*, journey: Journey, stage: Stage | None, touchpoint: Touchpoint | None) -> Stage | None:
+    """The stage and touchpoint must belong to the journey; a touchpoint alone implies its stage."""
+    errors = {}
+    if stage is not None and stage.journey_id != journey.pk:
+        errors["stage"] = f"The stage “{stage}” is not part of the journey “{journey}”."
+    if touchpoint is not None:
+        if touchpoint.journey_id != journey.pk:
+            errors["touchpoint"] = f"The touchpoint “{touchpoint}” is not part of the journey “{journey}”."
+        elif stage is not None and touchpoint.stage_id != stage.pk and "stage" not in errors:
+            errors["touchpoint"] = f"The touchpoint “{touchpoint}” is not in the stage “{stage}”."
+    if errors:
+        raise ValidationError(errors)
+    if touchpoint is not None and stage is None:
+        return touchpoint.stage
+    return stage
+
+
+# --- issues ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def issue_log(
+    *,
+    journey: Journey,
+    reported_by: Person,
+    title: str,
+    symptom: str,
+    category: str,
+    severity: int,
+    stage: Stage | None = None,
+    touchpoint: Touchpoint | None = None,
+    functions: Iterable[Function] = (),
+) -> Issue:
+    """A team member logs a root-cause issue against a journey, optionally a stage or touchpoint."""
+    stage = _validate_location(journey=journey, stage=stage, touchpoint=touchpoint)
+    issue = Issue(
+        journey=journey,
+        stage=stage,
+        touchpoint=touchpoint,
+        title=title,
+        symptom=symptom,
+        category=category,
+        severity=severity,
+        reported_by=reported_by,
+        status=IssueStatus.REPORTED,
+    )
+    issue.full_clean()
+    issue.save()
+    issue.functions.set(functions)
+    return issue
+
+
+ISSUE_EDITABLE_FIELDS = ("title", "symptom", "category", "severity", "stage", "touchpoint", "root_cause", "assignee")
+
+
+@transaction.atomic
+def issue_edit(*, issue: Issue, data: dict, version: int | None = None) -> Issue:
+    """Change an issue's content; ``status`` in ``data`` goes through the workflow (``issue_triage``)."""
+    issue = Issue.objects.select_for_update().get(pk=issue.pk)
+    _check_version(issue, version)
+    unknown = set(data) - set(ISSUE_EDITABLE_FIELDS) - {"functions", "status"}
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed."))
+    for name in ISSUE_EDITABLE_FIELDS:
+        if name in data:
+            setattr(issue, name, data[name])
+    issue.stage = _validate_location(journey=issue.journey, stage=issue.stage, touchpoint=issue.touchpoint)
+    if "status" in data and data["status"] != issue.status:
+        _apply_issue_transition(issue, data["status"])
+    _save(issue)
+    if "functions" in data:
+        issue.functions.set(data["functions"])
+    return issue
+
+
+def _apply_issue_transition(issue: Issue, target: str) -> None:
+    try:
+        target = IssueStatus(target)
+    except ValueError:
+        raise ValidationError({"status": f"“{target}” is not an issue status."}) from None
+    current = IssueStatus(issue.status)
+    allowed = ISSUE_TRANSITIONS[current]
+    if target not in allowed:
+        options = ", ".join(sorted(str(s.label).lower() for s in allowed)) or "none: the issue is finished"
+        raise ApplicationError(
+            f"An issue cannot move from “{current.label}” to “{target.label}”. Allowed next: {options}.",
+            field="status",
+            extra={"allowed": sorted(allowed)},
+        )
+    if target == IssueStatus.ROOT_CAUSE_CONFIRMED and not issue.root_cause.strip():
+        raise ValidationError({"root_cause": "Describe the root cause to confirm it."})
+    issue.status = target
+
+
+@transaction.atomic
+def issue_triage(
+    *,
+    issue: Issue,
+    status: str | None = None,
+    root_cause: str | None = None,
+    assignee: Person | None | _Unset = UNSET,
+    version: int | None = None,
+) -> Issue:
+    """The owner or a manager moves an issue through its workflow, records its root cause, assigns it."""
+    issue = Issue.objects.select_for_update().get(pk=issue.pk)
+    _check_version(issue, version)
+    if root_cause is not None:
+        issue.root_cause = root_cause.strip()
+    if assignee is not UNSET:
+        issue.assignee = assignee
+    if status is not None and status != issue.status:
+        _apply_issue_transition(issue, status)
+    _save(issue)
+    return issue
+
+
+# --- initiatives -------------------------------------------------------------------------------
+
+
+def _validate_issues(journey: Journey, issues: list[Issue]) -> None:
+    if not issues:
+        raise ValidationError({"issues": "An initiative addresses at least one issue of its journey."})
+    foreign = [issue for issue in issues if issue.journey_id != journey.pk]
+    if foreign:
+        titles = ", ".join(f"“{issue.title}”" for issue in foreign)
+        raise ValidationError({"issues": f"These issues belong to another journey than “{journey}”: {titles}."})
+
+
+INITIATIVE_EDITABLE_FIELDS = (
+    "title",
+    "hypothesis",
+    "lead",
+    "target_component",
+    "target_value",
+    "start_date",
+    "due_date",
+    "measurement_days",
+    "effort",
+    "expected_gain",
+)
+
+
+@transaction.atomic
+def initiative_propose(
+    *,
+    journey: Journey,
+    title: str,
+    issues: Iterable[Issue],
+    lead: Person | None = None,
+    hypothesis: str = "",
+    functions: Iterable[Function] = (),
+    target_component: str = Component.SCORE,
+    target_value: float | None = None,
+    start_date: dt.date | None = None,
+    due_date: dt.date | None = None,
+    measurement_days: int = 30,
+    effort: Decimal | None = None,
+    expected_gain: float | None = None,
+) -> Initiative:
+    """The journey's owner or a manager proposes an initiative addressing issues of that journey."""
+    issues = list(issues)
+    _validate_issues(journey, issues)
+    initiative = Initiative(
+        journey=journey,
+        title=title,
+        hypothesis=hypothesis,
+        lead=lead,
+        status=InitiativeStatus.PROPOSED,
+        target_component=target_component,
+        target_value=target_value,
+        start_date=start_date,
+        due_date=due_date,
+        measurement_days=measurement_days,
+        effort=effort,
+        expected_gain=expected_gain,
+    )
+    initiative.full_clean()
+    initiative.save()
+    initiative.issues.set(issues)
+    initiative.functions.set(functions)
+    return initiative
+
+
+@transaction.atomic
+def initiative_edit(*, initiative: Initiative, data: dict, version: int | None = None) -> Initiative:
+    """Change an initiative's plan; ``status`` in ``data`` goes through the workflow."""
+    initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    _check_version(initiative, version)
+    unknown = set(data) - set(INITIATIVE_EDITABLE_FIELDS) - {"issues", "functions", "status", "delivered_on"}
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed."))
+    if (
+        "target_component" in data
+        and data["target_component"] != initiative.target_component
+        and initiative.baseline_value is not None
+    ):
+        raise ValidationError(
+            {"target_component": "The baseline was recorded for this component; it cannot change once work started."}
+        )
+    for name in INITIATIVE_EDITABLE_FIELDS:
+        if name in data:
+            setattr(initiative, name, data[name])
+    if "issues" in data:
+        _validate_issues(initiative.journey, list(data["issues"]))
+    if "status" in data and data["status"] != initiative.status:
+        _apply_initiative_transition(initiative, data["status"], delivered_on=data.get("delivered_on"))
+    _save(initiative)
+    if "issues" in data:
+        initiative.issues.set(data["issues"])
+    if "functions" in data:
+        initiative.functions.set(data["functions"])
+    return initiative
+
+
+def _apply_initiative_transition(
+    initiative: Initiative, target: str, *, delivered_on: dt.date | None = None, today: dt.date | None = None
+) -> None:
+    today = today or timezone.localdate()
+    try:
+        target = InitiativeStatus(target)
+    except ValueError:
+        raise ValidationError({"status": f"“{target}” is not an initiative status."}) from None
+    current = InitiativeStatus(initiative.status)
+    allowed = INITIATIVE_TRANSITIONS[current]
+    if target not in allowed:
+        options = ", ".join(sorted(str(s.label).lower() for s in allowed)) or "none: the initiative is finished"
+        raise ApplicationError(
+            f"An initiative cannot move from “{current.label}” to “{target.label}”. Allowed next: {options}.",
+            field="status",
+            extra={"allowed": sorted(allowed)},
+        )
+    if target == InitiativeStatus.IN_PROGRESS:
+        _record_baseline(initiative)
+    elif target == InitiativeStatus.DELIVERED:
+        delivered_on = delivered_on or today
+        if delivered_on > today:
+            raise ValidationError({"delivered_on": "The delivery date cannot be in the future."})
+        if initiative.start_date and delivered_on < initiative.start_date:
+            raise ValidationError({"delivered_on": "The delivery date cannot be before the start date."})
+        initiative.delivered_on = delivered_on
+    elif target == InitiativeStatus.MEASURED:
+        _record_result(initiative)
+    initiative.status = target
+
+
+def _record_baseline(initiative: Initiative) -> None:
+    component = Component(initiative.target_component)
+    snapshot = selectors.latest_overall_snapshot(journey_id=initiative.journey_id)
+    value = selectors.component_value(snapshot, component)
+    if snapshot is None:
+        raise ApplicationError(
+            f"“{initiative.journey}” has no health snapshot yet, so there is no baseline to measure this "
+            "initiative against. Recompute the journey's health, then start the work.",
+            field="status",
+        )
+    if value is None:
+        raise ApplicationError(
+            f"The latest health snapshot of “{initiative.journey}” (as of {snapshot.as_of:%d %b %Y}) has no value "
+            f"for {component.label.lower()}, so there is no baseline. Wait for data on it or target another component.",
+            field="status",
+        )
+    initiative.baseline_value = value
+
+
+def _measurement_due_on(initiative: Initiative) -> dt.date:
+    return initiative.delivered_on + dt.timedelta(days=initiative.measurement_days)
+
+
+def _record_result(initiative: Initiative) -> None:
+    component = Component(initiative.target_component)
+    due_on = _measurement_due_on(initiative)
+    snapshot = selectors.latest_overall_snapshot(journey_id=initiative.journey_id)
+    if snapshot is None or snapshot.as_of < due_on:
+        raise ApplicationError(
+            f"The measurement window ends on {due_on:%d %b %Y} ({initiative.measurement_days} days after delivery) "
+            "and no health snapshot covers it yet. The initiative is measured automatically once one does.",
+            field="status",
+        )
+    value = selectors.component_value(snapshot, component)
+    if value is None:
+        raise ApplicationError(
+            f"The latest health snapshot (as of {snapshot.as_of:%d %b %Y}) has no value for "
+            f"{component.label.lower()}; the initiative cannot be measured yet.",
+            field="status",
+        )
+    initiative.result_value = value
+
+
+@transaction.atomic
+def initiative_transition(
+    *,
+    initiative: Initiative,
+    status: str,
+    delivered_on: dt.date | None = None,
+    version: int | None = None,
+) -> Initiative:
+    """Move an initiative through its workflow.
+
+    in_progress records the baseline from the latest overall snapshot (refused without one);
+    delivered sets delivered_on (today unless given); measured records the result.
+    """
+    initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    _check_version(initiative, version)
+    _apply_initiative_transition(initiative, status, delivered_on=delivered_on)
+    _save(initiative)
+    return initiative
+
+
+@transaction.atomic
+def initiative_measure(*, initiative_id: int, today: dt.date | None = None) -> bool:
+    """Record the result of one delivered initiative whose window has passed; True if it was measured.
+
+    Safe to run twice: an initiative that is no longer delivered, or not yet due, is left alone.
+    """
+    today = today or timezone.localdate()
+    initiative = Initiative.objects.select_for_update().filter(pk=initiative_id).first()
+    if initiative is None or initiative.status != InitiativeStatus.DELIVERED or initiative.delivered_on is None:
+        return False
+    if _measurement_due_on(initiative) > today:
+        return False
+    try:
+        _apply_initiative_transition(initiative, InitiativeStatus.MEASURED, today=today)
+    except ApplicationError as reason:
+        logger.info("Initiative %s not measured yet: %s", initiative.pk, reason.message)
+        return False
+    _save(initiative)
+    return True
+
+
+def initiatives_measure_due(*, today: dt.date | None = None) -> list[int]:
+    """Measure every delivered initiative whose window has passed, each in its own transaction."""
+    today = today or timezone.localdate()
+    return [
+        initiative_id
+        for initiative_id in selectors.initiatives_due_for_measurement(today=today)
+        if initiative_measure(initiative_id=initiative_id, today=today)
+    ]
+
+
+# --- updates -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def initiative_update_post(*, initiative: Initiative, author: Person, body: str, progress: int) -> InitiativeUpdate:
+    """A team member, the owner or a manager posts progress on an initiative."""
+    if initiative.status == InitiativeStatus.CANCELLED:
+        raise ApplicationError("This initiative was cancelled; it takes no more updates.")
+    update = InitiativeUpdate(initiative=initiative, author=author, body=body.strip(), progress=progress)
+    update.full_clean()
+    update.save()
+    return update

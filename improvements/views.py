@@ -1,0 +1,573 @@
+"""Pages of the improvement loop: issues (list, export, log, detail, triage) and initiatives
+(board, ranking, detail with updates, create, edit, moves). Thin: reads through selectors,
+writes through services; errors of the services become form errors or messages."""
+
+import csv
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.errors import ApplicationError
+from journeys.models import Journey
+
+from . import selectors, services
+from .choices import InitiativeStatus
+from .filters import InitiativeFilter, IssueFilter
+from .forms import (
+    InitiativeForm,
+    InitiativeMoveForm,
+    InitiativeUpdateForm,
+    IssueEditForm,
+    IssueLogForm,
+    IssueTriageForm,
+    add_service_error,
+)
+from .impact import format_value, impact_of, lower_is_better
+from .models import Initiative, Issue
+
+PAGE_SIZE = 50
+_no_person_message = services.missing_person_message
+RANKABLE_STATUSES = (InitiativeStatus.PROPOSED, InitiativeStatus.APPROVED, InitiativeStatus.IN_PROGRESS)
+
+
+def _require(request, permission: str, obj) -> None:
+    if not request.user.has_perm(permission, obj):
+        raise PermissionDenied
+
+
+def _query_without(request, *names: str) -> str:
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for streaming a CSV."""
+
+    def write(self, value):
+        return value
+
+
+def _stream_csv(filename: str, header: list[str], rows) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield writer.writerow(header)
+        for row in rows:
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- issues ------------------------------------------------------------------------------------
+
+
+@require_GET
+def issue_list(request):
+    filterset = IssueFilter(request.GET or None, queryset=selectors.issue_list())
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "improvements/issue_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "issues": page.object_list,
+            "query": _query_without(request, "page"),
+            "journey_chosen": bool(request.GET.get("journey")),
+            "breadcrumbs": [{"label": "Issues", "url": None}],
+        },
+    )
+
+
+@require_GET
+def issue_export(request):
+    """The filtered issue list as CSV, streamed so a large export never sits in memory."""
+    filterset = IssueFilter(request.GET or None, queryset=selectors.issue_list())
+    header = [
+        "id",
+        "journey",
+        "stage",
+        "touchpoint",
+        "title",
+        "symptom",
+        "root_cause",
+        "category",
+        "severity",
+        "status",
+        "responsible_functions",
+        "reported_by",
+        "assignee",
+        "reported_at",
+    ]
+    rows = (
+        [
+            issue.pk,
+            issue.journey.slug,
+            issue.stage.name if issue.stage else "",
+            issue.touchpoint.key if issue.touchpoint else "",
+            issue.title,
+            issue.symptom,
+            issue.root_cause,
+            issue.category,
+            issue.severity,
+            issue.status,
+            ";".join(function.slug for function in issue.functions.all()),
+            issue.reported_by.name if issue.reported_by else "",
+            issue.assignee.name if issue.assignee else "",
+            timezone.localtime(issue.created_at).isoformat(timespec="seconds"),
+        ]
+        for issue in filterset.qs.iterator(chunk_size=500)
+    )
+    return _stream_csv(f"issues-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
+
+
+@require_http_methods(["GET", "POST"])
+def issue_create(request):
+    person = selectors.person_of(request.user)
+    if request.method == "POST":
+        form = IssueLogForm(request.POST)
+        if person is None:
+            form.add_error(None, _no_person_message("log an issue"))
+        elif form.is_valid():
+            journey = form.cleaned_data["journey"]
+            if not request.user.has_perm("improvements.log_issue", journey):
+                form.add_error(
+                    "journey",
+                    f"Only the team, the owner of “{journey}” and managers can log issues on it. "
+                    "Ask its owner to add you to the team.",
+                )
+            else:
+                try:
+                    issue = services.issue_log(
+                        journey=journey,
+                        reported_by=person,
+                        title=form.cleaned_data["title"],
+                        symptom=form.cleaned_data["symptom"],
+                        category=form.cleaned_data["category"],
+                        severity=form.cleaned_data["severity"],
+                        stage=form.cleaned_data["stage"],
+                        touchpoint=form.cleaned_data["touchpoint"],
+                        functions=form.cleaned_data["functions"],
+                    )
+                except (ValidationError, ApplicationError) as error:
+                    add_service_error(form, error)
+                else:
+                    messages.success(request, f"Issue “{issue.title}” logged.")
+                    return redirect(issue)
+        journey = None
+    else:
+        initial, journey = IssueLogForm.initial_from_query(request.GET)
+        form = IssueLogForm(initial=initial, journey=journey)
+    return render(
+        request,
+        "improvements/issue_form.html",
+        {
+            "form": form,
+            "person_missing": person is None,
+            "no_person_message": _no_person_message("log an issue"),
+            "journey": journey,
+            "title": "Log an issue",
+            "breadcrumbs": [
+                {"label": "Issues", "url": reverse("improvements:issue-list")},
+                {"label": "Log an issue", "url": None},
+            ],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _issue_page(request, issue: Issue, *, triage_form=None, status=200):
+    can_triage = request.user.has_perm("improvements.triage_issue", issue)
+    can_see_history = request.user.has_perm("core.view_history", issue)
+    if can_triage and triage_form is None:
+        triage_form = IssueTriageForm(instance=issue)
+    return render(
+        request,
+        "improvements/issue_detail.html",
+        {
+            "issue": issue,
+            "triage_form": triage_form if can_triage else None,
+            "can_triage": can_triage,
+            "can_propose": request.user.has_perm("improvements.manage_initiative", issue),
+            "can_see_history": can_see_history,
+            "history": selectors.history_entries(issue) if can_see_history else [],
+            "breadcrumbs": [
+                {"label": "Issues", "url": reverse("improvements:issue-list")},
+                {"label": issue.title, "url": None},
+            ],
+        },
+        status=status,
+    )
+
+
+@require_GET
+def issue_detail(request, pk: int):
+    issue = get_object_or_404(selectors.issue_detail_queryset(), pk=pk)
+    return _issue_page(request, issue)
+
+
+@require_POST
+def issue_triage(request, pk: int):
+    issue = get_object_or_404(selectors.issue_detail_queryset(), pk=pk)
+    _require(request, "improvements.triage_issue", issue)
+    form = IssueTriageForm(request.POST, instance=issue)
+    if form.is_valid():
+        try:
+            services.issue_triage(
+                issue=issue,
+                status=form.cleaned_data["status"],
+                root_cause=form.cleaned_data["root_cause"],
+                assignee=form.cleaned_data["assignee"],
+                version=form.cleaned_data["version"],
+            )
+        except (ValidationError, ApplicationError) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Issue updated.")
+            return redirect(issue)
+    issue.refresh_from_db()
+    return _issue_page(request, issue, triage_form=form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def issue_edit(request, pk: int):
+    issue = get_object_or_404(selectors.issue_list(), pk=pk)
+    _require(request, "improvements.triage_issue", issue)
+    form = IssueEditForm(request.POST or None, instance=issue)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            services.issue_edit(issue=issue, data=data, version=form.cleaned_data["version"])
+        except (ValidationError, ApplicationError) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Issue saved.")
+            return redirect(issue)
+    return render(
+        request,
+        "improvements/issue_edit_form.html",
+        {
+            "form": form,
+            "issue": issue,
+            "breadcrumbs": [
+                {"label": "Issues", "url": reverse("improvements:issue-list")},
+                {"label": issue.title, "url": issue.get_absolute_url()},
+                {"label": "Edit", "url": None},
+            ],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- initiatives -------------------------------------------------------------------------------
+
+
+def _board_filter(request):
+    return InitiativeFilter(request.GET or None, queryset=selectors.initiative_list())
+
+
+@require_GET
+def initiative_board(request):
+    filterset = _board_filter(request)
+    initiatives = filterset.qs.order_by("due_date", "id")
+    steerable = selectors.steerable_journey_ids(request.user)
+    columns = selectors.initiative_board(initiatives)
+    here = request.get_full_path()
+    for column in columns:
+        for card in column["cards"]:
+            card.can_move = steerable is None or card.journey_id in steerable
+            card.move_form = InitiativeMoveForm(initiative=card) if card.can_move else None
+    return render(
+        request,
+        "improvements/initiative_board.html",
+        {
+            "filter": filterset,
+            "columns": columns,
+            "total": sum(len(column["cards"]) for column in columns),
+            "next": here,
+            "query": _query_without(request, "page"),
+            "breadcrumbs": [{"label": "Initiatives", "url": None}],
+        },
+    )
+
+
+@require_GET
+def initiative_ranking(request):
+    params = request.GET.copy()
+    if not params.getlist("status"):
+        params.setlist("status", [status.value for status in RANKABLE_STATUSES])
+    filterset = InitiativeFilter(params, queryset=selectors.initiative_ranking())
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "improvements/initiative_ranking.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "initiatives": page.object_list,
+            "rank_offset": page.start_index() - 1 if page.paginator.count else 0,
+            "query": _query_without(request, "page"),
+            "breadcrumbs": [
+                {"label": "Initiatives", "url": reverse("improvements:initiative-board")},
+                {"label": "Ranked by value", "url": None},
+            ],
+        },
+    )
+
+
+@require_GET
+def initiative_export(request):
+    filterset = _board_filter(request)
+    header = [
+        "id",
+        "journey",
+        "title",
+        "status",
+        "lead",
+        "contributing_functions",
+        "target_component",
+        "baseline_value",
+        "target_value",
+        "result_value",
+        "impact",
+        "start_date",
+        "due_date",
+        "delivered_on",
+        "effort_person_days",
+        "expected_gain",
+        "gain_per_person_day",
+        "latest_progress",
+        "overdue",
+    ]
+
+    def row(initiative):
+        impact = impact_of(initiative.target_component, initiative.baseline_value, initiative.result_value)
+        return [
+            initiative.pk,
+            initiative.journey.slug,
+            initiative.title,
+            initiative.status,
+            initiative.lead.name if initiative.lead else "",
+            ";".join(function.slug for function in initiative.functions.all()),
+            initiative.target_component,
+            initiative.baseline_value,
+            initiative.target_value,
+            initiative.result_value,
+            f"{impact.delta:.4f} ({impact.direction})" if impact else "",
+            initiative.start_date or "",
+            initiative.due_date or "",
+            initiative.delivered_on or "",
+            initiative.effort if initiative.effort is not None else "",
+            initiative.expected_gain if initiative.expected_gain is not None else "",
+            f"{initiative.gain_per_person_day:.4f}" if initiative.gain_per_person_day is not None else "",
+            initiative.latest_progress if initiative.latest_progress is not None else "",
+            "yes" if initiative.is_overdue else "no",
+        ]
+
+    rows = (row(initiative) for initiative in filterset.qs.order_by("due_date", "id").iterator(chunk_size=500))
+    return _stream_csv(f"initiatives-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
+
+
+def _initiative_page(request, initiative: Initiative, *, update_form=None, move_form=None, status=200):
+    can_manage = request.user.has_perm("improvements.manage_initiative", initiative)
+    can_post = request.user.has_perm("improvements.post_update", initiative)
+    can_see_history = request.user.has_perm("core.view_history", initiative)
+    component = initiative.target_component
+    measure_on = (
+        initiative.delivered_on + dt.timedelta(days=initiative.measurement_days) if initiative.delivered_on else None
+    )
+    return render(
+        request,
+        "improvements/initiative_detail.html",
+        {
+            "initiative": initiative,
+            "impact": impact_of(component, initiative.baseline_value, initiative.result_value),
+            "baseline_display": format_value(component, initiative.baseline_value),
+            "target_display": format_value(component, initiative.target_value),
+            "result_display": format_value(component, initiative.result_value),
+            "lower_is_better": lower_is_better(component),
+            "measure_on": measure_on,
+            "can_manage": can_manage,
+            "can_post": can_post and initiative.status != InitiativeStatus.CANCELLED,
+            "person_missing": selectors.person_of(request.user) is None,
+            "no_person_message": _no_person_message("post an update"),
+            "update_form": update_form or InitiativeUpdateForm(),
+            "move_form": move_form or (InitiativeMoveForm(initiative=initiative) if can_manage else None),
+            "can_see_history": can_see_history,
+            "history": selectors.history_entries(initiative) if can_see_history else [],
+            "breadcrumbs": [
+                {"label": "Initiatives", "url": reverse("improvements:initiative-board")},
+                {"label": initiative.title, "url": None},
+            ],
+        },
+        status=status,
+    )
+
+
+@require_GET
+def initiative_detail(request, pk: int):
+    initiative = get_object_or_404(selectors.initiative_detail_queryset(), pk=pk)
+    return _initiative_page(request, initiative)
+
+
+@require_POST
+def initiative_transition(request, pk: int):
+    """A card moved on the board or the detail page: same workflow service as the API."""
+    initiative = get_object_or_404(Initiative.objects.select_related("journey"), pk=pk)
+    _require(request, "improvements.manage_initiative", initiative)
+    form = InitiativeMoveForm(request.POST, initiative=initiative)
+    back = _safe_next(request, initiative.get_absolute_url())
+    if not form.is_valid():
+        messages.error(request, "Choose the status to move the initiative to.")
+        return HttpResponseRedirect(back)
+    try:
+        moved = services.initiative_transition(
+            initiative=initiative,
+            status=form.cleaned_data["status"],
+            delivered_on=form.cleaned_data["delivered_on"],
+            version=form.cleaned_data["version"],
+        )
+    except ValidationError as error:
+        messages.error(request, f"“{initiative.title}” was not moved: {' '.join(error.messages)}")
+    except ApplicationError as error:
+        messages.error(request, f"“{initiative.title}” was not moved: {error.message}")
+    else:
+        messages.success(request, f"“{moved.title}” is now {moved.get_status_display().lower()}.")
+    return HttpResponseRedirect(back)
+
+
+@require_POST
+def initiative_update_create(request, pk: int):
+    initiative = get_object_or_404(selectors.initiative_detail_queryset(), pk=pk)
+    _require(request, "improvements.post_update", initiative)
+    form = InitiativeUpdateForm(request.POST)
+    person = selectors.person_of(request.user)
+    if person is None:
+        form.add_error(None, _no_person_message("post an update"))
+    elif form.is_valid():
+        try:
+            services.initiative_update_post(
+                initiative=initiative,
+                author=person,
+                body=form.cleaned_data["body"],
+                progress=form.cleaned_data["progress"],
+            )
+        except (ValidationError, ApplicationError) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Update posted.")
+            return redirect(initiative)
+    return _initiative_page(request, initiative, update_form=form, status=400)
+
+
+def _initiative_data(form) -> dict:
+    return {name: form.cleaned_data[name] for name in InitiativeForm.Meta.fields}
+
+
+@require_http_methods(["GET", "POST"])
+def initiative_create(request):
+    journey_slug = request.GET.get("journey")
+    journey = Journey.objects.filter(slug=journey_slug).first() if journey_slug else None
+    if journey is None:
+        return render(
+            request,
+            "improvements/initiative_pick_journey.html",
+            {
+                "journeys": Journey.objects.exclude(status="retired").order_by("name"),
+                "breadcrumbs": [
+                    {"label": "Initiatives", "url": reverse("improvements:initiative-board")},
+                    {"label": "Propose an initiative", "url": None},
+                ],
+            },
+        )
+    _require(request, "improvements.manage_initiative", journey)
+    if request.method == "POST":
+        form = InitiativeForm(request.POST, journey=journey)
+        if form.is_valid():
+            try:
+                initiative = services.initiative_propose(journey=journey, **_initiative_data(form))
+            except (ValidationError, ApplicationError) as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, f"Initiative “{initiative.title}” proposed.")
+                return redirect(initiative)
+    else:
+        issue_ids = [value for value in request.GET.getlist("issues") if value.isdigit()]
+        form = InitiativeForm(
+            journey=journey,
+            initial={"issues": issue_ids, "measurement_days": 30},
+        )
+    return render(
+        request,
+        "improvements/initiative_form.html",
+        {
+            "form": form,
+            "journey": journey,
+            "title": f"Propose an initiative for {journey}",
+            "breadcrumbs": [
+                {"label": "Initiatives", "url": reverse("improvements:initiative-board")},
+                {"label": "Propose", "url": None},
+            ],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def initiative_edit(request, pk: int):
+    initiative = get_object_or_404(Initiative.objects.select_related("journey"), pk=pk)
+    _require(request, "improvements.manage_initiative", initiative)
+    form = InitiativeForm(request.POST or None, instance=initiative, journey=initiative.journey)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.initiative_edit(
+                initiative=initiative, data=_initiative_data(form), version=form.cleaned_data["version"]
+            )
+        except (ValidationError, ApplicationError) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Initiative saved.")
+            return redirect(initiative)
+    return render(
+        request,
+        "improvements/initiative_form.html",
+        {
+            "form": form,
+            "journey": initiative.journey,
+            "initiative": initiative,
+            "title": f"Edit “{initiative.title}”",
+            "breadcrumbs": [
+                {"label": "Initiatives", "url": reverse("improvements:initiative-board")},
+                {"label": initiative.title, "url": initiative.get_absolute_url()},
+                {"label": "Edit", "url": None},
+            ],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- the journey page panel ------------------------------------------------------------------
+
+
+def journey_panel_context(request, journey) -> dict:
+    """Context of the "Issues and initiatives" panel on the journey page (registered in apps.py)."""
+    return {"improvements_panel": selectors.journey_panel(journey=journey, user=request.user)}

@@ -1,0 +1,1077 @@
+"""Data ingest: the set-based upsert behind ``POST /api/v1/ingest/``, the instance and interaction
+API writes, and the CSV import (upload page, API and ``manage.py import_interactions``).
+
+One code path for every way data comes in:
+
+- values are read by the same parsers (``read_instance`` / ``read_interaction``) whether they come
+  from JSON or from a CSV cell, so both give the same messages;
+- rows are written by ``upsert_records``: a few bulk queries per batch (read what exists, then one
+  ``INSERT ... ON CONFLICT DO UPDATE`` per table for the rows that are new or actually changed),
+  never a query per row. Unchanged rows are not written at all, so sending the same data twice
+  changes nothing;
+- ``mark_data_changed`` stamps ``Journey.data_changed_at`` and, once the transaction commits,
+  sends ``journey_data_changed`` (the health part enqueues its recompute from it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import logging
+import re
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from typing import Any
+
+from django.conf import settings
+from django.core.files import File
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from core.errors import ApplicationError
+
+from .choices import Channel, ImportStatus, Outcome
+from .models import Import, Interaction, Journey, JourneyInstance, Touchpoint
+from .signals import journey_data_changed
+
+logger = logging.getLogger(__name__)
+
+MAX_INSTANCES_PER_CALL = 1000
+MAX_REPORTED_ERRORS = 1000
+LOAD_BATCH_INSTANCES = 1000
+WRITE_BATCH_SIZE = 1000
+PROGRESS_EVERY_ROWS = 1000
+
+INSTANCE_VALUE_FIELDS = ("customer_ref", "segment", "started_at", "ended_at", "outcome", "satisfaction")
+INTERACTION_VALUE_FIELDS = (
+    "touchpoint_id",
+    "channel",
+    "occurred_at",
+    "satisfaction",
+    "resolved",
+    "repeat",
+    "reidentified",
+)
+
+
+# --- values -------------------------------------------------------------------------------------
+
+
+class FieldError(ValueError):
+    """A value that cannot be used, with the message the sender sees."""
+
+
+def _shown(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(value: Any, *, required: bool, max_length: int = 100) -> str:
+    if _is_empty(value):
+        if required:
+            raise FieldError("This field is required.")
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise FieldError("Must be text.")
+    text = str(value).strip()
+    if len(text) > max_length:
+        raise FieldError(f"At most {max_length} characters (this has {len(text)}).")
+    return text
+
+
+def _datetime(value: Any, *, required: bool) -> datetime | None:
+    if _is_empty(value):
+        if required:
+            raise FieldError("This field is required.")
+        return None
+    example = "use ISO 8601, e.g. 2026-03-01T09:30:00Z"
+    if not isinstance(value, str):
+        raise FieldError(f"Must be a date-time text; {example}.")
+    text = value.strip()
+    try:
+        parsed = parse_datetime(text)
+        if parsed is None:
+            day = parse_date(text)
+            parsed = datetime.combine(day, time.min) if day else None  # noqa: DTZ001 (made aware below)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise FieldError(f"'{_shown(text)}' is not a date-time; {example}.")
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
+def _satisfaction(value: Any) -> int | None:
+    if _is_empty(value):
+        return None
+    message = f"'{_shown(value)}' is not a satisfaction score: use a whole number from 1 to 5."
+    if isinstance(value, bool):
+        raise FieldError(message)
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value.strip()):
+        number = int(value.strip())
+    else:
+        raise FieldError(message)
+    if not 1 <= number <= 5:
+        raise FieldError(f"Satisfaction is rated from 1 to 5; got {number}.")
+    return number
+
+
+TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})
+FALSE_WORDS = frozenset({"false", "f", "no", "n", "0"})
+
+
+def _boolean(value: Any, *, nullable: bool) -> bool | None:
+    if _is_empty(value):
+        return None if nullable else False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+    raise FieldError(f"'{_shown(value)}' is not a yes/no value: use true or false.")
+
+
+_CHOICE_VALUES: dict[type, tuple[str, ...]] = {}
+
+
+def _choice(value: Any, choices: type, *, default: str) -> str:
+    if _is_empty(value):
+        return default
+    allowed = _CHOICE_VALUES.get(choices)
+    if allowed is None:
+        allowed = _CHOICE_VALUES[choices] = tuple(choices.values)
+    word = value.strip().lower() if isinstance(value, str) else None
+    if word not in allowed:
+        raise FieldError(f"'{_shown(value)}' is not one of: {', '.join(allowed)}.")
+    return word
+
+
+EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+PHONE_PATTERN = re.compile(r"\+?[\d\s().-]+")
+
+
+def pseudonymity_problem(customer_ref: str) -> str | None:
+    """Why a customer reference is not pseudonymous (an e-mail address or a phone number), if it is not.
+
+    Plain digit strings that do not start with 0 are taken for customer numbers; a number written
+    like a phone number (leading + or 0, or digit groups with spaces, dashes, dots or brackets) is
+    refused.
+    """
+    if EMAIL_PATTERN.search(customer_ref):
+        return "This looks like an e-mail address. Send a pseudonymous reference (e.g. a hashed customer id)."
+    if PHONE_PATTERN.fullmatch(customer_ref):
+        digits = sum(char.isdigit() for char in customer_ref)
+        written_as_phone = customer_ref.startswith(("+", "0")) or not customer_ref.isdigit()
+        if 7 <= digits <= 15 and written_as_phone:
+            return "This looks like a phone number. Send a pseudonymous reference (e.g. a hashed customer id)."
+    return None
+
+
+def _customer_ref(value: Any) -> str:
+    text = _text(value, required=False)
+    problem = pseudonymity_problem(text) if text else None
+    if problem:
+        raise FieldError(problem)
+    return text
+
+
+def check_instance_end(*, outcome: str, started_at: datetime | None, ended_at: datetime | None) -> dict[str, str]:
+    """The outcome/end rule of design section 3, as field messages (empty when the values agree)."""
+    if outcome == Outcome.IN_PROGRESS and ended_at is not None:
+        return {
+            "ended_at": "A journey in progress has no end: leave ended_at empty, "
+            "or set the outcome to completed or abandoned."
+        }
+    if outcome in (Outcome.COMPLETED, Outcome.ABANDONED) and ended_at is None:
+        return {"ended_at": f"A {outcome} journey needs ended_at."}
+    if started_at is not None and ended_at is not None and ended_at < started_at:
+        return {"ended_at": "ended_at is before started_at."}
+    return {}
+
+
+# --- records ------------------------------------------------------------------------------------
+
+
+@dataclass
+class InteractionRecord:
+    external_id: str
+    touchpoint_key: str
+    channel: str  # "" = the touchpoint's channel
+    occurred_at: datetime
+    satisfaction: int | None
+    resolved: bool | None
+    repeat: bool
+    reidentified: bool
+
+
+@dataclass
+class InstanceRecord:
+    external_id: str
+    customer_ref: str
+    segment: str
+    started_at: datetime
+    ended_at: datetime | None
+    outcome: str
+    satisfaction: int | None
+    interactions: list[InteractionRecord] = field(default_factory=list)
+
+    def values(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in INSTANCE_VALUE_FIELDS}
+
+
+def read_instance(raw: Mapping[str, Any]) -> tuple[InstanceRecord | None, dict[str, str]]:
+    """An instance from JSON or CSV values (without its interactions), or the message per field."""
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    readers: dict[str, Callable[[Any], Any]] = {
+        "external_id": lambda v: _text(v, required=True),
+        "customer_ref": _customer_ref,
+        "segment": lambda v: _text(v, required=False),
+        "started_at": lambda v: _datetime(v, required=True),
+        "ended_at": lambda v: _datetime(v, required=False),
+        "outcome": lambda v: _choice(v, Outcome, default=""),
+        "satisfaction": _satisfaction,
+    }
+    for name, reader in readers.items():
+        try:
+            values[name] = reader(raw.get(name))
+        except FieldError as error:
+            errors[name] = str(error)
+    if not {"outcome", "ended_at", "started_at"} & errors.keys():
+        if not values["outcome"]:
+            if values["ended_at"] is not None:
+                errors["outcome"] = "Give the outcome (completed or abandoned) of a journey that has ended."
+            values["outcome"] = Outcome.IN_PROGRESS
+        errors.update(check_instance_end(**{k: values[k] for k in ("outcome", "started_at", "ended_at")}))
+    if errors:
+        return None, errors
+    return InstanceRecord(**values), {}
+
+
+def read_interaction(raw: Mapping[str, Any]) -> tuple[InteractionRecord | None, dict[str, str]]:
+    """An interaction from JSON or CSV values, or the message per field (touchpoint keys are checked later)."""
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    readers: dict[str, Callable[[Any], Any]] = {
+        "external_id": lambda v: _text(v, required=True),
+        "touchpoint": lambda v: _text(v, required=True),
+        "channel": lambda v: _choice(v, Channel, default=""),
+        "occurred_at": lambda v: _datetime(v, required=True),
+        "satisfaction": _satisfaction,
+        "resolved": lambda v: _boolean(v, nullable=True),
+        "repeat": lambda v: _boolean(v, nullable=False),
+        "reidentified": lambda v: _boolean(v, nullable=False),
+    }
+    for name, reader in readers.items():
+        try:
+            values[name] = reader(raw.get(name))
+        except FieldError as error:
+            errors[name] = str(error)
+    if errors:
+        return None, errors
+    values["touchpoint_key"] = values.pop("touchpoint")
+    return InteractionRecord(**values), {}
+
+
+TouchpointIndex = dict[str, tuple[int, str]]
+
+
+def touchpoint_index(journey: Journey) -> TouchpointIndex:
+    """Touchpoint key -> (id, channel) for one journey: one query."""
+    return {key: (pk, channel) for pk, key, channel in journey.touchpoints.values_list("id", "key", "channel")}
+
+
+def unknown_touchpoint_message(key: str, journey: Journey) -> str:
+    return f"Unknown touchpoint key '{_shown(key)}' for journey '{journey.slug}'."
+
+
+# --- writes -------------------------------------------------------------------------------------
+
+
+@dataclass
+class IngestCounts:
+    """Rows created, and rows whose stored values actually changed; unchanged rows count in neither."""
+
+    instances_created: int = 0
+    instances_updated: int = 0
+    interactions_created: int = 0
+    interactions_updated: int = 0
+
+    @property
+    def created(self) -> int:
+        return self.instances_created + self.interactions_created
+
+    @property
+    def updated(self) -> int:
+        return self.instances_updated + self.interactions_updated
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+    def add(self, other: IngestCounts) -> None:
+        self.instances_created += other.instances_created
+        self.instances_updated += other.instances_updated
+        self.interactions_created += other.interactions_created
+        self.interactions_updated += other.interactions_updated
+
+
+def _differs(current: Mapping[str, Any], values: Mapping[str, Any]) -> bool:
+    return any(current[name] != value for name, value in values.items())
+
+
+def upsert_records(*, journey: Journey, records: list[InstanceRecord], touchpoints: TouchpointIndex) -> IngestCounts:
+    """Create or update a batch of valid instances of one journey with their interactions.
+
+    Callers validate first (touchpoint keys known, external ids unique in the batch) and run this
+    inside their transaction. Interactions already stored but absent from the batch are kept.
+    """
+    counts = IngestCounts()
+    if not records:
+        return counts
+    existing = {
+        row["external_id"]: row
+        for row in JourneyInstance.objects.filter(
+            journey=journey, external_id__in=[record.external_id for record in records]
+        ).values("id", "external_id", *INSTANCE_VALUE_FIELDS)
+    }
+    instance_ids: dict[str, int] = {}
+    instances_to_write = []
+    for record in records:
+        current = existing.get(record.external_id)
+        values = record.values()
+        if current is None:
+            counts.instances_created += 1
+        elif _differs(current, values):
+            counts.instances_updated += 1
+        else:
+            instance_ids[record.external_id] = current["id"]
+            continue
+        instances_to_write.append(JourneyInstance(journey=journey, external_id=record.external_id, **values))
+    written = _upsert(JourneyInstance, instances_to_write, ["journey", "external_id"], INSTANCE_VALUE_FIELDS)
+    instance_ids.update((instance.external_id, instance.pk) for instance in written)
+
+    existing_interactions = {}
+    if existing:
+        existing_interactions = {
+            (row["instance_id"], row["external_id"]): row
+            for row in Interaction.objects.filter(instance_id__in=[row["id"] for row in existing.values()]).values(
+                "instance_id", "external_id", *INTERACTION_VALUE_FIELDS
+            )
+        }
+    interactions_to_write = []
+    for record in records:
+        instance_id = instance_ids[record.external_id]
+        for item in record.interactions:
+            touchpoint_id, touchpoint_channel = touchpoints[item.touchpoint_key]
+            values = {
+                "touchpoint_id": touchpoint_id,
+                "channel": item.channel or touchpoint_channel,
+                "occurred_at": item.occurred_at,
+                "satisfaction": item.satisfaction,
+                "resolved": item.resolved,
+                "repeat": item.repeat,
+                "reidentified": item.reidentified,
+            }
+            current = existing_interactions.get((instance_id, item.external_id))
+            if current is None:
+                counts.interactions_created += 1
+            elif _differs(current, values):
+                counts.interactions_updated += 1
+            else:
+                continue
+            interactions_to_write.append(Interaction(instance_id=instance_id, external_id=item.external_id, **values))
+    _upsert(
+        Interaction,
+        interactions_to_write,
+        ["instance", "external_id"],
+        ["touchpoint" if name == "touchpoint_id" else name for name in INTERACTION_VALUE_FIELDS],
+    )
+    return counts
+
+
+def _upsert(model: type[Model], objects: list[Model], unique_fields: list[str], value_fields: Iterable[str]):
+    """One INSERT ... ON CONFLICT DO UPDATE per batch (a race with another writer becomes an update)."""
+    if not objects:
+        return []
+    return model.objects.bulk_create(
+        objects,
+        batch_size=WRITE_BATCH_SIZE,
+        update_conflicts=True,
+        unique_fields=unique_fields,
+        update_fields=[*value_fields, "updated_at"],
+    )
+
+
+def mark_data_changed(*, journey_ids: Iterable[int]) -> None:
+    """Stamp the journeys whose data changed and tell the other parts once the transaction commits."""
+    journey_ids = sorted(set(journey_ids))
+    if not journey_ids:
+        return
+    # A queryset update: data_changed_at is no edit of the journey, so no version bump and no history row.
+    Journey.objects.filter(pk__in=journey_ids).update(data_changed_at=timezone.now())
+    transaction.on_commit(lambda: journey_data_changed.send(sender=Journey, journey_ids=journey_ids))
+
+
+# --- POST /api/v1/ingest/ -----------------------------------------------------------------------
+
+
+class IngestInvalid(Exception):  # noqa: N818 (a result, like Django's ValidationError)
+    """The batch cannot be loaded; ``errors`` maps a position such as ``instances[3].started_at`` to messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(f"{len(errors)} problems")
+        self.errors = errors
+
+
+def _address(prefix: str, errors: Mapping[str, str]) -> dict[str, list[str]]:
+    return {f"{prefix}.{name}": [message] for name, message in errors.items()}
+
+
+def _read_batch(*, journey: Journey, items: list, touchpoints: TouchpointIndex) -> list[InstanceRecord]:
+    errors: dict[str, list[str]] = {}
+    records = []
+    instance_positions: dict[str, int] = {}
+    for index, raw in enumerate(items):
+        prefix = f"instances[{index}]"
+        if not isinstance(raw, Mapping):
+            errors[prefix] = ["Must be an object."]
+            continue
+        record, instance_errors = read_instance(raw)
+        errors.update(_address(prefix, instance_errors))
+        if record is not None:
+            first = instance_positions.setdefault(record.external_id, index)
+            if first != index:
+                errors[f"{prefix}.external_id"] = [
+                    f"Duplicate instance external id '{_shown(record.external_id)}' (also at instances[{first}])."
+                ]
+        raw_interactions = raw.get("interactions") or []
+        if not isinstance(raw_interactions, list):
+            errors[f"{prefix}.interactions"] = ["Must be a list."]
+            continue
+        interaction_positions: dict[str, int] = {}
+        for position, raw_interaction in enumerate(raw_interactions):
+            item_prefix = f"{prefix}.interactions[{position}]"
+            if not isinstance(raw_interaction, Mapping):
+                errors[item_prefix] = ["Must be an object."]
+                continue
+            item, item_errors = read_interaction(raw_interaction)
+            errors.update(_address(item_prefix, item_errors))
+            if item is None:
+                continue
+            if item.touchpoint_key not in touchpoints:
+                errors[f"{item_prefix}.touchpoint"] = [unknown_touchpoint_message(item.touchpoint_key, journey)]
+            first = interaction_positions.setdefault(item.external_id, position)
+            if first != position:
+                errors[f"{item_prefix}.external_id"] = [
+                    f"Duplicate interaction external id '{_shown(item.external_id)}' in this instance "
+                    f"(also at {prefix}.interactions[{first}])."
+                ]
+            if record is not None:
+                record.interactions.append(item)
+        if record is not None:
+            records.append(record)
+    if errors:
+        raise IngestInvalid(errors)
+    return records
+
+
+@transaction.atomic
+def ingest_batch(*, journey_slug: Any, instances: Any) -> IngestCounts:
+    """Load one batch of ``POST /api/v1/ingest/``: all or nothing, upsert by external ids.
+
+    Raises ``IngestInvalid`` with every problem addressed by position; nothing is written then.
+    """
+    if _is_empty(journey_slug) or not isinstance(journey_slug, str):
+        raise IngestInvalid({"journey": ["This field is required: the slug of the journey."]})
+    journey = Journey.objects.filter(slug=journey_slug.strip()).first()
+    if journey is None:
+        raise IngestInvalid({"journey": [f"Unknown journey '{_shown(journey_slug)}'."]})
+    if not isinstance(instances, list):
+        raise IngestInvalid({"instances": ["This field is required: a list of instances."]})
+    if not instances:
+        raise IngestInvalid({"instances": ["Send at least one instance."]})
+    if len(instances) > MAX_INSTANCES_PER_CALL:
+        raise IngestInvalid(
+            {
+                "instances": [
+                    f"At most {MAX_INSTANCES_PER_CALL:,} instances per call; this batch has {len(instances):,}. "
+                    "Split it into several calls."
+                ]
+            }
+        )
+    touchpoints = touchpoint_index(journey)
+    records = _read_batch(journey=journey, items=instances, touchpoints=touchpoints)
+    counts = upsert_records(journey=journey, records=records, touchpoints=touchpoints)
+    if counts.changed:
+        mark_data_changed(journey_ids=[journey.pk])
+    return counts
+
+
+# --- single instances and interactions (the CRUD API) ---------------------------------------------
+
+
+def _raise_field_errors(errors: dict[str, str]) -> None:
+    if errors:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({name: [message] for name, message in errors.items()})
+
+
+def _apply_instance_values(instance: JourneyInstance, data: Mapping[str, Any]) -> None:
+    for name, value in data.items():
+        setattr(instance, name, value)
+    errors = {}
+    if instance.customer_ref:
+        problem = pseudonymity_problem(instance.customer_ref)
+        if problem:
+            errors["customer_ref"] = problem
+    errors.update(
+        check_instance_end(outcome=instance.outcome, started_at=instance.started_at, ended_at=instance.ended_at)
+    )
+    _raise_field_errors(errors)
+    instance.full_clean()
+
+
+@transaction.atomic
+def instance_create(*, journey: Journey, data: Mapping[str, Any]) -> JourneyInstance:
+    instance = JourneyInstance(journey=journey)
+    _apply_instance_values(instance, data)
+    instance.save()
+    mark_data_changed(journey_ids=[journey.pk])
+    return instance
+
+
+@transaction.atomic
+def instance_update(*, instance: JourneyInstance, data: Mapping[str, Any]) -> JourneyInstance:
+    previous_journey_id = instance.journey_id
+    _apply_instance_values(instance, data)
+    if instance.journey_id != previous_journey_id and instance.interactions.exists():
+        raise ApplicationError(
+            "This instance has interactions at the touchpoints of its journey; it cannot move to another journey.",
+            field="journey",
+        )
+    instance.save()
+    mark_data_changed(journey_ids=[previous_journey_id, instance.journey_id])
+    return instance
+
+
+@transaction.atomic
+def instance_delete(*, instance: JourneyInstance) -> None:
+    journey_id = instance.journey_id
+    instance.delete()
+    mark_data_changed(journey_ids=[journey_id])
+
+
+def _apply_interaction_values(interaction: Interaction, data: Mapping[str, Any]) -> None:
+    data = dict(data)
+    touchpoint_key = data.pop("touchpoint_key", None)
+    for name, value in data.items():
+        setattr(interaction, name, value)
+    instance = interaction.instance
+    if touchpoint_key is not None:
+        touchpoint = Touchpoint.objects.filter(journey_id=instance.journey_id, key=touchpoint_key).first()
+        if touchpoint is None:
+            _raise_field_errors({"touchpoint": unknown_touchpoint_message(touchpoint_key, instance.journey)})
+        interaction.touchpoint = touchpoint
+        if not data.get("channel"):
+            interaction.channel = touchpoint.channel
+    elif interaction.touchpoint_id and interaction.touchpoint.journey_id != instance.journey_id:
+        key = interaction.touchpoint.key
+        _raise_field_errors({"touchpoint": unknown_touchpoint_message(key, instance.journey)})
+    if not interaction.channel and interaction.touchpoint_id:
+        interaction.channel = interaction.touchpoint.channel
+    interaction.full_clean()
+
+
+@transaction.atomic
+def interaction_create(*, instance: JourneyInstance, data: Mapping[str, Any]) -> Interaction:
+    interaction = Interaction(instance=instance)
+    _apply_interaction_values(interaction, data)
+    interaction.save()
+    mark_data_changed(journey_ids=[instance.journey_id])
+    return interaction
+
+
+@transaction.atomic
+def interaction_update(*, interaction: Interaction, data: Mapping[str, Any]) -> Interaction:
+    previous_journey_id = interaction.instance.journey_id
+    _apply_interaction_values(interaction, data)
+    interaction.save()
+    mark_data_changed(journey_ids=[previous_journey_id, interaction.instance.journey_id])
+    return interaction
+
+
+@transaction.atomic
+def interaction_delete(*, interaction: Interaction) -> None:
+    journey_id = interaction.instance.journey_id
+    interaction.delete()
+    mark_data_changed(journey_ids=[journey_id])
+
+
+# --- CSV format ---------------------------------------------------------------------------------
+
+# Column -> (level, field of read_instance / read_interaction). The order is the export's order.
+CSV_COLUMNS: dict[str, tuple[str, str]] = {
+    "journey": ("journey", "journey"),
+    "instance_external_id": ("instance", "external_id"),
+    "customer_ref": ("instance", "customer_ref"),
+    "segment": ("instance", "segment"),
+    "started_at": ("instance", "started_at"),
+    "ended_at": ("instance", "ended_at"),
+    "outcome": ("instance", "outcome"),
+    "instance_satisfaction": ("instance", "satisfaction"),
+    "interaction_external_id": ("interaction", "external_id"),
+    "touchpoint": ("interaction", "touchpoint"),
+    "channel": ("interaction", "channel"),
+    "occurred_at": ("interaction", "occurred_at"),
+    "satisfaction": ("interaction", "satisfaction"),
+    "resolved": ("interaction", "resolved"),
+    "repeat": ("interaction", "repeat"),
+    "reidentified": ("interaction", "reidentified"),
+}
+REQUIRED_COLUMNS = (
+    "journey",
+    "instance_external_id",
+    "started_at",
+    "interaction_external_id",
+    "touchpoint",
+    "occurred_at",
+)
+INSTANCE_COLUMN = {field_name: column for column, (level, field_name) in CSV_COLUMNS.items() if level == "instance"}
+INTERACTION_COLUMN = {
+    field_name: column for column, (level, field_name) in CSV_COLUMNS.items() if level == "interaction"
+}
+INTERACTION_KEY_COLUMNS = ("interaction_external_id", "touchpoint", "occurred_at")
+
+
+def csv_value(value: Any) -> str:
+    """A stored value as the import reads it back."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.get_current_timezone()).isoformat()
+    return str(value)
+
+
+# --- CSV import -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportProblem:
+    row: int | None
+    column: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+class ErrorReport:
+    """Every problem is counted; the first ``MAX_REPORTED_ERRORS`` are kept with their row and column."""
+
+    def __init__(self):
+        self.problems: list[ImportProblem] = []
+        self.count = 0
+
+    def add(self, row: int | None, column: str, message: str) -> None:
+        self.count += 1
+        if len(self.problems) < MAX_REPORTED_ERRORS:
+            self.problems.append(ImportProblem(row, column, message))
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def as_list(self) -> list[dict[str, Any]]:
+        return [problem.as_dict() for problem in self.problems]
+
+
+@dataclass
+class ImportResult:
+    counts: IngestCounts
+    errors: ErrorReport
+    total_rows: int
+
+    @property
+    def succeeded(self) -> bool:
+        return not self.errors
+
+
+ProgressCallback = Callable[[str, int, int], None]  # (phase "checking" | "loading", rows done, total rows)
+Opener = Callable[[], Any]  # returns a new binary file object positioned at the start
+
+
+@dataclass
+class _JourneyData:
+    journey: Journey
+    touchpoints: TouchpointIndex
+
+
+class _StopReading(Exception):  # noqa: N818
+    pass
+
+
+class _CsvReader:
+    """Streams a stored CSV file: a header row, then ``(row number, cells)``; row 1 is the header."""
+
+    def __init__(self, opener: Opener, errors: ErrorReport):
+        self.opener = opener
+        self.errors = errors
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        row_number = 1
+        with self.opener() as handle:
+            text = io.TextIOWrapper(getattr(handle, "file", handle), encoding="utf-8-sig", newline="")
+            try:
+                for row_number, cells in enumerate(csv.reader(text), start=1):  # noqa: B007 (reported below)
+                    yield row_number, cells
+            except UnicodeDecodeError as error:
+                self.errors.add(
+                    row_number + 1,
+                    "",
+                    f"The file is not UTF-8 text (byte 0x{error.object[error.start]:02x} cannot be read). "
+                    "Save it as 'CSV UTF-8' and upload it again.",
+                )
+                raise _StopReading from error
+            except csv.Error as error:
+                self.errors.add(row_number + 1, "", f"The file is not valid CSV: {error}.")
+                raise _StopReading from error
+            finally:
+                text.detach()
+
+
+class CsvImport:
+    """Validate a whole CSV file, then load it in one transaction through ``upsert_records``.
+
+    Checking streams the file once (reads only, progress written by the caller in autocommit so
+    that other connections see it); loading streams it again inside one transaction, in batches
+    of ``LOAD_BATCH_INSTANCES`` instances. On SQLite the load holds the single write lock, which is
+    why progress is reported while checking, before the lock is taken.
+    """
+
+    def __init__(self, *, opener: Opener, journey: Journey | None = None, on_progress: ProgressCallback | None = None):
+        self.opener = opener
+        self.journey = journey
+        self.on_progress = on_progress or (lambda phase, done, total: None)
+        self.errors = ErrorReport()
+        self.counts = IngestCounts()
+        self.total_rows = 0
+        self._journeys: dict[str, _JourneyData | None] = {}
+        self._columns: list[str] = []
+
+    # The public entry point.
+    def run(self) -> ImportResult:
+        try:
+            self._count_rows()
+            if not self.errors:
+                self._check()
+            if not self.errors:
+                self._load()
+        except _StopReading:
+            pass
+        return ImportResult(counts=self.counts, errors=self.errors, total_rows=self.total_rows)
+
+    def _reader(self) -> _CsvReader:
+        return _CsvReader(self.opener, self.errors)
+
+    def _count_rows(self) -> None:
+        rows = 0
+        header = None
+        for row_number, cells in self._reader().rows():
+            if row_number == 1:
+                header = cells
+            elif any(cell.strip() for cell in cells):
+                rows += 1
+        if header is None:
+            expected = ", ".join(REQUIRED_COLUMNS)
+            self.errors.add(1, "", f"The file is empty: expected a header row with at least the columns {expected}.")
+            return
+        self._read_header(header)
+        if not self.errors and rows == 0:
+            self.errors.add(2, "", "The file has a header but no data rows.")
+        self.total_rows = rows
+
+    def _read_header(self, header: list[str]) -> None:
+        columns = [name.strip().lower() for name in header]
+        seen = set()
+        for name in columns:
+            if name in seen:
+                self.errors.add(1, name, f"Column '{_shown(name)}' appears twice.")
+            elif name and name not in CSV_COLUMNS:
+                self.errors.add(1, name, f"Unknown column '{_shown(name)}'. The columns are: {', '.join(CSV_COLUMNS)}.")
+            seen.add(name)
+        for name in REQUIRED_COLUMNS:
+            if name not in seen and not (name == "journey" and self.journey is not None):
+                self.errors.add(1, name, f"Missing column '{name}'.")
+        self._columns = columns
+
+    def _cells(self) -> Iterator[tuple[int, dict[str, str]]]:
+        width = len(self._columns)
+        for row_number, cells in self._reader().rows():
+            if row_number == 1 or not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) != width:
+                self.errors.add(row_number, "", f"This row has {len(cells)} values; the header has {width} columns.")
+                continue
+            yield row_number, dict(zip(self._columns, cells, strict=True))
+
+    def _journey_of(self, row_number: int, cells: dict[str, str], *, report: bool) -> _JourneyData | None:
+        slug = cells.get("journey", "").strip()
+        if self.journey is not None:
+            if slug and slug != self.journey.slug:
+                if report:
+                    self.errors.add(
+                        row_number,
+                        "journey",
+                        f"This row is for journey '{_shown(slug)}' but the import is for '{self.journey.slug}'.",
+                    )
+                return None
+            slug = self.journey.slug
+        if not slug:
+            if report:
+                self.errors.add(row_number, "journey", "This field is required.")
+            return None
+        if slug not in self._journeys:
+            journey = self.journey if self.journey is not None else Journey.objects.filter(slug=slug).first()
+            self._journeys[slug] = _JourneyData(journey, touchpoint_index(journey)) if journey else None
+        data = self._journeys[slug]
+        if data is None and report:
+            self.errors.add(row_number, "journey", f"Unknown journey '{_shown(slug)}'.")
+        return data
+
+    @staticmethod
+    def _raw(cells: dict[str, str], columns: Mapping[str, str]) -> dict[str, str]:
+        return {field_name: cells.get(column) for field_name, column in columns.items()}
+
+    @staticmethod
+    def _has_interaction(cells: dict[str, str]) -> bool:
+        return any(cells.get(column, "").strip() for column in INTERACTION_KEY_COLUMNS)
+
+    def _check(self) -> None:
+        instances: dict[tuple[int, str], tuple[int, tuple]] = {}  # (journey, instance id) -> (first row, its cells)
+        interactions: dict[tuple[int, str, str], int] = {}
+        done = 0
+        self.on_progress("checking", 0, self.total_rows)
+        for row_number, cells in self._cells():
+            done += 1
+            if done % PROGRESS_EVERY_ROWS == 0:
+                self.on_progress("checking", done, self.total_rows)
+            journey_data = self._journey_of(row_number, cells, report=True)
+            instance_cells = tuple(cells.get(column) for column in INSTANCE_COLUMN.values())
+            key = (journey_data.journey.pk, instance_cells[0].strip()) if journey_data and instance_cells[0] else None
+            first = instances.get(key) if key else None
+            if first is None or first[1] != instance_cells:  # rows repeating the first row's cells need no work
+                record, instance_errors = read_instance(self._raw(cells, INSTANCE_COLUMN))
+                for name, message in instance_errors.items():
+                    self.errors.add(row_number, INSTANCE_COLUMN[name], message)
+                if record is not None and key is not None:
+                    if first is None:
+                        instances[key] = (row_number, instance_cells)
+                    else:
+                        self._report_contradictions(row_number, first, record)
+            if not self._has_interaction(cells):
+                continue
+            item, item_errors = read_interaction(self._raw(cells, INTERACTION_COLUMN))
+            for name, message in item_errors.items():
+                self.errors.add(row_number, INTERACTION_COLUMN[name], message)
+            if item is None or journey_data is None:
+                continue
+            if item.touchpoint_key not in journey_data.touchpoints:
+                self.errors.add(
+                    row_number, "touchpoint", unknown_touchpoint_message(item.touchpoint_key, journey_data.journey)
+                )
+            instance_id = cells.get("instance_external_id", "").strip()
+            first_row = interactions.setdefault((journey_data.journey.pk, instance_id, item.external_id), row_number)
+            if first_row != row_number:
+                self.errors.add(
+                    row_number,
+                    "interaction_external_id",
+                    f"Duplicate interaction '{_shown(item.external_id)}' of instance '{_shown(instance_id)}': "
+                    f"already on row {first_row}.",
+                )
+        self.on_progress("checking", done, self.total_rows)
+
+    def _report_contradictions(self, row_number: int, first: tuple[int, tuple], record: InstanceRecord):
+        first_row, first_cells = first
+        first_record, _ = read_instance(dict(zip(INSTANCE_COLUMN, first_cells, strict=True)))
+        first_values = first_record.values()
+        for name, value in record.values().items():
+            if first_values[name] != value:
+                self.errors.add(
+                    row_number,
+                    INSTANCE_COLUMN[name],
+                    f"Contradicts row {first_row} of the same instance: '{_shown(csv_value(first_values[name]))}' "
+                    f"there, '{_shown(csv_value(value))}' here. Instance columns must be the same on every row.",
+                )
+
+    def _load(self) -> None:
+        done = 0
+        batch: dict[tuple[int, str], tuple[_JourneyData, InstanceRecord]] = {}
+        changed_journeys: set[int] = set()
+        self.on_progress("loading", 0, self.total_rows)
+        with transaction.atomic():
+            for _row_number, cells in self._cells():
+                journey_data = self._journey_of(0, cells, report=False)
+                key = (journey_data.journey.pk, cells["instance_external_id"].strip())
+                if key not in batch:
+                    if len(batch) >= LOAD_BATCH_INSTANCES:
+                        changed_journeys |= self._flush(batch)
+                        batch = {}
+                        self.on_progress("loading", done, self.total_rows)
+                    batch[key] = (journey_data, read_instance(self._raw(cells, INSTANCE_COLUMN))[0])
+                journey_data, record = batch[key]
+                if self._has_interaction(cells):
+                    item, _ = read_interaction(self._raw(cells, INTERACTION_COLUMN))
+                    record.interactions.append(item)
+                done += 1
+            changed_journeys |= self._flush(batch)
+            if self.errors:  # the file changed between the two passes: keep nothing
+                transaction.set_rollback(True)
+                self.counts = IngestCounts()
+                return
+            mark_data_changed(journey_ids=changed_journeys)
+        self.on_progress("loading", done, self.total_rows)
+
+    def _flush(self, batch: dict[tuple[int, str], tuple[_JourneyData, InstanceRecord]]) -> set[int]:
+        by_journey: dict[int, tuple[_JourneyData, list[InstanceRecord]]] = {}
+        for journey_data, record in batch.values():
+            by_journey.setdefault(journey_data.journey.pk, (journey_data, []))[1].append(record)
+        changed = set()
+        for journey_id, (journey_data, records) in by_journey.items():
+            counts = upsert_records(journey=journey_data.journey, records=records, touchpoints=journey_data.touchpoints)
+            self.counts.add(counts)
+            if counts.changed:
+                changed.add(journey_id)
+        return changed
+
+
+# --- Import records ---------------------------------------------------------------------------------
+
+
+class ImportTooLarge(ApplicationError):  # noqa: N818
+    status_code = 413
+
+
+def import_size_problem(size: int | None) -> str | None:
+    limit = settings.IMPORT_MAX_BYTES
+    if size is not None and size > limit:
+        return f"The file is {megabytes(size)}; the limit is {megabytes(limit)}. Split it into smaller files."
+    return None
+
+
+def megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+@transaction.atomic
+def import_create(*, file: File, journey: Journey | None, user=None, enqueue: bool = True) -> Import:
+    """Store an uploaded CSV under MEDIA_ROOT and, once committed, queue ``run_import`` for it."""
+    problem = import_size_problem(file.size)
+    if problem:
+        raise ImportTooLarge(problem, field="file")
+    name = (getattr(file, "name", "") or "interactions.csv").rsplit("/", 1)[-1]
+    record = Import(
+        journey=journey,
+        original_name=name[:255],
+        created_by=user if user is not None and user.is_authenticated else None,
+        task_id=str(uuid.uuid4()) if enqueue else "",
+    )
+    record.file.save(name, file, save=False)
+    record.full_clean()
+    record.save()
+    if enqueue:
+        from .tasks import run_import
+
+        task_id = record.task_id
+        transaction.on_commit(lambda: run_import.apply_async(args=[record.pk], task_id=task_id))
+    return record
+
+
+def _open_stored(record: Import) -> Opener:
+    return lambda: record.file.storage.open(record.file.name, "rb")
+
+
+def import_run(*, import_id: int, on_progress: ProgressCallback | None = None) -> Import:
+    """Run one import: check every row, then load all of them in one transaction, or nothing.
+
+    Safe to run twice: a finished import is left as it is; one left ``running`` by a killed worker
+    starts again from the beginning (its load transaction never committed).
+    Call it outside any transaction so that the progress it writes is visible to other connections.
+    """
+    claimed = Import.objects.filter(pk=import_id, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]).update(
+        status=ImportStatus.RUNNING, started_at=timezone.now(), processed_rows=0, errors=[], error_count=0
+    )
+    record = Import.objects.select_related("journey").get(pk=import_id)
+    if not claimed:
+        return record
+
+    checked = {"rows": 0}
+
+    def progress(phase: str, done: int, total: int) -> None:
+        if phase == "checking":
+            checked["rows"] = done
+            Import.objects.filter(pk=import_id).update(processed_rows=done, total_rows=total)
+        if on_progress is not None:
+            on_progress(phase, done, total)
+
+    try:
+        result = CsvImport(opener=_open_stored(record), journey=record.journey, on_progress=progress).run()
+    except (IntegrityError, FileNotFoundError) as error:
+        # Checked data the database still refuses (e.g. a concurrent edit): report it, keep nothing.
+        report = ErrorReport()
+        report.add(None, "", f"Nothing was imported: {error}")
+        result = ImportResult(counts=IngestCounts(), errors=report, total_rows=record.total_rows or 0)
+    except DatabaseError:
+        raise  # transient (locked, connection lost): the task retries from the start
+    except Exception:
+        logger.exception("Import %s failed unexpectedly", import_id)
+        report = ErrorReport()
+        report.add(None, "", "The import stopped on an unexpected error; nothing was imported. Tell an administrator.")
+        result = ImportResult(counts=IngestCounts(), errors=report, total_rows=record.total_rows or 0)
+    counts = result.counts
+    Import.objects.filter(pk=import_id).update(
+        status=ImportStatus.SUCCEEDED if result.succeeded else ImportStatus.FAILED,
+        total_rows=result.total_rows,
+        processed_rows=result.total_rows if result.succeeded else checked["rows"],
+        instances_created=counts.instances_created,
+        instances_updated=counts.instances_updated,
+        interactions_created=counts.interactions_created,
+        interactions_updated=counts.interactions_updated,
+        errors=result.errors.as_list(),
+        error_count=result.errors.count,
+        finished_at=timezone.now(),
+    )
+    record.refresh_from_db()
+    return record
+
+
+def import_give_up(*, import_id: int) -> None:
+    """Mark an import failed after its last retry, so that it does not stay 'running' for ever."""
+    with contextlib.suppress(DatabaseError):
+        Import.objects.filter(pk=import_id, status=ImportStatus.RUNNING).update(
+            status=ImportStatus.FAILED,
+            errors=[{"row": None, "column": "", "message": "The database stayed unavailable; nothing was imported."}],
+            error_count=1,
+            finished_at=timezone.now(),
+        )

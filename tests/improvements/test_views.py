@@ -1,0 +1,527 @@
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+
+from improvements.models import Initiative, InitiativeUpdate, Issue
+from journeys.panels import panels
+from tests import factories
+
+from .helpers import CONTRIBUTORS, ROLES, STEERERS
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(client, user):
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _text(response) -> str:
+    return response.content.decode()
+
+
+# --- who sees which page -----------------------------------------------------------------------
+
+
+READ_PAGES = [
+    "/issues/",
+    "/issues/{issue}/",
+    "/initiatives/",
+    "/initiatives/ranked/",
+    "/initiatives/{initiative}/",
+    "/issues/export.csv",
+    "/initiatives/export.csv",
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", READ_PAGES)
+def test_every_login_reads_the_pages_and_anonymous_is_sent_to_log_in(
+    client, user_in_role, initiative, issue, role, page
+):
+    url = page.format(issue=issue.pk, initiative=initiative.pk)
+
+    response = _login(client, user_in_role(role)).get(url)
+
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+    else:
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    "page", ["/issues/{issue}/edit/", "/initiatives/new/?journey=onboarding", "/initiatives/{initiative}/edit/"]
+)
+def test_edit_pages_are_for_the_owner_and_managers(client, user_in_role, initiative, issue, role, page):
+    response = _login(client, user_in_role(role)).get(page.format(issue=issue.pk, initiative=initiative.pk))
+
+    if role == "anonymous":
+        assert response.status_code == 302
+    elif role in STEERERS:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_triage_form_shows_only_to_the_owner_and_managers(client, user_in_role, issue, role):
+    if role == "anonymous":
+        return
+    response = _login(client, user_in_role(role)).get(f"/issues/{issue.pk}/")
+
+    assert ("Save triage" in _text(response)) == (role in STEERERS)
+    assert ("Propose an initiative" in _text(response)) == (role in STEERERS)
+
+
+# --- logging an issue --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anonymous"])
+def test_logging_an_issue_from_the_form(client, user_in_role, journey, touchpoint, role):
+    user = user_in_role(role)
+
+    response = _login(client, user).post(
+        "/issues/new/",
+        {
+            "journey": journey.pk,
+            "touchpoint": touchpoint.pk,
+            "title": "Router missing",
+            "symptom": "A second visit",
+            "category": "operational_capability",
+            "severity": 3,
+        },
+    )
+
+    if role in CONTRIBUTORS:
+        issue = Issue.objects.get()
+        assert response.status_code == 302
+        assert response["Location"] == f"/issues/{issue.pk}/"
+        assert (issue.reported_by, issue.stage) == (user.person, touchpoint.stage)
+    else:
+        assert response.status_code == 400
+        assert "Ask its owner to add you to the team" in _text(response)
+        assert not Issue.objects.exists()
+
+
+def test_a_touchpoint_of_another_journey_is_a_form_error(client, team_user, journey, foreign_touchpoint):
+    response = _login(client, team_user).post(
+        "/issues/new/",
+        {
+            "journey": journey.pk,
+            "touchpoint": foreign_touchpoint.pk,
+            "title": "x",
+            "symptom": "y",
+            "category": "other",
+            "severity": 1,
+        },
+    )
+
+    assert response.status_code == 400
+    assert "is not part of the journey" in _text(response)
+    assert not Issue.objects.exists()
+
+
+def test_the_log_form_is_prefilled_from_the_link(client, team_user, journey, touchpoint, django_assert_max_num_queries):
+    factories.FunctionFactory(slug="billing", name="Billing")
+    factories.FunctionFactory(slug="field-ops", name="Field operations")
+    client = _login(client, team_user)
+    query = (
+        f"?journey=onboarding&stage={touchpoint.stage_id}&touchpoint=technician-visit"
+        "&category=conflicting_objectives&title=Handle+time+vs+first+fix&symptom=Calls+cut+short"
+        "&functions=billing&functions=field-ops"
+    )
+
+    with django_assert_max_num_queries(16):
+        response = client.get("/issues/new/" + query)
+
+    html = _text(response)
+    assert f'<option value="{journey.pk}" selected>Onboarding</option>' in html
+    assert f'<option value="{touchpoint.pk}" selected>Onboarding › Installation › Technician visit</option>' in html
+    assert '<option value="conflicting_objectives" selected>' in html
+    assert 'value="Handle time vs first fix"' in html
+    assert "Calls cut short</textarea>" in html
+    assert html.count("checked") == 2
+
+
+def test_a_prefill_touchpoint_key_of_another_journey_is_ignored(client, team_user, journey, foreign_touchpoint):
+    response = _login(client, team_user).get("/issues/new/?journey=onboarding&touchpoint=first-bill")
+
+    assert "selected>Billing › " not in _text(response)
+
+
+def test_a_login_without_a_person_is_told_why_it_cannot_log(client, admin_user, journey):
+    client = _login(client, admin_user)
+
+    page = client.get("/issues/new/")
+    response = client.post(
+        "/issues/new/", {"journey": journey.pk, "title": "x", "symptom": "y", "category": "other", "severity": 1}
+    )
+
+    assert "not linked to a person" in _text(page)
+    assert "not linked to a person" in _text(response)
+    assert not Issue.objects.exists()
+
+
+# --- triage and history ------------------------------------------------------------------------
+
+
+def test_an_illegal_triage_is_a_form_error_and_changes_nothing(client, owner_user, issue):
+    response = _login(client, owner_user).post(
+        f"/issues/{issue.pk}/triage/", {"status": "closed", "root_cause": "", "version": 1}
+    )
+
+    assert response.status_code == 400
+    assert "cannot move from “Reported” to “Closed”" in _text(response)
+    issue.refresh_from_db()
+    assert (issue.status, issue.version) == ("reported", 1)
+
+
+def test_a_stale_triage_is_a_form_error(client, owner_user, issue):
+    Issue.objects.filter(pk=issue.pk).update(version=3)
+
+    response = _login(client, owner_user).post(
+        f"/issues/{issue.pk}/triage/", {"status": "investigating", "root_cause": "", "version": 1}
+    )
+
+    assert response.status_code == 400
+    assert "changed by someone else" in _text(response)
+    issue.refresh_from_db()
+    assert issue.status == "reported"
+
+
+def test_the_issue_page_shows_who_changed_what_and_when(client, owner_user, manager_user, issue):
+    assignee = factories.PersonFactory(name="Ada Field")
+    _login(client, owner_user).post(
+        f"/issues/{issue.pk}/triage/", {"status": "investigating", "root_cause": "", "assignee": assignee.pk}
+    )
+    client.post(f"/issues/{issue.pk}/triage/", {"status": "root_cause_confirmed", "root_cause": "No kit check"})
+
+    response = _login(client, manager_user).get(f"/issues/{issue.pk}/")
+
+    html = _text(response)
+    assert "owner</strong> changed" in html
+    assert '<th scope="row">Status</th><td>Reported</td><td>Investigating</td>' in html
+    assert '<th scope="row">Assignee</th><td>–</td><td>Ada Field</td>' in html
+    assert '<th scope="row">Root cause</th><td>–</td><td>No kit check</td>' in html
+    assert "created it" in html
+
+
+def test_history_is_kept_from_viewers(client, viewer_user, issue):
+    response = _login(client, viewer_user).get(f"/issues/{issue.pk}/")
+
+    assert "visible to the journey's owner and to managers" in _text(response)
+
+
+# --- the issue list and its export -------------------------------------------------------------
+
+
+def test_the_issue_list_filters_and_the_export_honours_the_filters(client, viewer_user, journey, other_journey):
+    factories.IssueFactory(journey=journey, title="Router missing", severity=4)
+    factories.IssueFactory(journey=journey, title="Letter late", severity=1)
+    factories.IssueFactory(journey=other_journey, title="Bill wrong", severity=4)
+    client = _login(client, viewer_user)
+
+    page = client.get("/issues/", {"journey": "onboarding", "severity": 4})
+    export = client.get("/issues/export.csv", {"journey": "onboarding", "severity": 4})
+
+    assert "Router missing" in _text(page)
+    assert "Letter late" not in _text(page)
+    assert "Bill wrong" not in _text(page)
+    assert export.streaming
+    assert export["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode())))
+    assert [row["title"] for row in rows] == ["Router missing"]
+    assert rows[0]["journey"] == "onboarding"
+
+
+def test_an_empty_issue_list_says_what_to_do(client, viewer_user):
+    response = _login(client, viewer_user).get("/issues/")
+
+    assert "No issues match." in _text(response)
+    assert "/issues/new/" in _text(response)
+
+
+# --- initiatives: board, moves, ranking, detail ------------------------------------------------
+
+
+def test_the_board_has_a_column_per_status_and_marks_overdue_cards_in_words(client, viewer_user, journey, freeze_today):
+    freeze_today(dt.date(2026, 11, 22))
+    late = factories.InitiativeFactory(
+        journey=journey, title="Late one", status="in_progress", due_date=dt.date(2026, 11, 1)
+    )
+    factories.InitiativeUpdateFactory(initiative=late, progress=40)
+    factories.InitiativeFactory(journey=journey, title="Done one", status="measured", due_date=dt.date(2026, 11, 1))
+
+    html = _text(_login(client, viewer_user).get("/initiatives/"))
+
+    for heading in ("Proposed", "Approved", "In progress", "Delivered", "Measured", "Cancelled"):
+        assert f">{heading}</span>" in html
+    assert html.count("· Overdue") == 1
+    assert "Progress 40%" in html
+    assert "Move</button>" not in html  # viewers cannot move cards
+
+
+def test_a_card_offers_only_the_allowed_next_statuses(client, owner_user, initiative):
+    html = _text(_login(client, owner_user).get("/initiatives/"))
+
+    assert f'id="move-{initiative.pk}"' in html
+    assert '<option value="approved">Approved</option>' in html
+    assert '<option value="cancelled">Cancelled</option>' in html
+    assert '<option value="measured">' not in html
+
+
+def test_moving_a_card_goes_through_the_workflow(client, owner_user, initiative):
+    response = _login(client, owner_user).post(
+        f"/initiatives/{initiative.pk}/transition/", {"status": "approved", "version": 1, "next": "/initiatives/"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/initiatives/"
+    initiative.refresh_from_db()
+    assert initiative.status == "approved"
+
+
+def test_an_illegal_move_is_refused_with_a_message(client, owner_user, initiative):
+    response = _login(client, owner_user).post(
+        f"/initiatives/{initiative.pk}/transition/", {"status": "measured", "next": "/initiatives/"}, follow=True
+    )
+
+    assert "was not moved: An initiative cannot move from “Proposed” to “Measured”" in _text(response)
+    initiative.refresh_from_db()
+    assert initiative.status == "proposed"
+
+
+def test_starting_work_without_a_snapshot_is_refused_with_a_message(client, owner_user, journey):
+    initiative = factories.InitiativeFactory(journey=journey, status="approved")
+
+    response = _login(client, owner_user).post(
+        f"/initiatives/{initiative.pk}/transition/", {"status": "in_progress"}, follow=True
+    )
+
+    assert "has no health snapshot yet" in _text(response)
+    initiative.refresh_from_db()
+    assert initiative.status == "approved"
+
+
+def test_a_viewer_cannot_move_a_card(client, viewer_user, initiative):
+    response = _login(client, viewer_user).post(f"/initiatives/{initiative.pk}/transition/", {"status": "approved"})
+
+    assert response.status_code == 403
+    initiative.refresh_from_db()
+    assert initiative.status == "proposed"
+
+
+def test_the_move_ignores_an_offsite_next(client, owner_user, initiative):
+    response = _login(client, owner_user).post(
+        f"/initiatives/{initiative.pk}/transition/", {"status": "approved", "next": "https://evil.example/"}
+    )
+
+    assert response["Location"] == f"/initiatives/{initiative.pk}/"
+
+
+def test_the_ranking_lists_open_initiatives_best_value_first(client, viewer_user, journey):
+    factories.InitiativeFactory(journey=journey, title="Dear", effort=10, expected_gain=5)
+    factories.InitiativeFactory(journey=journey, title="Unknown", effort=None, expected_gain=5)
+    factories.InitiativeFactory(journey=journey, title="Cheap", effort=2, expected_gain=4)
+    factories.InitiativeFactory(journey=journey, title="Finished", effort=1, expected_gain=9, status="measured")
+
+    html = _text(_login(client, viewer_user).get("/initiatives/ranked/"))
+
+    assert html.index("Cheap") < html.index("Dear") < html.index("Unknown")
+    assert "Finished" not in html
+
+
+def test_the_initiative_page_explains_a_measured_impact_in_words(client, viewer_user, journey):
+    initiative = factories.InitiativeFactory(
+        journey=journey, status="measured", target_component="repeat_rate", baseline_value=0.30, result_value=0.20
+    )
+
+    html = _text(_login(client, viewer_user).get(f"/initiatives/{initiative.pk}/"))
+
+    assert "30.0%" in html
+    assert "20.0%" in html
+    assert "−10.0 percentage points" in html
+    assert "Improvement." in html
+    assert (
+        "The repeat rate fell by 10.0 percentage points: an improvement, because a lower repeat rate is better." in html
+    )
+
+
+def test_a_team_member_posts_an_update_from_the_initiative_page(client, team_user, initiative):
+    response = _login(client, team_user).post(
+        f"/initiatives/{initiative.pk}/updates/", {"body": "Pilot live in two regions", "progress": 35}
+    )
+
+    assert response.status_code == 302
+    update = InitiativeUpdate.objects.get()
+    assert (update.author, update.progress) == (team_user.person, 35)
+    assert "Pilot live in two regions" in _text(client.get(f"/initiatives/{initiative.pk}/"))
+
+
+def test_an_update_with_progress_over_100_is_a_form_error(client, team_user, initiative):
+    response = _login(client, team_user).post(f"/initiatives/{initiative.pk}/updates/", {"body": "x", "progress": 140})
+
+    assert response.status_code == 400
+    assert "errorlist" in _text(response)
+    assert not InitiativeUpdate.objects.exists()
+
+
+def test_proposing_an_initiative_from_the_form(client, owner_user, journey, issue):
+    response = _login(client, owner_user).post(
+        "/initiatives/new/?journey=onboarding",
+        {
+            "title": "Kit check",
+            "hypothesis": "Fewer second visits",
+            "issues": [issue.pk],
+            "target_component": "repeat_rate",
+            "expected_gain": "-0.05",
+            "effort": "5",
+            "measurement_days": 30,
+        },
+    )
+
+    initiative = Initiative.objects.get()
+    assert response["Location"] == f"/initiatives/{initiative.pk}/"
+    assert (initiative.status, list(initiative.issues.all())) == ("proposed", [issue])
+
+
+def test_editing_an_initiative_with_a_stale_version_is_a_form_error(client, owner_user, initiative, issue):
+    Initiative.objects.filter(pk=initiative.pk).update(version=5)
+
+    response = _login(client, owner_user).post(
+        f"/initiatives/{initiative.pk}/edit/",
+        {"title": "Renamed", "issues": [issue.pk], "target_component": "score", "measurement_days": 30, "version": 1},
+    )
+
+    assert response.status_code == 400
+    assert "changed by someone else" in _text(response)
+    initiative.refresh_from_db()
+    assert initiative.title == "Kit check before dispatch"
+
+
+# --- the journey page panel --------------------------------------------------------------------
+
+
+def _panel_html(user, journey):
+    request = RequestFactory().get(f"/journeys/{journey.slug}/")
+    request.user = user
+    panel = next(panel for panel in panels() if panel.key == "improvements")
+    entry = {"panel": panel, **panel.context(request, journey)}
+    return render_to_string(panel.template, entry, request=request)
+
+
+def test_the_panel_is_registered_for_the_journey_page():
+    panel = next(panel for panel in panels() if panel.key == "improvements")
+
+    assert (panel.title, panel.order, panel.template) == (
+        "Issues and initiatives",
+        20,
+        "improvements/partials/journey_panel.html",
+    )
+
+
+@pytest.mark.parametrize(("role", "can_log"), [("viewer", False), ("team", True), ("owner", True)])
+def test_the_panel_offers_to_log_an_issue_to_those_allowed(user_in_role, journey, role, can_log):
+    html = _panel_html(user_in_role(role), journey)
+
+    assert ("Log an issue" in html) == can_log
+
+
+def test_the_panel_counts_open_issues_by_severity_and_lists_initiatives_in_flight(
+    team_user, journey, django_assert_max_num_queries
+):
+    for severity in (4, 4, 2):
+        factories.IssueFactory(journey=journey, severity=severity)
+    factories.IssueFactory(journey=journey, severity=4, status="closed")
+    factories.InitiativeFactory(journey=journey, title="In flight", status="in_progress")
+    factories.InitiativeFactory(journey=journey, title="Just an idea", status="proposed")
+    _panel_html(team_user, journey)  # warm the role caches on the user
+
+    with django_assert_max_num_queries(8):
+        html = _panel_html(team_user, journey)
+
+    assert 'Open issues <span class="muted">(3)</span>' in html
+    assert '&amp;severity=4">2</a>' in html
+    assert "In flight" in html
+    assert "Just an idea" not in html
+
+
+# --- query counts ------------------------------------------------------------------------------
+
+
+def _fill(journey, count):
+    stage = factories.StageFactory(journey=journey)
+    for _ in range(count):
+        issue = factories.IssueFactory(
+            journey=journey,
+            stage=stage,
+            touchpoint=factories.TouchpointFactory(stage=stage),
+            assignee=factories.PersonFactory(),
+        )
+        issue.functions.add(factories.FunctionFactory())
+        initiative = factories.InitiativeFactory(
+            journey=journey, lead=factories.PersonFactory(), due_date=dt.date(2026, 1, 1)
+        )
+        initiative.issues.add(issue)
+        initiative.functions.add(factories.FunctionFactory())
+        factories.InitiativeUpdateFactory(initiative=initiative)
+    return issue, initiative
+
+
+@pytest.mark.parametrize(
+    ("page", "budget"),
+    [
+        ("/issues/", 10),
+        ("/issues/?journey=onboarding", 12),
+        ("/issues/export.csv", 5),
+        ("/issues/{issue}/", 17),
+        ("/initiatives/", 10),
+        ("/initiatives/ranked/", 10),
+        ("/initiatives/export.csv", 5),
+        ("/initiatives/{initiative}/", 16),
+        ("/issues/new/?journey=onboarding", 10),
+    ],
+)
+def test_pages_cost_a_constant_number_of_queries(
+    client, owner_user, journey, django_assert_max_num_queries, page, budget
+):
+    client = _login(client, owner_user)
+    issue, initiative = _fill(journey, 3)
+    for _ in range(3):  # history for the issue and the initiative pages
+        Issue.objects.get(pk=issue.pk).save()
+        Initiative.objects.get(pk=initiative.pk).save()
+    url = page.format(issue=issue.pk, initiative=initiative.pk)
+    with django_assert_max_num_queries(budget):
+        response = client.get(url)
+        if response.streaming:
+            b"".join(response.streaming_content)
+    issue, initiative = _fill(journey, 10)
+    for _ in range(10):
+        Issue.objects.get(pk=issue.pk).save()
+        Initiative.objects.get(pk=initiative.pk).save()
+    url = page.format(issue=issue.pk, initiative=initiative.pk)
+
+    with django_assert_max_num_queries(budget):
+        response = client.get(url)
+        if response.streaming:
+            b"".join(response.streaming_content)
+
+    assert response.status_code == 200
+
+
+def test_the_panel_shows_on_the_journey_page(client, team_user, journey):
+    factories.IssueFactory(journey=journey, title="Router missing", severity=4)
+    client.force_login(team_user)
+
+    html = client.get(f"/journeys/{journey.slug}/").content.decode()
+
+    assert "Issues and initiatives" in html
+    assert "Router missing" in html
+    assert "Log an issue" in html
