@@ -28,6 +28,9 @@ def parse_args(argv=None):
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_GUNICORN_WORKERS", 3)))
     parser.add_argument("--threads", type=int, default=int(os.environ.get("BENCH_GUNICORN_THREADS", 4)))
     parser.add_argument("--health-repeats", type=int, default=2)
+    parser.add_argument(
+        "--statement-limit", type=int, default=300, help="seconds before a health query is cancelled and reported"
+    )
     return parser.parse_args(argv)
 
 
@@ -65,7 +68,7 @@ def main(argv=None) -> int:
         elif section == "health":
             from . import health_bench
 
-            figures += health_bench.measure(repeats=args.health_repeats)
+            figures += health_bench.measure(repeats=args.health_repeats, statement_limit=args.statement_limit)
         elif section == "import":
             from . import import_bench
 
