@@ -23,6 +23,9 @@ router.register("interactions", InteractionViewSet, basename="interaction")
 router.register("imports", ImportViewSet, basename="import")
 
 # journeys: health (health-snapshots)
+from journeys.api.views import HealthSnapshotViewSet  # noqa: E402
+
+router.register("health-snapshots", HealthSnapshotViewSet, basename="health-snapshot")
 
 # owners (functions, people, ownerships, team-members, responsibilities, incentives, incentive-reviews)
 from owners.api import views as owners_api  # noqa: E402

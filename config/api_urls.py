@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from core.api import ThrottledObtainAuthToken
-from journeys.api.views import IngestView
+from journeys.api.views import IngestView, JourneyHealthView, JourneyRecomputeView
 from owners.api import views as owners_api
 
 from .api_router import router
@@ -14,6 +14,9 @@ extra_v1_patterns = [
     path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),
     # journeys: data
     path("ingest/", IngestView.as_view(), name="ingest"),
+    # journeys: health
+    path("journeys/<slug:slug>/health/", JourneyHealthView.as_view(), name="journey-health"),
+    path("journeys/<slug:slug>/recompute/", JourneyRecomputeView.as_view(), name="journey-recompute"),
     # owners
     path("journeys/<slug:slug>/gaps/", owners_api.JourneyGapsView.as_view(), name="journey-gaps"),
     # improvements

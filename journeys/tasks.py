@@ -36,3 +36,60 @@ def run_import(self, import_id: int) -> str:
 
 
 # --- health --------------------------------------------------------------------------------------
+
+import datetime as dt  # noqa: E402
+import logging  # noqa: E402
+
+from celery import shared_task  # noqa: E402
+from django.db import InterfaceError, OperationalError  # noqa: E402
+
+from .health import recompute_and_notify, stale_journeys  # noqa: E402
+from .models import Journey  # noqa: E402
+
+logger = logging.getLogger(__name__)
+
+# Database hiccups (a restarted server, a lock timeout) are worth retrying; anything else is a bug.
+HEALTH_RETRY = {
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 5,
+    "acks_late": True,
+}
+
+
+@shared_task(name="journeys.tasks.recompute_journey_health", soft_time_limit=240, time_limit=300, **HEALTH_RETRY)
+def recompute_journey_health(journey_id: int, as_of: str | None = None) -> dict | None:
+    """Recompute and store one journey's health as of a day (ISO date, default today); idempotent."""
+    journey = Journey.objects.filter(pk=journey_id).first()
+    if journey is None:
+        logger.info("Journey %s no longer exists; nothing to recompute.", journey_id)
+        return None
+    result = recompute_and_notify(journey=journey, as_of=dt.date.fromisoformat(as_of) if as_of else None)
+    snapshot = result.snapshot
+    return {
+        "journey": journey.slug,
+        "as_of": snapshot.as_of.isoformat(),
+        "score": str(snapshot.score) if snapshot.score is not None else None,
+        "status": snapshot.status,
+        "new_alerts": result.new_alerts,
+    }
+
+
+@shared_task(name="journeys.tasks.recompute_stale_health", soft_time_limit=60, time_limit=90, **HEALTH_RETRY)
+def recompute_stale_health() -> list[int]:
+    """Enqueue a recompute for every active journey whose data changed since its latest snapshot."""
+    journey_ids = list(stale_journeys().values_list("pk", flat=True))
+    for journey_id in journey_ids:
+        recompute_journey_health.delay(journey_id)
+    return journey_ids
+
+
+@shared_task(name="journeys.tasks.recompute_all_health", soft_time_limit=60, time_limit=90, **HEALTH_RETRY)
+def recompute_all_health() -> list[int]:
+    """Enqueue a recompute for every active journey: the window slides every day even without new data."""
+    journey_ids = list(Journey.objects.active().order_by("pk").values_list("pk", flat=True))
+    for journey_id in journey_ids:
+        recompute_journey_health.delay(journey_id)
+    return journey_ids

@@ -40,6 +40,8 @@ ingest_patterns = [
 ]
 
 # Health: on-demand recompute.
-health_patterns = []
+health_patterns = [
+    path("journeys/<slug:slug>/recompute/", views.health_recompute, name="recompute"),
+]
 
 urlpatterns = map_patterns + ingest_patterns + health_patterns

@@ -439,3 +439,66 @@ class ImportViewSet(
 
 
 # --- health --------------------------------------------------------------------------------------
+
+import uuid  # noqa: E402
+
+from django.db import transaction  # noqa: E402
+from django.shortcuts import get_object_or_404  # noqa: E402
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer  # noqa: E402
+from rest_framework import serializers, status, viewsets  # noqa: E402
+from rest_framework.exceptions import NotFound  # noqa: E402
+from rest_framework.response import Response  # noqa: E402
+from rest_framework.views import APIView  # noqa: E402
+
+from journeys import health  # noqa: E402
+from journeys.api.serializers import HealthSnapshotSerializer, JourneyHealthSerializer  # noqa: E402
+from journeys.filters import HealthSnapshotFilter  # noqa: E402
+from journeys.models import HealthSnapshot, Journey  # noqa: E402
+from journeys.tasks import recompute_journey_health  # noqa: E402
+
+
+class HealthSnapshotViewSet(viewsets.ReadOnlyModelViewSet):
+    """Stored health snapshots: one per journey, segment ('' = all customers) and day."""
+
+    serializer_class = HealthSnapshotSerializer
+    filterset_class = HealthSnapshotFilter
+    search_fields = ["journey__name", "journey__slug", "segment"]
+    ordering_fields = ["as_of", "score", "sample_size", "computed_at", "segment"]
+    ordering = ["-as_of", "journey__slug", "segment"]
+
+    def get_queryset(self):
+        # Everyone logged in reads health (design section 9); the previous score explains health_drop.
+        return health.with_previous_score(
+            HealthSnapshot.objects.select_related("journey").prefetch_related("stage_health__stage")
+        )
+
+
+class JourneyHealthView(APIView):
+    """GET journeys/{slug}/health/: the latest overall snapshot, explained, with its segments."""
+
+    @extend_schema(responses={200: JourneyHealthSerializer, 404: OpenApiResponse(description="Never computed.")})
+    def get(self, request, slug):
+        journey = get_object_or_404(Journey, slug=slug)
+        snapshot = health.latest_overall_snapshot(journey)
+        if snapshot is None:
+            raise NotFound(
+                f"Health of journey '{journey.slug}' has never been computed. "
+                f"POST /api/v1/journeys/{journey.slug}/recompute/ or ingest data to compute it."
+            )
+        return Response(JourneyHealthSerializer(snapshot).data)
+
+
+class JourneyRecomputeView(APIView):
+    """POST journeys/{slug}/recompute/: queue a health recompute (the journey's owner or a manager)."""
+
+    @extend_schema(
+        request=None,
+        responses={202: inline_serializer("RecomputeQueued", {"task_id": serializers.CharField()})},
+    )
+    def post(self, request, slug):
+        journey = get_object_or_404(Journey, slug=slug)
+        if not request.user.has_perm("journeys.recompute_journey", journey):
+            raise PermissionDenied("Only the journey's owner or a manager can recompute its health.")
+        task_id = str(uuid.uuid4())
+        transaction.on_commit(lambda: recompute_journey_health.apply_async(args=[journey.pk], task_id=task_id))
+        return Response({"task_id": task_id}, status=status.HTTP_202_ACCEPTED)

@@ -1,0 +1,885 @@
+"""The journey health engine (design section 4): compute, store and explain a journey's health.
+
+Everything is set-based SQL through the ORM. Per journey and day there are two reading queries:
+
+1. instances of the window grouped by segment: counts, satisfaction sums, outcomes, on-time count;
+2. interactions of the window with window functions (previous/next interaction of the instance,
+   previous/next *rated* interaction of the instance, digital/assisted presence per instance),
+   reduced by one ``aggregate()`` with a conditional sum or count per population (all customers
+   and every segment large enough) and per stage.
+
+The queries return integer sums and counts only; the divisions happen in Python on those few
+numbers, so PostgreSQL and SQLite give bit-for-bit identical figures (no database-side integer
+division, float averaging or rounding is involved).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import (
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Window,
+)
+from django.db.models.functions import Lag, Lead, RowNumber, TruncDate
+from django.utils import timezone
+
+from .choices import ASSISTED_CHANNELS, DIGITAL_CHANNELS, Alert, Component, HealthStatus, Outcome
+from .models import HealthSnapshot, Interaction, Journey, JourneyInstance, Stage, StageHealth
+
+OVERALL = ""
+HEALTHY_FROM = 75
+AT_RISK_FROM = 50
+PARADOX_TOUCHPOINT_CSAT = 4.0
+PARADOX_GAP = 1.0
+DECAY_ALERT_FROM = 0.20
+HEALTH_DROP_POINTS = Decimal("10")
+VALUE_DECIMALS = 4
+TREND_DAYS = 180
+
+
+# --- the components -----------------------------------------------------------------------------
+
+
+def _clamp(value: float, low: float, high: float) -> float:
+    return max(low, min(high, value))
+
+
+def _rating_score(value: float) -> float:
+    return (value - 1) / 4 * 100
+
+
+def _rate_score(value: float) -> float:
+    return 100 * value
+
+
+def _effort_score(value: float) -> float:
+    return 100 * (1 - value)
+
+
+def _trajectory_score(value: float) -> float:
+    return 100 * _clamp(1 - 2 * max(value, 0), 0, 1)
+
+
+def _fmt_rating(value: float) -> str:
+    return f"{value:.2f} of 5"
+
+
+def _fmt_signed_rating(value: float) -> str:
+    return f"{value:+.2f} points"
+
+
+def _fmt_percent(value: float) -> str:
+    return f"{value * 100:.1f}%"
+
+
+def _fmt_per_journey(value: float) -> str:
+    return f"{value:.2f} per journey"
+
+
+@dataclass(frozen=True)
+class ComponentSpec:
+    name: str
+    weight: int | None  # None: informational, not part of the score
+    meaning: str
+    formatter: Callable[[float], str]
+    scorer: Callable[[float], float] | None = None
+
+    @property
+    def label(self) -> str:
+        return Component(self.name).label
+
+
+COMPONENTS: tuple[ComponentSpec, ...] = (
+    ComponentSpec(
+        "journey_csat",
+        30,
+        "How satisfied customers are with the journey as a whole, rated 1 to 5 when it ends.",
+        _fmt_rating,
+        _rating_score,
+    ),
+    ComponentSpec(
+        "touchpoint_csat",
+        None,
+        "How customers rate the individual interactions along the way, 1 to 5.",
+        _fmt_rating,
+    ),
+    ComponentSpec(
+        "csat_gap",
+        None,
+        "Touchpoint satisfaction minus journey satisfaction: a large gap means good moments add up to a poor journey.",
+        _fmt_signed_rating,
+    ),
+    ComponentSpec(
+        "completion_rate",
+        20,
+        "Of the journeys that ended, the share that were completed rather than abandoned.",
+        _fmt_percent,
+        _rate_score,
+    ),
+    ComponentSpec(
+        "on_time_rate",
+        15,
+        "Of the completed journeys, the share that finished within the promised duration.",
+        _fmt_percent,
+        _rate_score,
+    ),
+    ComponentSpec(
+        "contacts_per_instance",
+        None,
+        "How many interactions a customer needs on average to get through the journey.",
+        _fmt_per_journey,
+    ),
+    ComponentSpec(
+        "repeat_rate",
+        15,
+        "The share of interactions where the customer had to come back about the same need (effort).",
+        _fmt_percent,
+        _effort_score,
+    ),
+    ComponentSpec(
+        "reidentification_rate",
+        10,
+        "The share of interactions where the customer had to identify themselves or repeat information again.",
+        _fmt_percent,
+        _effort_score,
+    ),
+    ComponentSpec(
+        "handoffs_per_instance",
+        None,
+        "How often a journey switches channel from one interaction to the next, on average.",
+        _fmt_per_journey,
+    ),
+    ComponentSpec(
+        "satisfaction_decay",
+        10,
+        "How much satisfaction falls from a customer's first rated interaction to their last (0% = no fall).",
+        _fmt_percent,
+        _trajectory_score,
+    ),
+)
+COMPONENT_SPECS = {spec.name: spec for spec in COMPONENTS}
+COMPONENT_NAMES = tuple(spec.name for spec in COMPONENTS)
+
+
+# --- the window -----------------------------------------------------------------------------------
+
+
+def health_window(*, as_of: dt.date, window_days: int) -> tuple[dt.datetime, dt.datetime]:
+    """(start, end] of the window: end is the last instant of the as-of day in the project's time zone.
+
+    The start is ``window_days`` calendar days earlier at the same wall-clock time, so a window
+    always covers whole local days even across a daylight-saving change.
+    """
+    zone = ZoneInfo(settings.TIME_ZONE)
+    end = dt.datetime.combine(as_of, dt.time.max, tzinfo=zone)
+    start = dt.datetime.combine(as_of - dt.timedelta(days=window_days), dt.time.max, tzinfo=zone)
+    return start, end
+
+
+# --- the computation --------------------------------------------------------------------------
+#
+# The database does every per-row computation and returns integer totals per local start day
+# (and segment, and stage). A day's window is then a contiguous run of start days: the window
+# (T - window_days, T] with T the end of the as-of day covers exactly the local start dates
+# as_of - window_days + 1 .. as_of. Running totals over the days make any window a subtraction,
+# so a backfill of 180 days costs the same two reading queries as a single day.
+
+INSTANCE_FIELDS = (
+    "instances",
+    "rated_instances",
+    "instance_satisfaction",
+    "completed",
+    "abandoned",
+    "on_time",
+    "digital_only",
+    "assisted_only",
+    "cross_channel",
+)
+INTERACTION_FIELDS = (
+    "interactions",
+    "rated_interactions",
+    "interaction_satisfaction",
+    "repeats",
+    "reidentified",
+    "handoffs",
+    "decay_instances",
+    "first_rated_satisfaction",
+    "last_rated_satisfaction",
+)
+POPULATION_FIELDS = INSTANCE_FIELDS + INTERACTION_FIELDS
+STAGE_FIELDS = ("reached", "abandoned_here", "interactions", "rated", "satisfaction")
+
+
+@dataclass
+class _Population:
+    """Integer totals of one population (all customers or one segment) over one window."""
+
+    instances: int = 0
+    rated_instances: int = 0
+    instance_satisfaction: int = 0
+    completed: int = 0
+    abandoned: int = 0
+    on_time: int = 0
+    digital_only: int = 0
+    assisted_only: int = 0
+    cross_channel: int = 0
+    interactions: int = 0
+    rated_interactions: int = 0
+    interaction_satisfaction: int = 0
+    repeats: int = 0
+    reidentified: int = 0
+    handoffs: int = 0
+    decay_instances: int = 0
+    first_rated_satisfaction: int = 0
+    last_rated_satisfaction: int = 0
+
+
+def _ratio(numerator: int, denominator: int) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+def _components(population: _Population, *, has_target_duration: bool) -> dict[str, float | None]:
+    p = population
+    journey_csat = _ratio(p.instance_satisfaction, p.rated_instances)
+    touchpoint_csat = _ratio(p.interaction_satisfaction, p.rated_interactions)
+    # (F - L) / F with F and L means over the same instances: the instance count cancels out.
+    decay = (
+        (p.first_rated_satisfaction - p.last_rated_satisfaction) / p.first_rated_satisfaction
+        if p.decay_instances and p.first_rated_satisfaction
+        else None
+    )
+    return {
+        "journey_csat": journey_csat,
+        "touchpoint_csat": touchpoint_csat,
+        "csat_gap": (
+            touchpoint_csat - journey_csat if touchpoint_csat is not None and journey_csat is not None else None
+        ),
+        "completion_rate": _ratio(p.completed, p.completed + p.abandoned),
+        "on_time_rate": _ratio(p.on_time, p.completed) if has_target_duration else None,
+        "contacts_per_instance": _ratio(p.interactions, p.instances),
+        "repeat_rate": _ratio(p.repeats, p.interactions),
+        "reidentification_rate": _ratio(p.reidentified, p.interactions),
+        "handoffs_per_instance": _ratio(p.handoffs, p.instances),
+        "satisfaction_decay": decay,
+    }
+
+
+def _round_score(value: float) -> Decimal:
+    return Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def component_score(name: str, value: float | None) -> float | None:
+    """The 0-100 score of one component's value, or None (informational, or no data)."""
+    spec = COMPONENT_SPECS[name]
+    if spec.scorer is None or value is None:
+        return None
+    return spec.scorer(value)
+
+
+def overall_score(values: dict[str, float | None]) -> Decimal | None:
+    """Weighted mean of the scores that exist, weights renormalised over them; one decimal."""
+    weighted = total_weight = 0.0
+    for spec in COMPONENTS:
+        score = component_score(spec.name, values.get(spec.name))
+        if score is None or spec.weight is None:
+            continue
+        weighted += spec.weight * score
+        total_weight += spec.weight
+    if not total_weight:
+        return None
+    return _round_score(weighted / total_weight)
+
+
+def health_status(*, score: Decimal | None, sample_size: int, min_sample: int) -> str:
+    if sample_size < min_sample or score is None:
+        return HealthStatus.INSUFFICIENT_DATA
+    if score >= HEALTHY_FROM:
+        return HealthStatus.HEALTHY
+    if score >= AT_RISK_FROM:
+        return HealthStatus.AT_RISK
+    return HealthStatus.CRITICAL
+
+
+def _alerts(values: dict[str, float | None], score: Decimal | None, previous_score: Decimal | None) -> list[str]:
+    alerts = []
+    touchpoint_csat, gap = values["touchpoint_csat"], values["csat_gap"]
+    # Thresholds compare on the stored (rounded) values, so 4.4 - 3.4 counts as the 1.0 it is, not 0.99999...
+    if (
+        touchpoint_csat is not None
+        and gap is not None
+        and round(touchpoint_csat, VALUE_DECIMALS) >= PARADOX_TOUCHPOINT_CSAT
+        and round(gap, VALUE_DECIMALS) >= PARADOX_GAP
+    ):
+        alerts.append(Alert.TOUCHPOINT_PARADOX.value)
+    decay = values["satisfaction_decay"]
+    if decay is not None and round(decay, VALUE_DECIMALS) >= DECAY_ALERT_FROM:
+        alerts.append(Alert.SATISFACTION_DECAY.value)
+    if score is not None and previous_score is not None and previous_score - score >= HEALTH_DROP_POINTS:
+        alerts.append(Alert.HEALTH_DROP.value)
+    return alerts
+
+
+def _channel_mix(population: _Population) -> dict:
+    total = population.digital_only + population.assisted_only + population.cross_channel
+    return {
+        "digital_only": round(population.digital_only / total, VALUE_DECIMALS) if total else None,
+        "assisted_only": round(population.assisted_only / total, VALUE_DECIMALS) if total else None,
+        "cross_channel": round(population.cross_channel / total, VALUE_DECIMALS) if total else None,
+        "instances": total,
+    }
+
+
+class _RunningTotals:
+    """Per key (a segment or a stage), running totals of integer fields over consecutive days."""
+
+    def __init__(self, first_day: dt.date, last_day: dt.date, fields: tuple[str, ...]):
+        self.first_day = first_day
+        self.length = (last_day - first_day).days + 1
+        self.fields = fields
+        self.daily: dict = {}
+
+    def add(self, key, day: dt.date, row: dict) -> None:
+        days = self.daily.setdefault(key, [None] * self.length)
+        index = (day - self.first_day).days
+        values = [row.get(name) or 0 for name in self.fields]
+        current = days[index]
+        days[index] = values if current is None else [a + b for a, b in zip(current, values, strict=True)]
+
+    def finish(self) -> None:
+        """Turn daily totals into running totals (index i = sum of days 0..i-1)."""
+        self.running = {}
+        for key, days in self.daily.items():
+            running = [[0] * len(self.fields)]
+            for values in days:
+                running.append(
+                    running[-1] if values is None else [a + b for a, b in zip(running[-1], values, strict=True)]
+                )
+            self.running[key] = running
+
+    def known_keys(self) -> list:
+        return list(self.running)
+
+    def window(self, key, first: dt.date, last: dt.date) -> dict[str, int]:
+        """Totals of the days first..last (inclusive) for one key."""
+        running = self.running.get(key)
+        if running is None:
+            return dict.fromkeys(self.fields, 0)
+        start = max((first - self.first_day).days, 0)
+        end = (last - self.first_day).days + 1
+        return {name: running[end][i] - running[start][i] for i, name in enumerate(self.fields)}
+
+
+@dataclass
+class _Gathered:
+    populations: _RunningTotals
+    stages: _RunningTotals
+    stage_ids: list[int]
+
+
+def _gather(journey: Journey, first_as_of: dt.date, last_as_of: dt.date) -> _Gathered:
+    """Two reading queries: per start day, the totals of every population and every stage."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    first_day = first_as_of - dt.timedelta(days=journey.window_days - 1)
+    start, _ = health_window(as_of=first_as_of, window_days=journey.window_days)
+    _, end = health_window(as_of=last_as_of, window_days=journey.window_days)
+    populations = _RunningTotals(first_day, last_as_of, POPULATION_FIELDS)
+    stages = _RunningTotals(first_day, last_as_of, STAGE_FIELDS)
+
+    # 1. Instances, per local start day and segment.
+    of_instance = Interaction.objects.filter(instance=OuterRef("pk"))
+    totals = {
+        "instances": Count("id"),
+        "rated_instances": Count("satisfaction"),
+        "instance_satisfaction": Sum("satisfaction"),
+        "completed": Count("id", filter=Q(outcome=Outcome.COMPLETED)),
+        "abandoned": Count("id", filter=Q(outcome=Outcome.ABANDONED)),
+        "digital_only": Count("id", filter=Q(used_digital=True, used_assisted=False)),
+        "assisted_only": Count("id", filter=Q(used_digital=False, used_assisted=True)),
+        "cross_channel": Count("id", filter=Q(used_digital=True, used_assisted=True)),
+    }
+    if journey.target_duration is not None:
+        # Durations compare in SQL on both databases: an interval on PostgreSQL, microseconds on SQLite.
+        totals["on_time"] = Count("id", filter=Q(outcome=Outcome.COMPLETED, duration__lte=journey.target_duration))
+    instance_rows = (
+        JourneyInstance.objects.filter(journey=journey, started_at__gt=start, started_at__lte=end)
+        .alias(
+            duration=ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField()),
+            used_digital=Exists(of_instance.filter(channel__in=DIGITAL_CHANNELS)),
+            used_assisted=Exists(of_instance.filter(channel__in=ASSISTED_CHANNELS)),
+        )
+        .order_by()
+        .values("segment", day=TruncDate("started_at", tzinfo=zone))
+        .annotate(**totals)
+    )
+    for row in instance_rows:
+        populations.add(OVERALL, row["day"], row)
+        if row["segment"] != OVERALL:  # instances without a segment count for all customers only
+            populations.add(row["segment"], row["day"], row)
+
+    # 2. Interactions, per start day of their instance, segment and stage. Window functions mark
+    # the rows that matter in order within each instance (by occurred_at, then id): a channel
+    # change from the previous interaction (a hand-off), the first and last of two or more rated
+    # interactions, the last interaction of an abandoned instance.
+    interactions = Interaction.objects.filter(
+        instance__journey=journey, instance__started_at__gt=start, instance__started_at__lte=end
+    ).order_by()
+    chronological = [F("occurred_at").asc(), F("id").asc()]
+    per_instance = [F("instance_id")]
+    handoffs = (
+        interactions.annotate(
+            previous_channel=Window(Lag("channel"), partition_by=per_instance, order_by=chronological)
+        )
+        .filter(previous_channel__isnull=False)
+        .exclude(previous_channel=F("channel"))
+        .values("pk")
+    )
+    rated = interactions.filter(satisfaction__isnull=False).annotate(
+        previous_rated=Window(Lag("id"), partition_by=per_instance, order_by=chronological),
+        next_rated=Window(Lead("id"), partition_by=per_instance, order_by=chronological),
+    )
+    first_of_rated = rated.filter(previous_rated__isnull=True, next_rated__isnull=False).values("pk")
+    last_of_rated = rated.filter(next_rated__isnull=True, previous_rated__isnull=False).values("pk")
+    last_when_abandoned = (
+        interactions.filter(instance__outcome=Outcome.ABANDONED)
+        .annotate(next_interaction=Window(Lead("id"), partition_by=per_instance, order_by=chronological))
+        .filter(next_interaction__isnull=True)
+        .values("pk")
+    )
+    interaction_rows = interactions.values(
+        day=TruncDate("instance__started_at", tzinfo=zone),
+        segment=F("instance__segment"),
+        stage=F("touchpoint__stage_id"),
+    ).annotate(
+        interactions=Count("id"),
+        rated_interactions=Count("satisfaction"),
+        interaction_satisfaction=Sum("satisfaction"),
+        repeats=Count("id", filter=Q(repeat=True)),
+        reidentified=Count("id", filter=Q(reidentified=True)),
+        handoffs=Count("id", filter=Q(pk__in=handoffs)),
+        decay_instances=Count("id", filter=Q(pk__in=first_of_rated)),
+        first_rated_satisfaction=Sum("satisfaction", filter=Q(pk__in=first_of_rated)),
+        last_rated_satisfaction=Sum("satisfaction", filter=Q(pk__in=last_of_rated)),
+        reached=Count("instance_id", distinct=True),
+        abandoned_here=Count("id", filter=Q(pk__in=last_when_abandoned)),
+    )
+    for row in interaction_rows:
+        populations.add(OVERALL, row["day"], row)
+        if row["segment"] != OVERALL:
+            populations.add(row["segment"], row["day"], row)
+        stages.add(
+            row["stage"],
+            row["day"],
+            {
+                "reached": row["reached"],
+                "abandoned_here": row["abandoned_here"],
+                "interactions": row["interactions"],
+                "rated": row["rated_interactions"],
+                "satisfaction": row["interaction_satisfaction"],
+            },
+        )
+    populations.finish()
+    stages.finish()
+    stage_ids = list(Stage.objects.filter(journey=journey).order_by("position").values_list("id", flat=True))
+    return _Gathered(populations=populations, stages=stages, stage_ids=stage_ids)
+
+
+def _previous_snapshots(journey: Journey, as_of: dt.date) -> dict[str, HealthSnapshot]:
+    """The latest snapshot before ``as_of`` of every segment of the journey (one query)."""
+    rows = (
+        HealthSnapshot.objects.filter(journey=journey, as_of__lt=as_of)
+        .annotate(
+            recency=Window(RowNumber(), partition_by=[F("segment")], order_by=[F("as_of").desc()]),
+        )
+        .filter(recency=1)
+        .only("id", "segment", "as_of", "score", "alerts")
+    )
+    return {snapshot.segment: snapshot for snapshot in rows}
+
+
+@dataclass
+class HealthResult:
+    """What one recompute wrote: the overall snapshot, the segment snapshots, the alerts that are new."""
+
+    snapshot: HealthSnapshot
+    segment_snapshots: list[HealthSnapshot] = field(default_factory=list)
+    new_alerts: list[str] = field(default_factory=list)
+
+
+def compute_journey_health(*, journey: Journey, as_of: dt.date | None = None) -> HealthResult:
+    """Compute and store the journey's health as of a day (default: today in the project's time zone).
+
+    Writes the overall snapshot (segment ''), one snapshot per segment with at least
+    ``min_sample`` instances in the window, and the overall snapshot's StageHealth rows, all in
+    one transaction: readers see the previous figures or the new ones, never a mix. Recomputing
+    the same day replaces that day's rows (snapshots of segments that no longer qualify go).
+    """
+    as_of = as_of or timezone.localdate()
+    return backfill_journey_health(journey=journey, first_as_of=as_of, last_as_of=as_of)[0]
+
+
+def backfill_journey_health(
+    *, journey: Journey, first_as_of: dt.date, last_as_of: dt.date, progress: Callable | None = None
+) -> list[HealthResult]:
+    """Compute and store the journey's health for every day from ``first_as_of`` to ``last_as_of``.
+
+    The data is read once for the whole range; each day is then stored in its own transaction.
+    """
+    if last_as_of < first_as_of:
+        return []
+    gathered = _gather(journey, first_as_of, last_as_of)
+    previous = _previous_snapshots(journey, first_as_of)
+    results = []
+    as_of = first_as_of
+    while as_of <= last_as_of:
+        result = _compute_day(journey, as_of, gathered, previous)
+        results.append(result)
+        # The day just stored is the "previous snapshot" of the next day, segment by segment.
+        previous = {**previous, **{each.segment: each for each in [result.snapshot, *result.segment_snapshots]}}
+        if progress is not None:
+            progress(as_of)
+        as_of += dt.timedelta(days=1)
+    return results
+
+
+def _compute_day(
+    journey: Journey, as_of: dt.date, gathered: _Gathered, previous: dict[str, HealthSnapshot]
+) -> HealthResult:
+    start, end = health_window(as_of=as_of, window_days=journey.window_days)
+    first_day = as_of - dt.timedelta(days=journey.window_days - 1)
+    totals = {key: gathered.populations.window(key, first_day, as_of) for key in gathered.populations.known_keys()}
+    segments = sorted(
+        segment for segment, row in totals.items() if segment != OVERALL and row["instances"] >= journey.min_sample
+    )
+    targets = {segment: _Population(**totals.get(segment, {})) for segment in [OVERALL, *segments]}
+
+    computed_at = timezone.now()
+    snapshots = []
+    for segment, population in targets.items():
+        values = _components(population, has_target_duration=journey.target_duration is not None)
+        score = overall_score(values)
+        previous_snapshot = previous.get(segment)
+        snapshot = HealthSnapshot(
+            journey=journey,
+            segment=segment,
+            as_of=as_of,
+            computed_at=computed_at,
+            window_start=start,
+            window_end=end,
+            sample_size=population.instances,
+            score=score,
+            status=health_status(score=score, sample_size=population.instances, min_sample=journey.min_sample),
+            channel_mix=_channel_mix(population),
+            alerts=_alerts(values, score, previous_snapshot.score if previous_snapshot else None),
+            **{name: (round(value, VALUE_DECIMALS) if value is not None else None) for name, value in values.items()},
+        )
+        snapshot.full_clean(exclude=["journey"], validate_unique=False, validate_constraints=False)
+        snapshots.append(snapshot)
+    stage_rows = []
+    for stage_id in gathered.stage_ids:
+        stage = gathered.stages.window(stage_id, first_day, as_of)
+        stage_rows.append(
+            StageHealth(
+                stage_id=stage_id,
+                reached=stage["reached"],
+                abandoned_here=stage["abandoned_here"],
+                interactions=stage["interactions"],
+                csat=round(stage["satisfaction"] / stage["rated"], VALUE_DECIMALS) if stage["rated"] else None,
+            )
+        )
+    return _store(journey=journey, as_of=as_of, snapshots=snapshots, stage_rows=stage_rows, previous=previous)
+
+
+UPSERT_FIELDS = (
+    "computed_at",
+    "window_start",
+    "window_end",
+    "sample_size",
+    "score",
+    "status",
+    "channel_mix",
+    "alerts",
+    "updated_at",
+    *COMPONENT_NAMES,
+)
+
+
+@transaction.atomic
+def _store(
+    *,
+    journey: Journey,
+    as_of: dt.date,
+    snapshots: list[HealthSnapshot],
+    stage_rows: list[StageHealth],
+    previous: dict[str, HealthSnapshot],
+) -> HealthResult:
+    # One recompute of a journey writes at a time: the row lock orders concurrent recomputes.
+    Journey.objects.select_for_update().filter(pk=journey.pk).order_by().values_list("pk", flat=True).first()
+    existing = {
+        snapshot.segment: snapshot
+        for snapshot in HealthSnapshot.objects.select_for_update().filter(journey=journey, as_of=as_of)
+    }
+    # The alerts "before" this recompute: today's earlier figures if any, else the last day's.
+    before = existing.get(OVERALL) or previous.get(OVERALL)
+    alerts_before = set(before.alerts) if before else set()
+
+    stale = [snapshot.pk for segment, snapshot in existing.items() if segment not in {s.segment for s in snapshots}]
+    if stale:
+        HealthSnapshot.objects.filter(pk__in=stale).delete()
+    to_create = []
+    for snapshot in snapshots:
+        current = existing.get(snapshot.segment)
+        if current is None:
+            to_create.append(snapshot)
+            continue
+        # A plain UPDATE per row: a handful of rows, and far cheaper to build than bulk_update's CASEs.
+        snapshot.pk = current.pk
+        snapshot.created_at = current.created_at
+        snapshot.updated_at = snapshot.computed_at
+        HealthSnapshot.objects.filter(pk=current.pk).update(**{name: getattr(snapshot, name) for name in UPSERT_FIELDS})
+    HealthSnapshot.objects.bulk_create(to_create)
+    overall = snapshots[0]
+    if existing.get(OVERALL) is not None:
+        StageHealth.objects.filter(snapshot_id=overall.pk).delete()
+    for row in stage_rows:
+        row.snapshot = overall
+    StageHealth.objects.bulk_create(stage_rows)
+    new_alerts = [code for code in overall.alerts if code not in alerts_before]
+    return HealthResult(snapshot=overall, segment_snapshots=snapshots[1:], new_alerts=new_alerts)
+
+
+# --- staleness ----------------------------------------------------------------------------------
+
+
+def stale_journeys():
+    """Active journeys whose data changed after their latest overall snapshot, or never computed."""
+    latest_computed = (
+        HealthSnapshot.objects.filter(journey=OuterRef("pk"), segment=OVERALL)
+        .order_by("-computed_at")
+        .values("computed_at")[:1]
+    )
+    return (
+        Journey.objects.active()
+        .annotate(last_computed_at=Subquery(latest_computed))
+        .filter(Q(last_computed_at__isnull=True) | Q(data_changed_at__gt=F("last_computed_at")))
+        .order_by("pk")
+    )
+
+
+# --- reading and explaining -------------------------------------------------------------------
+
+
+def with_previous_score(queryset):
+    """Annotate snapshots with their segment's previous snapshot (score, as_of) for health_drop text."""
+    earlier = HealthSnapshot.objects.filter(
+        journey=OuterRef("journey"), segment=OuterRef("segment"), as_of__lt=OuterRef("as_of")
+    ).order_by("-as_of")
+    return queryset.annotate(
+        previous_score=Subquery(earlier.values("score")[:1]),
+        previous_as_of=Subquery(earlier.values("as_of")[:1]),
+    )
+
+
+def latest_overall_snapshot(journey: Journey) -> HealthSnapshot | None:
+    return (
+        with_previous_score(HealthSnapshot.objects.filter(journey=journey, segment=OVERALL))
+        .prefetch_related("stage_health__stage")
+        .order_by("-as_of")
+        .first()
+    )
+
+
+def component_rows(snapshot: HealthSnapshot) -> list[dict]:
+    """Each component with value, display text, score, nominal and effective weight, label and meaning."""
+    values = {name: getattr(snapshot, name) for name in COMPONENT_NAMES}
+    scores = {name: component_score(name, value) for name, value in values.items()}
+    counted = sum(spec.weight for spec in COMPONENTS if spec.weight and scores[spec.name] is not None)
+    rows = []
+    for spec in COMPONENTS:
+        value, score = values[spec.name], scores[spec.name]
+        effective = round(100 * spec.weight / counted, 1) if spec.weight and score is not None and counted else None
+        rows.append(
+            {
+                "name": spec.name,
+                "label": spec.label,
+                "value": value,
+                "display": spec.formatter(value) if value is not None else "no data",
+                "score": round(score, 1) if score is not None else None,
+                "weight": spec.weight,
+                "effective_weight": effective,
+                "informational": spec.weight is None,
+                "meaning": spec.meaning,
+            }
+        )
+    return rows
+
+
+def explain_alert(code: str, snapshot: HealthSnapshot) -> str:
+    """One sentence a journey owner can act on."""
+    if code == Alert.TOUCHPOINT_PARADOX:
+        return (
+            f"Each touchpoint scores {snapshot.touchpoint_csat:.1f} of 5 but customers rate the whole journey "
+            f"{snapshot.journey_csat:.1f}: good moments are adding up to a poor journey."
+        )
+    if code == Alert.SATISFACTION_DECAY:
+        return (
+            f"Satisfaction falls {snapshot.satisfaction_decay * 100:.0f}% between a customer's first and last "
+            "rated interaction: the journey wears customers down as it goes on."
+        )
+    if code == Alert.HEALTH_DROP:
+        previous_score = getattr(snapshot, "previous_score", None)
+        previous_as_of = getattr(snapshot, "previous_as_of", None)
+        if previous_score is not None and snapshot.score is not None:
+            return (
+                f"The health score fell {previous_score - snapshot.score:.1f} points, from {previous_score:.1f} on "
+                f"{previous_as_of:%d %b %Y} to {snapshot.score:.1f}."
+            )
+        return "The health score fell 10 points or more since the previous snapshot."
+    return Alert(code).label if code in Alert.values else code
+
+
+def alert_rows(snapshot: HealthSnapshot) -> list[dict]:
+    return [
+        {
+            "code": code,
+            "label": Alert(code).label if code in Alert.values else code,
+            "explanation": explain_alert(code, snapshot),
+        }
+        for code in snapshot.alerts
+    ]
+
+
+def segment_rows(snapshot: HealthSnapshot) -> list[dict]:
+    """Every segment seen in the snapshot's window: n, and score/status where it had a snapshot.
+
+    Segments below ``min_sample`` have no snapshot; they are listed with their n so that a
+    reader knows they exist but are too small to judge.
+    """
+    counts = (
+        JourneyInstance.objects.filter(
+            journey_id=snapshot.journey_id, started_at__gt=snapshot.window_start, started_at__lte=snapshot.window_end
+        )
+        .exclude(segment=OVERALL)
+        .order_by()
+        .values("segment")
+        .annotate(n=Count("id"))
+    )
+    scored = {
+        row.segment: row
+        for row in HealthSnapshot.objects.filter(journey_id=snapshot.journey_id, as_of=snapshot.as_of).exclude(
+            segment=OVERALL
+        )
+    }
+    seen = {row["segment"]: row["n"] for row in counts}
+    rows = []
+    for segment in sorted(set(seen) | set(scored)):
+        segment_snapshot = scored.get(segment)
+        rows.append(
+            {
+                "segment": segment,
+                "sample_size": segment_snapshot.sample_size if segment_snapshot else seen.get(segment, 0),
+                "score": segment_snapshot.score if segment_snapshot else None,
+                "status": segment_snapshot.status if segment_snapshot else HealthStatus.INSUFFICIENT_DATA,
+                "status_label": HealthStatus(
+                    segment_snapshot.status if segment_snapshot else HealthStatus.INSUFFICIENT_DATA
+                ).label,
+                "below_min_sample": segment_snapshot is None,
+                "alerts": list(segment_snapshot.alerts) if segment_snapshot else [],
+            }
+        )
+    return rows
+
+
+def stage_rows(snapshot: HealthSnapshot) -> list[dict]:
+    rows = sorted(snapshot.stage_health.all(), key=lambda row: (row.stage.position, row.stage_id))
+    return [
+        {
+            "stage": row.stage_id,
+            "name": row.stage.name,
+            "position": row.stage.position,
+            "reached": row.reached,
+            "abandoned_here": row.abandoned_here,
+            "interactions": row.interactions,
+            "csat": row.csat,
+        }
+        for row in rows
+    ]
+
+
+def trend(journey: Journey, *, days: int = TREND_DAYS, until: dt.date | None = None) -> list[dict]:
+    """The overall daily snapshots of the last ``days`` days, oldest first, for the trend charts."""
+    until = until or timezone.localdate()
+    return list(
+        HealthSnapshot.objects.filter(
+            journey=journey, segment=OVERALL, as_of__gt=until - dt.timedelta(days=days), as_of__lte=until
+        )
+        .order_by("as_of")
+        .values("as_of", "score", "status", *COMPONENT_NAMES)
+    )
+
+
+def recompute_and_notify(*, journey: Journey, as_of: dt.date | None = None) -> HealthResult:
+    """Recompute, then tell other apps (after commit) which alerts are new: what the task and command run."""
+    from .signals import health_recomputed
+
+    result = compute_journey_health(journey=journey, as_of=as_of)
+    transaction.on_commit(
+        lambda: health_recomputed.send(
+            sender=Journey, journey=journey, snapshot=result.snapshot, new_alerts=result.new_alerts
+        )
+    )
+    return result
+
+
+# --- the journey page panel -------------------------------------------------------------------
+
+
+def health_panel_context(request, journey: Journey) -> dict:
+    """Context of the "Journey health" panel of the journey page (a constant number of queries)."""
+    from django.urls import reverse
+
+    snapshot = latest_overall_snapshot(journey)
+    context = {
+        "journey": journey,
+        "can_recompute": request.user.has_perm("journeys.recompute_journey", journey),
+        "recompute_url": reverse("journeys:recompute", kwargs={"slug": journey.slug}),
+        "next_url": request.get_full_path(),
+        "snapshot": snapshot,
+    }
+    if snapshot is None:
+        return {"health": context}
+    points = trend(journey, until=max(snapshot.as_of, timezone.localdate()))
+    context.update(
+        {
+            "status_label": HealthStatus(snapshot.status).label,
+            "below_min_sample": snapshot.sample_size < journey.min_sample,
+            "components": component_rows(snapshot),
+            "alerts": alert_rows(snapshot),
+            "segments": segment_rows(snapshot),
+            "trend": points,
+            "channel_mix": snapshot.channel_mix,
+            "channel_mix_rows": [
+                {"label": label, "share": snapshot.channel_mix.get(key)}
+                for key, label in (
+                    ("digital_only", "Digital only"),
+                    ("assisted_only", "Assisted or offline only"),
+                    ("cross_channel", "Cross-channel"),
+                )
+            ],
+        }
+    )
+    return {"health": context}
