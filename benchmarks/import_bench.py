@@ -15,12 +15,14 @@ import datetime as dt
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, transaction
 
 from .report import Figure, unavailable
@@ -231,6 +233,8 @@ def measure(*, rows: int) -> list[Figure]:
             copy_seconds = run_copy(path, journey_id=journey_id)
             clean_up(journey_id)
             results[count] = {"instances": instances, "copy_seconds": copy_seconds, **imported}
+    # The uploads the importer stored under the benchmark's own MEDIA_ROOT (benchmarks/settings.py).
+    shutil.rmtree(Path(settings.MEDIA_ROOT) / "imports", ignore_errors=True)
     for count, result in results.items():
         label = f"{count:,} rows ({result['instances']:,} instances)"
         if "error" in result:
