@@ -1,0 +1,179 @@
+"""API list endpoints under concurrent clients, against gunicorn on loopback, beside a bare endpoint.
+
+gunicorn serves the product (benchmarks.settings: the product's URLs plus /bench/bare/) from the
+benchmark database. Each endpoint gets a short warm-up, then ``clients`` threads, each with its own
+keep-alive connection and the same token, send requests until ``max_requests`` have been sent or
+``max_seconds`` have passed. Latency is measured per request on the client side.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.urls import Resolver404, resolve
+
+from .report import Figure, unavailable
+
+SECTION = "api"
+P95_TARGET_MS = 100.0
+ENDPOINTS = [
+    ("journeys", "/api/v1/journeys/"),
+    ("instances", "/api/v1/instances/"),
+    ("issues", "/api/v1/issues/"),
+    ("health-snapshots", "/api/v1/health-snapshots/"),
+]
+BARE = ("bare DRF page (one query, no auth)", "/bench/bare/")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def api_token() -> str:
+    """A read-only login's token (any login reads everything, design section 9)."""
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+
+    user, _ = get_user_model().objects.get_or_create(username="bench-reader", defaults={"email": "bench@example.com"})
+    token, _ = Token.objects.get_or_create(user=user)
+    return token.key
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(*, workers: int, threads: int):
+    port = _free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"}
+    argv = [
+        sys.executable, "-m", "gunicorn", "config.wsgi:application",
+        "--bind", f"127.0.0.1:{port}",
+        "--workers", str(workers),
+        "--threads", str(threads),
+        "--worker-class", "gthread",
+        "--keep-alive", "30",
+        "--log-level", "warning",
+    ]  # fmt: skip
+    process = subprocess.Popen(argv, cwd=PROJECT_ROOT, env=env)  # noqa: S603 - fixed argv
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                connection.request("GET", "/bench/bare/?page_size=1")
+                if connection.getresponse().status == 200:
+                    connection.close()
+                    break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("gunicorn did not start")
+            time.sleep(0.3)
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def hammer(port: int, path: str, headers: dict, *, clients: int, max_requests: int, max_seconds: float) -> dict:
+    lock = threading.Lock()
+    issued = 0
+    deadline = time.monotonic() + max_seconds
+
+    def client():
+        nonlocal issued
+        samples = []
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while True:
+            with lock:
+                if issued >= max_requests or time.monotonic() > deadline:
+                    break
+                issued += 1
+            started = time.perf_counter()
+            try:
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                ok = response.status == 200
+                if response.will_close:
+                    connection.close()
+            except (OSError, http.client.HTTPException):
+                ok = False
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            samples.append((time.perf_counter() - started, ok))
+        connection.close()
+        return samples
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        futures = [pool.submit(client) for _ in range(clients)]
+        samples = [sample for future in futures for sample in future.result()]
+    elapsed = time.perf_counter() - started
+    latencies = sorted(seconds * 1000 for seconds, _ok in samples)
+    count = len(latencies)
+    return {
+        "requests": count,
+        "errors": sum(1 for _seconds, ok in samples if not ok),
+        "seconds": elapsed,
+        "per_second": count / elapsed if elapsed else 0.0,
+        "p50_ms": latencies[count // 2] if count else None,
+        "p95_ms": latencies[min(count - 1, int(count * 0.95))] if count else None,
+        "max_ms": latencies[-1] if count else None,
+    }
+
+
+def _available(path: str) -> bool:
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True
+
+
+def measure(*, clients: int, max_requests: int, max_seconds: float, workers: int, threads: int) -> list[Figure]:
+    headers = {"Authorization": f"Token {api_token()}", "Accept": "application/json"}
+    figures = []
+    targets = [(name, path) for name, path in ENDPOINTS if _available(path)]
+    missing = [name for name, path in ENDPOINTS if not _available(path)]
+    with gunicorn(workers=workers, threads=threads) as port:
+        bare_result = None
+        for name, path in [*targets, BARE]:
+            hammer(port, path, headers, clients=clients, max_requests=4 * clients, max_seconds=10)  # warm-up
+            result = hammer(port, path, headers, clients=clients, max_requests=max_requests, max_seconds=max_seconds)
+            if path == BARE[1]:
+                bare_result = result
+            figures.append((name, path, result))
+    rendered = []
+    bare_p95 = bare_result["p95_ms"] if bare_result else None
+    for name, path, result in figures:
+        is_bare = path == BARE[1]
+        rendered.append(
+            Figure(
+                SECTION,
+                f"{name} {path}: p95 ({clients} clients, {result['requests']} requests, {result['errors']} errors)",
+                round(result["p95_ms"], 1) if result["p95_ms"] is not None else None,
+                "ms",
+                beside=f"p50 {result['p50_ms']:.1f} ms, {result['per_second']:.0f} req/s"
+                + ("" if is_bare or bare_p95 is None else f"; bare p95 {bare_p95:.1f} ms"),
+                target="" if is_bare else f"< {P95_TARGET_MS:g} ms, 0 errors",
+                ok=None if is_bare else (result["p95_ms"] < P95_TARGET_MS and result["errors"] == 0),
+                details={**result, "path": path, "workers": workers, "threads": threads},
+            )
+        )
+    rendered.extend(unavailable(SECTION, f"the {name} list endpoint") for name in missing)
+    return rendered

@@ -1,0 +1,145 @@
+"""What loading the reference data cost, and what the interaction trigger of journeys/0002 costs per row.
+
+The trigger (an interaction's touchpoint belongs to its instance's journey) fires once per row,
+even under COPY. It stays on in the load; here the same sample of interaction rows is COPYed twice
+into the loaded table, with the trigger and without, each in a transaction that is rolled back.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.db import connection, transaction
+
+from .generator import INTERACTION_COLUMNS
+from .report import Figure
+
+SECTION = "load"
+TRIGGER = "journeys_interaction_same_journey"
+
+
+def _sample(rows: int) -> str:
+    """Existing interactions as COPY text, with new external ids (so they do not collide)."""
+    columns = INTERACTION_COLUMNS.replace("external_id", "external_id || 't'")
+    with connection.cursor() as cursor:
+        lines = []
+        with cursor.cursor.copy(
+            f"COPY (SELECT {columns} FROM journeys_interaction ORDER BY id LIMIT {int(rows)}) TO STDOUT"
+        ) as copy:
+            for data in copy:
+                lines.append(bytes(data))
+    return b"".join(lines).decode()
+
+
+# The proposal measured beside it: the same rule checked once per statement over the rows it
+# inserted (a transition table), one join instead of two lookups per row. Created and dropped
+# inside the rolled-back transaction: the product's trigger is untouched.
+STATEMENT_TRIGGER = """
+CREATE FUNCTION bench_interaction_same_journey_per_statement() RETURNS trigger AS $$
+BEGIN
+    IF EXISTS (
+        SELECT 1 FROM inserted n
+        JOIN journeys_touchpoint t ON t.id = n.touchpoint_id
+        JOIN journeys_journeyinstance i ON i.id = n.instance_id
+        WHERE t.journey_id <> i.journey_id
+    ) THEN
+        RAISE EXCEPTION 'journeys_interaction_touchpoint_in_journey: touchpoint of another journey'
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER bench_interaction_same_journey_per_statement AFTER INSERT ON journeys_interaction
+    REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT
+    EXECUTE FUNCTION bench_interaction_same_journey_per_statement();
+"""
+
+
+def _timed_copy(text: str, *setup: str) -> float:
+    """COPY the sample after ``setup`` statements, in a transaction rolled back (setup included)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        for statement in setup:
+            cursor.execute(statement)
+        started = time.perf_counter()
+        with cursor.cursor.copy(f"COPY journeys_interaction ({INTERACTION_COLUMNS}) FROM STDIN") as copy:
+            copy.write(text)
+        seconds = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return seconds
+
+
+def _redundant_instance_index() -> str | None:
+    """Django's index on interaction.instance_id: every query it serves, (instance_id, ...) indexes serve too."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 'journeys_interaction'::regclass "
+            "AND indnatts = 1 AND indkey[0] = (SELECT attnum FROM pg_attribute WHERE attrelid = indrelid "
+            "AND attname = 'instance_id') AND NOT indisunique"
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def measure(*, marker: dict, sample_rows: int = 200_000) -> list[Figure]:
+    counts, seconds = marker["counts"], marker["load_seconds"]
+    figures = [
+        Figure(
+            SECTION,
+            f"reference data: {counts['journeys']} journeys, {counts['instances']:,} instances, "
+            f"{counts['interactions']:,} interactions",
+            seconds["total"],
+            "s",
+            beside=f"+ VACUUM ANALYZE {seconds.get('vacuum_analyze', 0):.1f} s",
+            target="a few minutes at scale 1",
+            details={**marker},
+        ),
+        Figure(
+            SECTION,
+            "of which COPY of interactions (trigger on, indexes rebuilt after)",
+            seconds["copy_interactions"],
+            "s",
+            beside=f"{counts['interactions'] / max(seconds['copy_interactions'], 1e-9):,.0f} rows/s; "
+            f"index rebuild {seconds.get('rebuild_indexes_and_constraints', 0):.1f} s",
+        ),
+    ]
+    rows = min(sample_rows, counts["interactions"])
+    text = _sample(rows)
+    disable = f"ALTER TABLE journeys_interaction DISABLE TRIGGER {TRIGGER}"
+    with_trigger = min(_timed_copy(text) for _ in range(2))
+    without_trigger = min(_timed_copy(text, disable) for _ in range(2))
+    per_statement = min(_timed_copy(text, disable, STATEMENT_TRIGGER) for _ in range(2))
+    redundant = _redundant_instance_index()
+    without_redundant = min(_timed_copy(text, f"DROP INDEX {redundant}") for _ in range(2)) if redundant else None
+    per_row = (with_trigger - without_trigger) / rows * 1e6
+    figures.append(
+        Figure(
+            SECTION,
+            f"interaction trigger: COPY {rows:,} rows into the loaded table, with / without it",
+            f"{with_trigger:.2f} s / {without_trigger:.2f} s",
+            beside=f"trigger {per_row:.1f} us per row = {100 * (with_trigger - without_trigger) / with_trigger:.0f}% "
+            "of the COPY (kept on)",
+            details={"with_trigger": with_trigger, "without_trigger": without_trigger, "rows": rows},
+        ),
+    )
+    figures.append(
+        Figure(
+            SECTION,
+            f"proposal: the same check once per statement (transition table), COPY {rows:,} rows",
+            round(per_statement, 2),
+            "s",
+            beside=f"per-row trigger {with_trigger:.2f} s, none {without_trigger:.2f} s",
+            details={"per_statement": per_statement},
+        )
+    )
+    if without_redundant is not None:
+        figures.append(
+            Figure(
+                SECTION,
+                f"proposal: without the redundant index {redundant}, COPY {rows:,} rows",
+                round(without_redundant, 2),
+                "s",
+                beside=f"with it {with_trigger:.2f} s",
+                details={"without_redundant_index": without_redundant, "index": redundant},
+            )
+        )
+    return figures

@@ -1,0 +1,114 @@
+"""``python -m benchmarks.run --scale S``: load (or reuse) the reference data, measure, print, save JSON.
+
+Every figure is printed beside its floor and target in one table; the same figures go to
+benchmarks/out/ as JSON. Measurements that need project code not present yet say so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import time
+
+SECTIONS = ("load", "health", "import", "api", "queries")
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=0.1, help="1 = 1,000,000 instances, 6,000,000 interactions")
+    parser.add_argument("--seed", type=int, default=20261122)
+    parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated subset of {', '.join(SECTIONS)}")
+    parser.add_argument("--processes", type=int, default=1, help="generator worker processes (0 = in-process)")
+    parser.add_argument("--import-rows", type=int, default=10_000, help="N: the import runs at N and 10 N rows")
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=2000, help="per endpoint, or --seconds, whichever first")
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_GUNICORN_WORKERS", 3)))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("BENCH_GUNICORN_THREADS", 4)))
+    parser.add_argument("--health-repeats", type=int, default=2)
+    parser.add_argument(
+        "--statement-limit", type=int, default=300, help="seconds before a health query is cancelled and reported"
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    sections = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = set(sections) - set(SECTIONS)
+    if unknown:
+        print(f"unknown section(s): {', '.join(sorted(unknown))}; choose from {', '.join(SECTIONS)}", file=sys.stderr)
+        return 2
+
+    from . import database
+
+    started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    wall = time.perf_counter()
+    marker = database.prepare(scale=args.scale, seed=args.seed, processes=args.processes, log=print)
+
+    os.environ["DATABASE_URL"] = database.database_url()
+    os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
+    import django
+
+    django.setup()
+
+    from . import report
+
+    figures: list[report.Figure] = []
+    timings = {}
+    for section in sections:
+        section_started = time.perf_counter()
+        print(f"measuring {section}...", flush=True)
+        if section == "load":
+            from . import load_bench
+
+            figures += load_bench.measure(marker=marker)
+        elif section == "health":
+            from . import health_bench
+
+            figures += health_bench.measure(repeats=args.health_repeats, statement_limit=args.statement_limit)
+        elif section == "import":
+            from . import import_bench
+
+            figures += import_bench.measure(rows=args.import_rows)
+        elif section == "api":
+            from . import api_bench
+
+            figures += api_bench.measure(
+                clients=args.clients,
+                max_requests=args.requests,
+                max_seconds=args.seconds,
+                workers=args.workers,
+                threads=args.threads,
+            )
+        elif section == "queries":
+            from . import queries_bench
+
+            figures += queries_bench.measure()
+        timings[section] = round(time.perf_counter() - section_started, 1)
+
+    context = {
+        "started_at": started_at,
+        "wall_seconds": round(time.perf_counter() - wall, 1),
+        "section_seconds": timings,
+        "arguments": vars(args),
+        "machine": report.machine(),
+        "database": database.database_url().rsplit("@", 1)[-1],
+    }
+    print()
+    print(
+        f"Throughline benchmarks at scale {args.scale:g} ({marker['counts']['instances']:,} instances, "
+        f"{marker['counts']['interactions']:,} interactions); {context['machine']['nproc']} cores"
+    )
+    print()
+    print(report.render(figures))
+    path = report.write_json(scale=args.scale, figures=figures, context=context)
+    print()
+    print(f"wall time {context['wall_seconds']} s; JSON: {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
