@@ -271,7 +271,7 @@ def satisfaction_paradox_chart(points: list[dict]) -> SafeString:
 MIX_PARTS = (
     ("digital_only", "Digital only", "#2f7a8f"),
     ("cross_channel", "Cross-channel", "#9a5b00"),
-    ("assisted_only", "Assisted only", "#1f4e5f"),
+    ("assisted_only", "Assisted or offline only", "#1f4e5f"),
 )
 
 
