@@ -242,3 +242,31 @@ class InitiativeUpdateForm(forms.ModelForm):
             "body": forms.Textarea(attrs={"rows": 3}),
             "progress": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
         }
+
+
+class PortfolioFilterForm(forms.Form):
+    """The portfolio's filters and sort order (GET); choices come from ``portfolio.filter_choices``.
+
+    An unknown value (an owner who no longer owns anything, a typo in a shared link) is reported
+    next to its filter and that filter is left out, so the page still answers.
+    """
+
+    tier = forms.ChoiceField(required=False, label="Tier")
+    status = forms.ChoiceField(required=False, label="Health status")
+    owner = forms.ChoiceField(required=False, label="Owner")
+    function = forms.ChoiceField(required=False, label="Function involved")
+    alert = forms.ChoiceField(required=False, label="Alert")
+    sort = forms.ChoiceField(required=False, label="Sort by")
+
+    ANY = {"tier": "Any tier", "status": "Any status", "owner": "Anyone", "function": "Any function", "alert": "Any"}
+
+    def __init__(self, *args, choices: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            options = list(choices[name])
+            field.choices = options if name == "sort" else [("", self.ANY[name]), *options]
+
+    def filters(self) -> dict:
+        """The valid values only (call after ``is_valid()``)."""
+        cleaned = getattr(self, "cleaned_data", {})
+        return {name: cleaned[name] for name in self.fields if cleaned.get(name)}

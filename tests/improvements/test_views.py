@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from improvements.models import Initiative, InitiativeUpdate, Issue
-from journeys.panels import panels
+from journeys.panels import BLUEPRINT_ORDER, panels
 from tests import factories
 
 from .helpers import CONTRIBUTORS, ROLES, STEERERS
@@ -417,14 +417,15 @@ def _panel_html(user, journey):
     return render_to_string(panel.template, entry, request=request)
 
 
-def test_the_panel_is_registered_for_the_journey_page():
+def test_the_panel_is_registered_for_the_journey_page_after_the_blueprint():
     panel = next(panel for panel in panels() if panel.key == "improvements")
 
     assert (panel.title, panel.order, panel.template) == (
         "Issues and initiatives",
-        20,
+        60,
         "improvements/partials/journey_panel.html",
     )
+    assert panel.order >= BLUEPRINT_ORDER
 
 
 @pytest.mark.parametrize(("role", "can_log"), [("viewer", False), ("team", True), ("owner", True)])
