@@ -439,7 +439,8 @@ def initiative_transition(request, pk: int):
     form = InitiativeMoveForm(request.POST, initiative=initiative)
     back = _safe_next(request, initiative.get_absolute_url())
     if not form.is_valid():
-        messages.error(request, "Choose the status to move the initiative to.")
+        problem = " ".join(form.errors["version"]) if "version" in form.errors else "Choose the status to move it to."
+        messages.error(request, f"“{initiative.title}” was not moved: {problem}")
         return HttpResponseRedirect(back)
     try:
         moved = services.initiative_transition(
