@@ -8,7 +8,7 @@ WEB_PORT ?= 8000
 SCALE ?= 0.1
 export WEB_PORT HOST
 
-.PHONY: install run test lint format bench e2e clean
+.PHONY: install run test reliability lint format bench e2e clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,8 +33,13 @@ run: install
 	@echo ""
 	$(BIN)/honcho start
 
+# Failure injection and the load test (tests/reliability/) need real processes, PostgreSQL and
+# Redis, and minutes: `make reliability` runs them, not `make test`.
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not failure" $(PYTEST_ARGS)
+
+reliability: install
+	$(BIN)/python -m pytest -m failure tests/reliability -v $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

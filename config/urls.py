@@ -3,10 +3,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from owners.views import home
+from improvements.views import portfolio
 
 urlpatterns = [
-    path("", home, name="home"),
+    path("", portfolio, name="home"),
     path("", include("core.urls")),
     path("", include("journeys.urls")),
     path("", include("owners.urls")),

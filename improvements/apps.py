@@ -18,6 +18,6 @@ class ImprovementsConfig(AppConfig):
                 title="Issues and initiatives",
                 template="improvements/partials/journey_panel.html",
                 context=journey_panel_context,
-                order=20,
+                order=60,  # after the service blueprint (journeys.panels.BLUEPRINT_ORDER)
             )
         )

@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from core.errors import ApplicationError
+from core.errors import ApplicationError, StaleObjectError
 from journeys.models import Journey, Stage, Touchpoint
 from owners.models import Function, Person
 
@@ -18,6 +18,17 @@ def add_service_error(form: forms.BaseForm, error: Exception) -> None:
             form.add_error(field if field in form.fields else None, messages)
     elif isinstance(error, ValidationError):
         form.add_error(None, error.messages)
+    elif isinstance(error, StaleObjectError) and "version" in form.fields:
+        # Tell the editor and keep their values; the form now carries the current version, so saving
+        # again is a deliberate overwrite by someone who has been told, never a silent one.
+        form.add_error(
+            None,
+            f"{error.message} Your values are kept below: check them against the current ones "
+            "(open the page in another tab) and save again to apply them.",
+        )
+        data = form.data.copy()
+        data[form.add_prefix("version")] = error.extra["current_version"]
+        form.data = data
     elif isinstance(error, ApplicationError):
         form.add_error(error.field if error.field in form.fields else None, error.message)
     else:
@@ -51,15 +62,27 @@ def _touchpoints(journey: Journey | None):
     return touchpoints.filter(journey=journey) if journey else touchpoints
 
 
-class VersionedForm(forms.ModelForm):
-    """Carries the version the user read, so a concurrent edit is refused instead of overwritten."""
+STALE_FORM_MESSAGE = "This form is out of date: reload the page and make your change again."
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+def version_field() -> forms.IntegerField:
+    return forms.IntegerField(widget=forms.HiddenInput, min_value=1, error_messages={"required": STALE_FORM_MESSAGE})
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the user read, so a concurrent edit is refused instead of overwritten.
+
+    Editing an existing object requires it: a post without it could not be checked.
+    """
+
+    version = version_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+        else:
+            self.fields["version"].required = False
 
 
 class IssueLogForm(forms.ModelForm):
@@ -218,7 +241,7 @@ class InitiativeMoveForm(forms.Form):
     delivered_on = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Delivered on", help_text="Default today."
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field()
 
     def __init__(self, *args, initiative: Initiative, **kwargs):
         super().__init__(*args, **kwargs)
@@ -242,3 +265,31 @@ class InitiativeUpdateForm(forms.ModelForm):
             "body": forms.Textarea(attrs={"rows": 3}),
             "progress": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
         }
+
+
+class PortfolioFilterForm(forms.Form):
+    """The portfolio's filters and sort order (GET); choices come from ``portfolio.filter_choices``.
+
+    An unknown value (an owner who no longer owns anything, a typo in a shared link) is reported
+    next to its filter and that filter is left out, so the page still answers.
+    """
+
+    tier = forms.ChoiceField(required=False, label="Tier")
+    status = forms.ChoiceField(required=False, label="Health status")
+    owner = forms.ChoiceField(required=False, label="Owner")
+    function = forms.ChoiceField(required=False, label="Function involved")
+    alert = forms.ChoiceField(required=False, label="Alert")
+    sort = forms.ChoiceField(required=False, label="Sort by")
+
+    ANY = {"tier": "Any tier", "status": "Any status", "owner": "Anyone", "function": "Any function", "alert": "Any"}
+
+    def __init__(self, *args, choices: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            options = list(choices[name])
+            field.choices = options if name == "sort" else [("", self.ANY[name]), *options]
+
+    def filters(self) -> dict:
+        """The valid values only (call after ``is_valid()``)."""
+        cleaned = getattr(self, "cleaned_data", {})
+        return {name: cleaned[name] for name in self.fields if cleaned.get(name)}

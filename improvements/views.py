@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.errors import ApplicationError
 from journeys.models import Journey
 
+from . import portfolio as portfolio_reads
 from . import selectors, services
 from .choices import InitiativeStatus
 from .filters import InitiativeFilter, IssueFilter
@@ -28,6 +29,7 @@ from .forms import (
     IssueEditForm,
     IssueLogForm,
     IssueTriageForm,
+    PortfolioFilterForm,
     add_service_error,
 )
 from .impact import format_value, impact_of, lower_is_better
@@ -437,7 +439,8 @@ def initiative_transition(request, pk: int):
     form = InitiativeMoveForm(request.POST, initiative=initiative)
     back = _safe_next(request, initiative.get_absolute_url())
     if not form.is_valid():
-        messages.error(request, "Choose the status to move the initiative to.")
+        problem = " ".join(form.errors["version"]) if "version" in form.errors else "Choose the status to move it to."
+        messages.error(request, f"“{initiative.title}” was not moved: {problem}")
         return HttpResponseRedirect(back)
     try:
         moved = services.initiative_transition(
@@ -571,3 +574,30 @@ def initiative_edit(request, pk: int):
 def journey_panel_context(request, journey) -> dict:
     """Context of the "Issues and initiatives" panel on the journey page (registered in apps.py)."""
     return {"improvements_panel": selectors.journey_panel(journey=journey, user=request.user)}
+
+
+# --- the portfolio (home page) ------------------------------------------------------------------
+
+
+@require_GET
+def portfolio(request):
+    """``/``: every active journey's health, issues, initiatives and gaps, and the visitor's own work."""
+    today = timezone.localdate()
+    rows = portfolio_reads.portfolio_rows(today=today)
+    form = PortfolioFilterForm(request.GET or None, choices=portfolio_reads.filter_choices(rows))
+    form.is_valid()
+    filters = portfolio_reads.PortfolioFilters(**form.filters())
+    shown = portfolio_reads.filter_and_sort(rows, filters)
+    context = {
+        "rows": shown,
+        "journey_count": len(rows),
+        "form": form,
+        "filters": filters,
+        "gap_summary": portfolio_reads.gap_summary(shown),
+        "my_work": portfolio_reads.my_work(request.user, rows),
+        "trend_start": today - dt.timedelta(weeks=portfolio_reads.TREND_WEEKS),
+        "trend_end": today,
+        "can_create_journey": request.user.has_perm("journeys.create_journey"),
+        "breadcrumbs": [],
+    }
+    return render(request, "improvements/portfolio.html", context)

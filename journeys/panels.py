@@ -5,7 +5,9 @@ the owners or improvements apps, so they register what they contribute here from
 ``AppConfig.ready()``:
 
 - panels: a titled section of the journey page, rendered from a template with a context built
-  by a callable ``context(request, journey) -> dict``; sorted by ``order``;
+  by a callable ``context(request, journey) -> dict``; sorted by ``order``. Panels ordered below
+  ``BLUEPRINT_ORDER`` come before the service blueprint (owner and team, health), the others after
+  it (issues and initiatives), following the design's order of the journey page;
 - a lane provider: the swimlanes of the service blueprint, ``lanes(journey, touchpoints)
   -> list[tuple[str, set[int]]]`` (lane label, ids of the touchpoints in that lane). Without
   one the blueprint has a single lane.
@@ -25,6 +27,8 @@ class Panel:
     context: Callable
     order: int = 100
 
+
+BLUEPRINT_ORDER = 50
 
 _panels: dict[str, Panel] = {}
 _lane_provider: Callable | None = None

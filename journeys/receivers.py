@@ -1,16 +1,34 @@
 """Receivers of the journeys app's own signals: new data -> a health recompute after commit."""
 
+import logging
 from functools import partial
 
 from django.db import transaction
 from django.dispatch import receiver
+from kombu.exceptions import OperationalError as BrokerError
 
 from .signals import journey_data_changed
 from .tasks import recompute_journey_health
+
+logger = logging.getLogger(__name__)
+
+
+def _enqueue_recompute(journey_id: int) -> None:
+    # The data has committed and stamped the journey's data_changed_at: if the broker is down, the
+    # stale sweep (recompute_stale_health) picks the journey up once it is back. The client that
+    # sent the data must not be told it failed.
+    try:
+        recompute_journey_health.delay(journey_id)
+    except (BrokerError, ConnectionError) as error:
+        logger.warning(
+            "Could not enqueue the health recompute of journey %s (%s); the stale sweep will catch up.",
+            journey_id,
+            error,
+        )
 
 
 @receiver(journey_data_changed, dispatch_uid="journeys.enqueue_health_recompute")
 def enqueue_health_recompute(sender, journey_ids, **kwargs):
     """One recompute per journey whose data changed, enqueued only once the data has committed."""
     for journey_id in sorted(set(journey_ids)):
-        transaction.on_commit(partial(recompute_journey_health.delay, journey_id))
+        transaction.on_commit(partial(_enqueue_recompute, journey_id))

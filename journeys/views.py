@@ -83,7 +83,7 @@ def journey_create(request):
 
 @require_GET
 def journey_detail(request, slug):
-    """The journey page: header, service blueprint with stage health, then the registered panels."""
+    """The journey page: header, the panels placed before the blueprint, the blueprint, the other panels."""
     journey = get_object_or_404(selectors.journey_map_queryset(), slug=slug)
     user = request.user
     context = {
@@ -94,9 +94,11 @@ def journey_detail(request, slug):
         "can_change": user.has_perm("journeys.change_journey", journey),
         "can_review_map": user.has_perm("journeys.review_map", journey),
         "issue_create_url": _issue_create_url() if user.has_perm("improvements.log_issue", journey) else None,
-        "panels": panels.render_context(request, journey),
         "breadcrumbs": _journey_crumbs(journey),
     }
+    rendered = panels.render_context(request, journey)
+    context["panels_before_blueprint"] = [item for item in rendered if item["panel"].order < panels.BLUEPRINT_ORDER]
+    context["panels"] = [item for item in rendered if item["panel"].order >= panels.BLUEPRINT_ORDER]
     return render(request, "journeys/journey_detail.html", context)
 
 

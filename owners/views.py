@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -44,18 +44,6 @@ from .links import journey_path, raise_issue_path
 from .models import Function, Incentive, IncentiveReview, Ownership, Person, Responsibility, TeamMembership
 
 PAGE_SIZE = 50
-
-
-def home(request):
-    """The journeys and who owns each (the full portfolio dashboard builds on this)."""
-    journeys = Journey.objects.exclude(status="retired").prefetch_related(
-        Prefetch(
-            "ownerships",
-            queryset=Ownership.objects.active().select_related("person"),
-            to_attr="active_ownerships",
-        )
-    )
-    return render(request, "owners/home.html", {"journeys": journeys})
 
 
 # --- helpers -----------------------------------------------------------------------------------

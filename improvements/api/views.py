@@ -14,6 +14,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
+from core.concurrency import VersionETagMixin
+
 from .. import selectors, services
 from ..filters import InitiativeFilter, InitiativeUpdateFilter, IssueFilter
 from ..models import Issue
@@ -58,6 +60,7 @@ class _ImprovementsViewSet(viewsets.GenericViewSet):
 
 
 class IssueViewSet(
+    VersionETagMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     _ImprovementsViewSet,
@@ -88,7 +91,7 @@ class IssueViewSet(
         data = IssueUpdateSerializer(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        version = fields.pop("version", None)
+        version = self.expected_version(issue, fields.pop("version", None))
         issue = services.issue_edit(issue=issue, data=fields, version=version)
         return self.respond(issue)
 
@@ -115,12 +118,13 @@ class IssueViewSet(
             status=values["status"],
             root_cause=values.get("root_cause"),
             assignee=values.get("assignee", services.UNSET),
-            version=values.get("version"),
+            version=self.expected_version(issue, values.get("version")),
         )
         return self.respond(issue)
 
 
 class InitiativeViewSet(
+    VersionETagMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     _ImprovementsViewSet,
@@ -161,7 +165,7 @@ class InitiativeViewSet(
         data = InitiativeUpdateFieldsSerializer(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        version = fields.pop("version", None)
+        version = self.expected_version(initiative, fields.pop("version", None))
         initiative = services.initiative_edit(initiative=initiative, data=fields, version=version)
         return self.respond(initiative)
 
@@ -187,7 +191,7 @@ class InitiativeViewSet(
             initiative=initiative,
             status=values["status"],
             delivered_on=values.get("delivered_on"),
-            version=values.get("version"),
+            version=self.expected_version(initiative, values.get("version")),
         )
         return self.respond(initiative)
 

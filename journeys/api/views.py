@@ -12,6 +12,7 @@ from rest_framework.decorators import action  # noqa: E402
 from rest_framework.exceptions import PermissionDenied, ValidationError  # noqa: E402
 from rest_framework.response import Response  # noqa: E402
 
+from core.concurrency import VersionETagMixin  # noqa: E402
 from journeys import selectors, services  # noqa: E402
 from journeys.filters import JourneyFilterSet, StageFilterSet, TouchpointFilterSet  # noqa: E402
 from journeys.models import Journey, Touchpoint  # noqa: E402
@@ -57,7 +58,7 @@ def _require_change(request, journey: Journey) -> None:
 @extend_schema_view(
     partial_update=extend_schema(request=JourneyInputSerializer, responses={200: JourneyDetailSerializer})
 )
-class JourneyViewSet(viewsets.ModelViewSet):
+class JourneyViewSet(VersionETagMixin, viewsets.ModelViewSet):
     """Journeys by slug. The detail nests the map: stages in order, each with its touchpoints."""
 
     lookup_field = "slug"
@@ -109,7 +110,7 @@ class JourneyViewSet(viewsets.ModelViewSet):
         slug = data.pop("slug", None)
         if slug and slug != journey.slug:
             raise ValidationError({"slug": ["The slug cannot be changed: integrations and imports refer to it."]})
-        version = data.pop("version", None)
+        version = self.expected_version(journey, data.pop("version", None))
         journey = services.journey_update(journey=journey, version=version, **data)
         return self._detail_response(journey)
 

@@ -271,7 +271,7 @@ def satisfaction_paradox_chart(points: list[dict]) -> SafeString:
 MIX_PARTS = (
     ("digital_only", "Digital only", "#2f7a8f"),
     ("cross_channel", "Cross-channel", "#9a5b00"),
-    ("assisted_only", "Assisted only", "#1f4e5f"),
+    ("assisted_only", "Assisted or offline only", "#1f4e5f"),
 )
 
 
@@ -329,3 +329,85 @@ def channel_mix_bar(mix: dict) -> SafeString:
     parts.append(mark_safe("</svg>"))  # noqa: S308 (constant)
     series = [Series(f"{label} {100 * (mix.get(key) or 0):.0f}%", [], colour) for key, label, colour in MIX_PARTS]
     return mark_safe("".join(parts)) + legend(series)  # noqa: S308 (parts escaped by format_html)
+
+
+SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 120, 32, 3
+SPARK_MIN_SPAN = 20
+HEALTHY_FROM = 75
+
+
+@register.simple_tag
+def score_sparkline(points: list, start: dt.date, end: dt.date, name: str = "") -> SafeString:
+    """A small line of the health score from ``start`` to ``end``, ``points`` = [(date, score)].
+
+    Every sparkline of a page shares the time axis (the days of the period); the vertical axis fits
+    the line's own range, at least 20 points tall so that noise stays flat, and a dotted line marks
+    "healthy from 75" when it falls inside. The title and description say the figures.
+    """
+    if not points:
+        return format_html('<span class="muted small">{}</span>', "no score yet")
+    chart_id = f"chart-{next(_ids)}"
+    span = (end - start).days or 1
+    inner_height = SPARK_HEIGHT - 2 * SPARK_PAD
+
+    def x(day: dt.date) -> float:
+        return SPARK_PAD + (SPARK_WIDTH - 2 * SPARK_PAD) * (day - start).days / span
+
+    scores = [score for _, score in points]
+    low, high = min(scores), max(scores)
+    if high - low < SPARK_MIN_SPAN:
+        middle = (high + low) / 2
+        low, high = middle - SPARK_MIN_SPAN / 2, middle + SPARK_MIN_SPAN / 2
+        if low < 0:
+            low, high = 0, SPARK_MIN_SPAN
+        elif high > 100:
+            low, high = 100 - SPARK_MIN_SPAN, 100
+
+    def y(score: float) -> float:
+        return SPARK_PAD + inner_height * (1 - (score - low) / (high - low))
+
+    (first_day, first), (last_day, last) = points[0], points[-1]
+    description = (
+        f"From {first:.1f} on {first_day:%d %b %Y} to {last:.1f} on {last_day:%d %b %Y}; "
+        f"lowest {min(scores):.1f}, highest {max(scores):.1f}."
+    )
+    title = f"Health score of {name} over 12 weeks" if name else "Health score over 12 weeks"
+    line = (
+        format_html(
+            '<polyline points="{}" fill="none" stroke="#1f4e5f" stroke-width="1.8" stroke-linejoin="round"/>',
+            " ".join(f"{x(day):.1f},{y(score):.1f}" for day, score in points),
+        )
+        if len(points) > 1
+        else mark_safe("")  # noqa: S308 (constant)
+    )
+    threshold = (
+        format_html(
+            '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#9aa5b1" stroke-dasharray="2 2"/>',
+            SPARK_PAD,
+            SPARK_WIDTH - SPARK_PAD,
+            _n(y(HEALTHY_FROM)),
+            _n(y(HEALTHY_FROM)),
+        )
+        if low <= HEALTHY_FROM <= high
+        else mark_safe("")  # noqa: S308 (constant)
+    )
+    return format_html(
+        '<svg class="sparkline" width="{}" height="{}" viewBox="0 0 {} {}" role="img" '
+        'aria-labelledby="{}-title {}-desc" xmlns="http://www.w3.org/2000/svg">'
+        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>'
+        '{}{}<circle cx="{}" cy="{}" r="2.4" fill="#1f4e5f"/></svg>',
+        SPARK_WIDTH,
+        SPARK_HEIGHT,
+        SPARK_WIDTH,
+        SPARK_HEIGHT,
+        chart_id,
+        chart_id,
+        chart_id,
+        title,
+        chart_id,
+        description,
+        threshold,
+        line,
+        _n(x(last_day)),
+        _n(y(last)),
+    )

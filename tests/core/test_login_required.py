@@ -57,17 +57,18 @@ def test_the_api_refuses_anonymous_requests_without_redirecting(client):
     assert response.status_code in (401, 403)
 
 
-def test_a_logged_in_user_sees_the_home_page_with_journeys_and_owners(client, owner_user, journey):
+def test_a_logged_in_user_sees_the_portfolio_with_journeys_and_owners(client, owner_user, journey):
     client.force_login(owner_user)
 
     response = client.get("/")
 
     assert response.status_code == 200
+    assert "Journey portfolio" in response.text
     assert "Onboarding" in response.text
     assert "Owner Person" in response.text
 
 
-def test_a_journey_without_an_owner_says_so_on_the_home_page(client, viewer_user, journey):
+def test_a_journey_without_an_owner_says_so_on_the_portfolio(client, viewer_user, journey):
     client.force_login(viewer_user)
 
     response = client.get("/")

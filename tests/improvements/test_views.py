@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from improvements.models import Initiative, InitiativeUpdate, Issue
-from journeys.panels import panels
+from journeys.panels import BLUEPRINT_ORDER, panels
 from tests import factories
 
 from .helpers import CONTRIBUTORS, ROLES, STEERERS
@@ -199,9 +199,12 @@ def test_a_stale_triage_is_a_form_error(client, owner_user, issue):
 def test_the_issue_page_shows_who_changed_what_and_when(client, owner_user, manager_user, issue):
     assignee = factories.PersonFactory(name="Ada Field")
     _login(client, owner_user).post(
-        f"/issues/{issue.pk}/triage/", {"status": "investigating", "root_cause": "", "assignee": assignee.pk}
+        f"/issues/{issue.pk}/triage/",
+        {"status": "investigating", "root_cause": "", "assignee": assignee.pk, "version": 1},
     )
-    client.post(f"/issues/{issue.pk}/triage/", {"status": "root_cause_confirmed", "root_cause": "No kit check"})
+    client.post(
+        f"/issues/{issue.pk}/triage/", {"status": "root_cause_confirmed", "root_cause": "No kit check", "version": 2}
+    )
 
     response = _login(client, manager_user).get(f"/issues/{issue.pk}/")
 
@@ -290,7 +293,9 @@ def test_moving_a_card_goes_through_the_workflow(client, owner_user, initiative)
 
 def test_an_illegal_move_is_refused_with_a_message(client, owner_user, initiative):
     response = _login(client, owner_user).post(
-        f"/initiatives/{initiative.pk}/transition/", {"status": "measured", "next": "/initiatives/"}, follow=True
+        f"/initiatives/{initiative.pk}/transition/",
+        {"status": "measured", "version": 1, "next": "/initiatives/"},
+        follow=True,
     )
 
     assert "was not moved: An initiative cannot move from “Proposed” to “Measured”" in _text(response)
@@ -302,7 +307,7 @@ def test_starting_work_without_a_snapshot_is_refused_with_a_message(client, owne
     initiative = factories.InitiativeFactory(journey=journey, status="approved")
 
     response = _login(client, owner_user).post(
-        f"/initiatives/{initiative.pk}/transition/", {"status": "in_progress"}, follow=True
+        f"/initiatives/{initiative.pk}/transition/", {"status": "in_progress", "version": 1}, follow=True
     )
 
     assert "has no health snapshot yet" in _text(response)
@@ -417,14 +422,15 @@ def _panel_html(user, journey):
     return render_to_string(panel.template, entry, request=request)
 
 
-def test_the_panel_is_registered_for_the_journey_page():
+def test_the_panel_is_registered_for_the_journey_page_after_the_blueprint():
     panel = next(panel for panel in panels() if panel.key == "improvements")
 
     assert (panel.title, panel.order, panel.template) == (
         "Issues and initiatives",
-        20,
+        60,
         "improvements/partials/journey_panel.html",
     )
+    assert panel.order >= BLUEPRINT_ORDER
 
 
 @pytest.mark.parametrize(("role", "can_log"), [("viewer", False), ("team", True), ("owner", True)])

@@ -1,0 +1,372 @@
+"""Reads of the portfolio page (``/``): every active journey's health, issues, initiatives and gaps,
+and the logged-in person's own work.
+
+The portfolio joins all three apps, so it lives in improvements (the last app of the chain
+journeys <- owners <- improvements). Everything is fetched set-wise in a constant number of queries,
+whatever the number of journeys; filters and sorting then run in Python over the rows, so a filter
+never changes the query count either (a portfolio has tens of journeys, not thousands).
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, F, OuterRef, Q, Subquery, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from journeys.choices import Alert, HealthStatus, Tier
+from journeys.health import with_previous_score
+from journeys.models import HealthSnapshot, Journey
+from owners.choices import Gap
+from owners.models import Function, Ownership, Person, TeamMembership
+from owners.selectors import JourneyGaps, journeys_gaps
+
+from .choices import IN_FLIGHT_INITIATIVE_STATUSES, OPEN_ISSUE_STATUSES, InitiativeStatus, Severity
+from .models import Initiative, Issue
+from .selectors import person_of
+
+OVERALL = ""
+TREND_WEEKS = 12
+MY_WORK_LIMIT = 20
+# Worst first: a failing status outranks a merely low score; journeys with no data come last.
+STATUS_RANK = {
+    HealthStatus.CRITICAL: 0,
+    HealthStatus.AT_RISK: 1,
+    HealthStatus.HEALTHY: 2,
+    HealthStatus.INSUFFICIENT_DATA: 3,
+}
+NO_OWNER = "none"
+
+
+class Sort:
+    WORST = "worst"
+    BEST = "best"
+    NAME = "name"
+    CHOICES = ((WORST, "Health, worst first"), (BEST, "Health, best first"), (NAME, "Name"))
+
+
+# --- rows ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class AlertLabel:
+    code: str
+    label: str
+    explanation: str
+
+
+@dataclass
+class PortfolioRow:
+    """One journey of the portfolio with everything its row shows."""
+
+    journey: Journey
+    gaps: JourneyGaps
+    snapshot: HealthSnapshot | None = None
+    worst_segment: HealthSnapshot | None = None
+    trend: list[tuple[dt.date, float]] = field(default_factory=list)
+    alerts: list[AlertLabel] = field(default_factory=list)
+    issue_counts: list[dict] = field(default_factory=list)
+    open_issue_total: int = 0
+    initiatives: list[Initiative] = field(default_factory=list)
+
+    @property
+    def owner(self) -> Person | None:
+        return self.gaps.owner.person if self.gaps.owner else None
+
+    @property
+    def score(self) -> Decimal | None:
+        return self.snapshot.score if self.snapshot else None
+
+    @property
+    def status(self) -> str | None:
+        return self.snapshot.status if self.snapshot else None
+
+    @property
+    def status_label(self) -> str:
+        return HealthStatus(self.snapshot.status).label if self.snapshot else "Not computed"
+
+    @property
+    def worst_segment_label(self) -> str:
+        return HealthStatus(self.worst_segment.status).label if self.worst_segment else ""
+
+    @property
+    def segment_worse_than_overall(self) -> bool:
+        """The point of the column: a key segment failing behind an overall score that looks fine."""
+        if self.worst_segment is None or self.snapshot is None:
+            return False
+        return STATUS_RANK[self.worst_segment.status] < STATUS_RANK[self.snapshot.status]
+
+    @property
+    def gap_labels(self) -> list[dict]:
+        return [{"code": code, "label": Gap(code).label} for code in self.gaps.codes]
+
+    @property
+    def alert_codes(self) -> set[str]:
+        return {alert.code for alert in self.alerts}
+
+
+def alert_label(code: str, snapshot: HealthSnapshot) -> AlertLabel:
+    """A short label and a one-line reason with the snapshot's own figures (the journey page says more)."""
+    if code == Alert.TOUCHPOINT_PARADOX and snapshot.touchpoint_csat is not None and snapshot.journey_csat is not None:
+        explanation = (
+            f"touchpoints score {snapshot.touchpoint_csat:.1f}/5, the whole journey {snapshot.journey_csat:.1f}/5"
+        )
+    elif code == Alert.SATISFACTION_DECAY and snapshot.satisfaction_decay is not None:
+        explanation = f"satisfaction falls {snapshot.satisfaction_decay * 100:.0f}% from first contact to last"
+    elif code == Alert.HEALTH_DROP and getattr(snapshot, "previous_score", None) is not None and snapshot.score:
+        explanation = f"score fell {snapshot.previous_score - snapshot.score:.1f} points since the previous snapshot"
+    elif code == Alert.HEALTH_DROP:
+        explanation = "score fell 10 points or more since the previous snapshot"
+    else:
+        explanation = ""
+    label = Alert(code).label if code in Alert.values else code.replace("_", " ").capitalize()
+    return AlertLabel(code=code, label=label, explanation=explanation)
+
+
+def _latest_overall_snapshots(journey_ids: list[int]) -> dict[int, HealthSnapshot]:
+    ranked = with_previous_score(
+        HealthSnapshot.objects.filter(journey_id__in=journey_ids, segment=OVERALL).defer("channel_mix")
+    ).annotate(rank=Window(RowNumber(), partition_by=[F("journey_id")], order_by=[F("as_of").desc(), F("id").desc()]))
+    return {snapshot.journey_id: snapshot for snapshot in ranked.filter(rank=1)}
+
+
+def _worst_segments(journey_ids: list[int]) -> dict[int, HealthSnapshot]:
+    """Per journey, the worst of the segment snapshots of the day of its latest overall snapshot."""
+    latest_day = (
+        HealthSnapshot.objects.filter(journey_id=OuterRef("journey_id"), segment=OVERALL)
+        .order_by("-as_of")
+        .values("as_of")[:1]
+    )
+    segments = (
+        HealthSnapshot.objects.filter(journey_id__in=journey_ids)
+        .exclude(segment=OVERALL)
+        .filter(as_of=Subquery(latest_day))
+        .only("id", "journey_id", "segment", "as_of", "score", "status", "sample_size")
+    )
+    worst: dict[int, HealthSnapshot] = {}
+    for snapshot in segments:
+        current = worst.get(snapshot.journey_id)
+        if current is None or _health_key(snapshot) < _health_key(current):
+            worst[snapshot.journey_id] = snapshot
+    return worst
+
+
+def _health_key(snapshot: HealthSnapshot) -> tuple:
+    score = snapshot.score if snapshot.score is not None else Decimal(101)
+    return (STATUS_RANK.get(snapshot.status, 9), score, snapshot.segment)
+
+
+def _trends(journey_ids: list[int], *, today: dt.date) -> dict[int, list[tuple[dt.date, float]]]:
+    since = today - dt.timedelta(weeks=TREND_WEEKS)
+    points: dict[int, list[tuple[dt.date, float]]] = defaultdict(list)
+    rows = (
+        HealthSnapshot.objects.filter(
+            journey_id__in=journey_ids, segment=OVERALL, as_of__gt=since, as_of__lte=today, score__isnull=False
+        )
+        .order_by("journey_id", "as_of")
+        .values_list("journey_id", "as_of", "score")
+    )
+    for journey_id, as_of, score in rows:
+        points[journey_id].append((as_of, float(score)))
+    return points
+
+
+def _open_issue_counts(journey_ids: list[int]) -> dict[int, dict[int, int]]:
+    counts: dict[int, dict[int, int]] = defaultdict(dict)
+    rows = (
+        Issue.objects.filter(journey_id__in=journey_ids, status__in=OPEN_ISSUE_STATUSES)
+        .order_by()
+        .values_list("journey_id", "severity")
+        .annotate(n=Count("id"))
+    )
+    for journey_id, severity, n in rows:
+        counts[journey_id][severity] = n
+    return counts
+
+
+def _initiatives_in_flight(journey_ids: list[int]) -> dict[int, list[Initiative]]:
+    by_journey: dict[int, list[Initiative]] = defaultdict(list)
+    order = {status: index for index, status in enumerate(InitiativeStatus.values)}
+    initiatives = Initiative.objects.filter(
+        journey_id__in=journey_ids, status__in=IN_FLIGHT_INITIATIVE_STATUSES
+    ).select_related("lead")
+    for initiative in sorted(initiatives, key=lambda i: (order[i.status], i.due_date or dt.date.max, i.pk)):
+        by_journey[initiative.journey_id].append(initiative)
+    return by_journey
+
+
+def portfolio_rows(*, today: dt.date | None = None) -> list[PortfolioRow]:
+    """Every active journey with its health, worst segment, trend, alerts, issues, initiatives and gaps.
+
+    Ten queries or so, whatever the number of journeys.
+    """
+    today = today or timezone.localdate()
+    journeys = list(Journey.objects.active().order_by("name"))
+    if not journeys:
+        return []
+    ids = [journey.pk for journey in journeys]
+    gaps = journeys_gaps(journeys, today=today)
+    snapshots = _latest_overall_snapshots(ids)
+    worst = _worst_segments(ids)
+    trends = _trends(ids, today=today)
+    issue_counts = _open_issue_counts(ids)
+    initiatives = _initiatives_in_flight(ids)
+
+    rows = []
+    for journey in journeys:
+        snapshot = snapshots.get(journey.pk)
+        counts = issue_counts.get(journey.pk, {})
+        rows.append(
+            PortfolioRow(
+                journey=journey,
+                gaps=gaps[journey.pk],
+                snapshot=snapshot,
+                worst_segment=worst.get(journey.pk),
+                trend=trends.get(journey.pk, []),
+                alerts=[alert_label(code, snapshot) for code in snapshot.alerts] if snapshot else [],
+                issue_counts=[
+                    {"severity": severity.value, "label": severity.label, "count": counts.get(severity.value, 0)}
+                    for severity in sorted(Severity, reverse=True)
+                ],
+                open_issue_total=sum(counts.values()),
+                initiatives=initiatives.get(journey.pk, []),
+            )
+        )
+    return rows
+
+
+# --- filters and sorting ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PortfolioFilters:
+    tier: str = ""
+    status: str = ""
+    owner: str = ""  # a person id, or NO_OWNER
+    function: str = ""  # a function slug
+    alert: str = ""
+    sort: str = Sort.WORST
+
+    @property
+    def active(self) -> bool:
+        return any((self.tier, self.status, self.owner, self.function, self.alert))
+
+
+def _matches(row: PortfolioRow, filters: PortfolioFilters) -> bool:
+    if filters.tier and row.journey.tier != filters.tier:
+        return False
+    if filters.status and row.status != filters.status:
+        return False
+    if filters.owner == NO_OWNER and row.owner is not None:
+        return False
+    if filters.owner and filters.owner != NO_OWNER and (row.owner is None or str(row.owner.pk) != filters.owner):
+        return False
+    if filters.function and filters.function not in {function.slug for function in row.gaps.functions}:
+        return False
+    return not (filters.alert and filters.alert not in row.alert_codes)
+
+
+def _worst_first_key(row: PortfolioRow) -> tuple:
+    if row.snapshot is None:
+        return (1, 0, row.journey.name)
+    score = row.snapshot.score if row.snapshot.score is not None else Decimal(101)
+    return (0, score, row.journey.name)
+
+
+def _best_first_key(row: PortfolioRow) -> tuple:
+    if row.snapshot is None or row.snapshot.score is None:
+        return (1, 0, row.journey.name)
+    return (0, -row.snapshot.score, row.journey.name)
+
+
+def filter_and_sort(rows: list[PortfolioRow], filters: PortfolioFilters) -> list[PortfolioRow]:
+    """The rows the filters keep, sorted by health score (worst or best first; no score last) or name."""
+    kept = [row for row in rows if _matches(row, filters)]
+    if filters.sort == Sort.NAME:
+        return sorted(kept, key=lambda row: row.journey.name.lower())
+    if filters.sort == Sort.BEST:
+        return sorted(kept, key=_best_first_key)
+    return sorted(kept, key=_worst_first_key)
+
+
+def filter_choices(rows: list[PortfolioRow]) -> dict:
+    """Choices of the filter form: owners of the portfolio's journeys, every function (one query)."""
+    owners = sorted({row.owner.pk: row.owner for row in rows if row.owner}.values(), key=lambda person: person.name)
+    return {
+        "tier": list(Tier.choices),
+        "status": list(HealthStatus.choices),
+        "owner": [(NO_OWNER, "No owner"), *((str(person.pk), person.name) for person in owners)],
+        "function": list(Function.objects.order_by("name").values_list("slug", "name")),
+        "alert": list(Alert.choices),
+        "sort": list(Sort.CHOICES),
+    }
+
+
+@dataclass
+class GapSummary:
+    code: str
+    label: str
+    journeys: list[Journey]
+
+
+def gap_summary(rows: list[PortfolioRow]) -> list[GapSummary]:
+    """Per kind of gap, the journeys that have it (kinds without any journey are left out)."""
+    summaries = [GapSummary(code=code.value, label=code.label, journeys=[]) for code in Gap]
+    by_code = {summary.code: summary for summary in summaries}
+    for row in rows:
+        for code in row.gaps.codes:
+            by_code[code].journeys.append(row.journey)
+    return [summary for summary in summaries if summary.journeys]
+
+
+# --- my work ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class MyWork:
+    person: Person | None
+    owned: list[Ownership] = field(default_factory=list)
+    seats: list[TeamMembership] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    initiatives: list[Initiative] = field(default_factory=list)
+    alerts: list[dict] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.owned or self.seats or self.issues or self.initiatives)
+
+
+def my_work(user, rows: list[PortfolioRow]) -> MyWork:
+    """The logged-in person's journeys, seats, open issues, initiatives and the alerts on their journeys.
+
+    Alerts come from the rows (the latest overall snapshot of each active journey), so they cost no query.
+    """
+    person = person_of(user)
+    if person is None:
+        return MyWork(person=None)
+    owned = list(Ownership.objects.active().filter(person=person).select_related("journey").order_by("journey__name"))
+    seats = list(TeamMembership.objects.filter(person=person).select_related("journey").order_by("journey__name"))
+    issues = list(
+        Issue.objects.filter(Q(assignee=person) | Q(reported_by=person), status__in=OPEN_ISSUE_STATUSES)
+        .select_related("journey", "assignee", "reported_by")
+        .order_by("-severity", "-created_at", "-id")[:MY_WORK_LIMIT]
+    )
+    initiatives = list(
+        Initiative.objects.filter(lead=person)
+        .exclude(status__in=(InitiativeStatus.MEASURED, InitiativeStatus.CANCELLED))
+        .select_related("journey")
+        .order_by(F("due_date").asc(nulls_last=True), "id")[:MY_WORK_LIMIT]
+    )
+    rows_by_journey = {row.journey.pk: row for row in rows}
+    for entry in (*owned, *seats):
+        entry.row = rows_by_journey.get(entry.journey_id)  # its health, when the journey is active
+    mine = {ownership.journey_id for ownership in owned} | {seat.journey_id for seat in seats}
+    alerts = [
+        {"journey": row.journey, "snapshot": row.snapshot, "alert": alert}
+        for row in rows
+        if row.journey.pk in mine
+        for alert in row.alerts
+    ]
+    return MyWork(person=person, owned=owned, seats=seats, issues=issues, initiatives=initiatives, alerts=alerts)
