@@ -86,10 +86,10 @@ DEMO_SCALE = 0.03
 DEMO_HISTORY_DAYS = 14
 
 
-def seed_demo_organisation(*, history_days: int = DEMO_HISTORY_DAYS) -> None:
+def seed_demo_organisation(*, history_days: int = DEMO_HISTORY_DAYS, scale: float = DEMO_SCALE) -> None:
     """Load the demo organisation into the live server's database, with ``history_days`` of health."""
     output = io.StringIO()
-    call_command("seed_demo", scale=DEMO_SCALE, no_recompute=True, stdout=output)
+    call_command("seed_demo", scale=scale, no_recompute=True, stdout=output)
     call_command("recompute_health", since=history_days, verbosity=0, stdout=output)
 
 

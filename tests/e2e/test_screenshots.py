@@ -1,7 +1,8 @@
 """The screenshots of the README: the portfolio, a journey page and the incentive matrix.
 
-Every run takes them into var/screenshots/docs/; with UPDATE_SCREENSHOTS=1 they replace the
-committed ones in docs/screenshots/ (see docs/screenshots.md).
+Every run takes them into var/screenshots/docs/ from the small demo the other tests use; with
+UPDATE_SCREENSHOTS=1 they are taken from a larger demo, closer to what `make run` shows, and
+replace the committed ones in docs/screenshots/ (see docs/screenshots.md).
 """
 
 import os
@@ -10,7 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SCREENSHOTS, log_in, seed_demo_organisation
+from tests.e2e.conftest import DEMO_SCALE, SCREENSHOTS, log_in, seed_demo_organisation
 
 DOCS_SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 MAX_BYTES = 500_000
@@ -18,32 +19,42 @@ MAX_BYTES = 500_000
 HISTORY_DAYS = 84
 
 
-def screenshot_folder() -> Path:
-    folder = DOCS_SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else SCREENSHOTS / "docs"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+UPDATING = os.environ.get("UPDATE_SCREENSHOTS") == "1"
+DOCS_SCALE = 0.25
 
 
 def test_the_documentation_screenshots_show_the_portfolio_a_journey_and_the_matrix(transactional_db, page):
-    seed_demo_organisation(history_days=HISTORY_DAYS)
-    folder = screenshot_folder()
+    seed_demo_organisation(history_days=HISTORY_DAYS, scale=DOCS_SCALE if UPDATING else DEMO_SCALE)
+    folder = DOCS_SCREENSHOTS if UPDATING else SCREENSHOTS / "docs"
+    folder.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 1366, "height": 1000})
 
     log_in(page, "owner")
     page.goto("/")
     expect(page.get_by_role("heading", name="Journey portfolio", level=1)).to_be_visible()
-    page.screenshot(path=str(folder / "portfolio.png"))
+    # From the top of the page down to the end of the journeys table, "my work" included.
+    table = page.locator("table.portfolio").bounding_box()
+    clip = {"x": 0, "y": 0, "width": 1366, "height": table["y"] + table["height"] + 16}
+    page.screenshot(path=str(folder / "portfolio.png"), full_page=True, clip=clip)
 
     page.goto("/journeys/onboarding/")
-    expect(page.locator("#health")).to_contain_text("Touchpoint paradox")
-    page.screenshot(path=str(folder / "journey.png"))
+    health = page.locator("#health")
+    expect(health).to_contain_text("Touchpoint paradox")
+    # The health panel from its title down to the trend charts: score, alerts, breakdown, trend.
+    top = health.bounding_box()
+    charts = health.locator("figure.chart-figure").last.bounding_box()
+    clip = {**top, "height": charts["y"] + charts["height"] - top["y"] + 16}
+    page.screenshot(path=str(folder / "journey.png"), full_page=True, clip=clip)
 
     page.get_by_role("button", name="Log out").click()
     page.wait_for_load_state("networkidle")  # before the next page, so nothing of this one is cut off
     log_in(page, "manager")
     page.goto("/incentives/")
     expect(page.locator("table.matrix")).to_be_visible()
-    page.screenshot(path=str(folder / "matrix.png"))
+    # The top of the page and the first groups of the matrix, down to Customer Service's verdicts.
+    matrix = page.locator("table.matrix").bounding_box()
+    clip = {"x": 0, "y": 0, "width": 1366, "height": min(matrix["y"] + matrix["height"], matrix["y"] + 1000)}
+    page.screenshot(path=str(folder / "matrix.png"), full_page=True, clip=clip)
 
     for name in ("portfolio.png", "journey.png", "matrix.png"):
         size = (folder / name).stat().st_size
