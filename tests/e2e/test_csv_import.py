@@ -105,6 +105,8 @@ def test_the_integration_account_imports_a_csv_watches_it_load_and_the_journey_h
     expect(bar).to_have_attribute("aria-valuenow", "0")
     expect(page.locator("#import-progress")).to_contain_text("Waiting for a worker to start.")
 
+    # Queued before the worker starts: the empty bar is on screen first, and no enqueue races the
+    # worker's polling (kombu's filesystem broker can hand it a message file not written yet).
     with running_worker(purge=False):
         # when a worker picks it up, the bar fills and the page shows the counts
         succeeded = page.locator(".card").filter(has_text="Succeeded")
@@ -141,11 +143,11 @@ def test_a_bad_csv_is_refused_with_its_problems_listed_by_row_and_column(demo, p
     rows[0]["touchpoint"] = "fax"
     rows[2]["satisfaction"] = "7"
     log_in(page, "integration")
+    purge_broker()
 
-    with running_worker():
-        # when the integration account uploads it
-        upload(page, "broken.csv", csv_file(rows))
-
+    # when the integration account uploads it and a worker checks it
+    upload(page, "broken.csv", csv_file(rows))
+    with running_worker(purge=False):
         # then the import fails, nothing is imported, and the problems are listed by row and column
         expect(page.get_by_role("alert")).to_contain_text("Nothing was imported. 2 problems found", timeout=30_000)
     table = page.locator("table.data")
