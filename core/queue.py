@@ -2,6 +2,7 @@
 
 import logging
 
+from django.db import transaction
 from kombu.exceptions import OperationalError as BrokerError
 
 logger = logging.getLogger(__name__)
@@ -17,3 +18,14 @@ def enqueue(task, *, args=(), task_id: str | None = None) -> bool:
         logger.warning("Could not enqueue %s%s: %s", task.name, tuple(args), error)
         return False
     return True
+
+
+def enqueue_on_commit(task, *, args=(), task_id: str | None = None) -> bool:
+    """Enqueue once the current transaction commits (at once outside one).
+
+    False only when the send was attempted and the broker was unreachable, so a view outside a
+    transaction can tell its user; inside a transaction the outcome is only known later (logged).
+    """
+    outcome = []
+    transaction.on_commit(lambda: outcome.append(enqueue(task, args=args, task_id=task_id)))
+    return all(outcome)

@@ -543,7 +543,7 @@ def instances_csv(request, slug):
 from django.utils.http import url_has_allowed_host_and_scheme  # noqa: E402
 from django.views.decorators.http import require_POST  # noqa: E402
 
-from core.queue import enqueue  # noqa: E402
+from core.queue import enqueue_on_commit  # noqa: E402
 
 from .models import Journey  # noqa: E402
 from .tasks import recompute_journey_health  # noqa: E402
@@ -555,7 +555,7 @@ def health_recompute(request, slug):
     journey = get_object_or_404(Journey, slug=slug)
     if not request.user.has_perm("journeys.recompute_journey", journey):
         raise PermissionDenied("Only the journey's owner or a manager can recompute its health.")
-    if enqueue(recompute_journey_health, args=[journey.pk]):
+    if enqueue_on_commit(recompute_journey_health, args=[journey.pk]):
         messages.success(
             request,
             f"Health of {journey.name} is being recomputed; refresh the page in a moment to see the new figures.",
