@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from core.errors import ApplicationError
+from core.queue import enqueue
 
 from .choices import Channel, ImportStatus, Outcome
 from .models import Import, Interaction, Journey, JourneyInstance, Touchpoint
@@ -1004,8 +1005,26 @@ def import_create(*, file: File, journey: Journey | None, user=None, enqueue: bo
         from .tasks import run_import
 
         task_id = record.task_id
-        transaction.on_commit(lambda: run_import.apply_async(args=[record.pk], task_id=task_id))
+        transaction.on_commit(lambda: _enqueue_import(run_import, record.pk, task_id))
     return record
+
+
+def _enqueue_import(task, import_id: int, task_id: str) -> None:
+    """Queue the import; if the broker is down, fail the record with a message instead of a 500."""
+    if not enqueue(task, args=[import_id], task_id=task_id):
+        Import.objects.filter(pk=import_id, status=ImportStatus.QUEUED).update(
+            status=ImportStatus.FAILED,
+            errors=[
+                {
+                    "row": None,
+                    "column": "",
+                    "message": "The task queue is unavailable, so the file was not processed and nothing was "
+                    "imported. Upload it again in a few minutes.",
+                }
+            ],
+            error_count=1,
+            finished_at=timezone.now(),
+        )
 
 
 def _open_stored(record: Import) -> Opener:

@@ -5,7 +5,8 @@ from functools import partial
 
 from django.db import transaction
 from django.dispatch import receiver
-from kombu.exceptions import OperationalError as BrokerError
+
+from core.queue import enqueue
 
 from .signals import journey_data_changed
 from .tasks import recompute_journey_health
@@ -17,14 +18,8 @@ def _enqueue_recompute(journey_id: int) -> None:
     # The data has committed and stamped the journey's data_changed_at: if the broker is down, the
     # stale sweep (recompute_stale_health) picks the journey up once it is back. The client that
     # sent the data must not be told it failed.
-    try:
-        recompute_journey_health.delay(journey_id)
-    except (BrokerError, ConnectionError) as error:
-        logger.warning(
-            "Could not enqueue the health recompute of journey %s (%s); the stale sweep will catch up.",
-            journey_id,
-            error,
-        )
+    if not enqueue(recompute_journey_health, args=[journey_id]):
+        logger.warning("Journey %s stays stale until the broker is back; the stale sweep will catch up.", journey_id)
 
 
 @receiver(journey_data_changed, dispatch_uid="journeys.enqueue_health_recompute")

@@ -540,9 +540,10 @@ def instances_csv(request, slug):
 
 # --- health --------------------------------------------------------------------------------------
 
-from django.db import transaction  # noqa: E402
 from django.utils.http import url_has_allowed_host_and_scheme  # noqa: E402
 from django.views.decorators.http import require_POST  # noqa: E402
+
+from core.queue import enqueue_on_commit  # noqa: E402
 
 from .models import Journey  # noqa: E402
 from .tasks import recompute_journey_health  # noqa: E402
@@ -554,10 +555,13 @@ def health_recompute(request, slug):
     journey = get_object_or_404(Journey, slug=slug)
     if not request.user.has_perm("journeys.recompute_journey", journey):
         raise PermissionDenied("Only the journey's owner or a manager can recompute its health.")
-    transaction.on_commit(lambda: recompute_journey_health.delay(journey.pk))
-    messages.success(
-        request, f"Health of {journey.name} is being recomputed; refresh the page in a moment to see the new figures."
-    )
+    if enqueue_on_commit(recompute_journey_health, args=[journey.pk]):
+        messages.success(
+            request,
+            f"Health of {journey.name} is being recomputed; refresh the page in a moment to see the new figures.",
+        )
+    else:
+        messages.error(request, "The task queue is unavailable right now, so nothing was queued. Try again shortly.")
     next_url = request.POST.get("next", "")
     if next_url and url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -443,7 +443,6 @@ class ImportViewSet(
 
 import uuid  # noqa: E402
 
-from django.db import transaction  # noqa: E402
 from django.shortcuts import get_object_or_404  # noqa: E402
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer  # noqa: E402
 from rest_framework import serializers, status, viewsets  # noqa: E402
@@ -451,6 +450,7 @@ from rest_framework.exceptions import NotFound  # noqa: E402
 from rest_framework.response import Response  # noqa: E402
 from rest_framework.views import APIView  # noqa: E402
 
+from core.queue import enqueue_on_commit  # noqa: E402
 from journeys import health  # noqa: E402
 from journeys.api.serializers import HealthSnapshotSerializer, JourneyHealthSerializer  # noqa: E402
 from journeys.filters import HealthSnapshotFilter  # noqa: E402
@@ -501,5 +501,9 @@ class JourneyRecomputeView(APIView):
         if not request.user.has_perm("journeys.recompute_journey", journey):
             raise PermissionDenied("Only the journey's owner or a manager can recompute its health.")
         task_id = str(uuid.uuid4())
-        transaction.on_commit(lambda: recompute_journey_health.apply_async(args=[journey.pk], task_id=task_id))
+        if not enqueue_on_commit(recompute_journey_health, args=[journey.pk], task_id=task_id):
+            return Response(
+                {"detail": "The task queue is unavailable right now, so nothing was queued. Try again shortly."},
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            )
         return Response({"task_id": task_id}, status=status.HTTP_202_ACCEPTED)
