@@ -4,7 +4,8 @@ kombu's own ``_put`` creates the message file and then writes into it, so a work
 folder can move and read the file while it is still empty: the worker then stops with
 "Unrecoverable error: JSONDecodeError" and the message is lost. Here each message is written
 under a name the worker ignores and renamed into place once complete (a rename is atomic within a
-folder). Production brokers (Redis, RabbitMQ) do not use this.
+folder). config/celery.py registers it as the ``filesystem://`` transport, so the URL still
+decides the transport; production brokers (Redis, RabbitMQ) do not use this.
 """
 
 import os
@@ -12,7 +13,7 @@ import uuid
 from time import monotonic
 
 from kombu.exceptions import ChannelError
-from kombu.transport import filesystem
+from kombu.transport import TRANSPORT_ALIASES, filesystem
 from kombu.utils.encoding import str_to_bytes
 from kombu.utils.json import dumps
 
@@ -33,3 +34,8 @@ class Channel(filesystem.Channel):
 
 class FilesystemTransport(filesystem.Transport):
     Channel = Channel
+
+
+def register() -> None:
+    """Make ``filesystem://`` URLs use this transport in this process."""
+    TRANSPORT_ALIASES["filesystem"] = "config.broker:FilesystemTransport"

@@ -124,8 +124,6 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 CELERY_BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL == "filesystem://":
-    # The same transport with atomic message writes (config/broker.py).
-    CELERY_BROKER_TRANSPORT = "config.broker:FilesystemTransport"
     for sub in ("out", "processed", "control"):
         (CELERY_BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
