@@ -159,10 +159,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
+        "core.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.ThroughlineAutoSchema",
     "EXCEPTION_HANDLER": "core.errors.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {"auth": env("THROTTLE_AUTH_RATE", default="30/minute")},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -176,6 +176,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status" field with different choices: name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "JourneyStatusEnum": "journeys.choices.JourneyStatus",
+        "HealthStatusEnum": "journeys.choices.HealthStatus",
+        "ImportStatusEnum": "journeys.choices.ImportStatus",
+        "IssueStatusEnum": "improvements.choices.IssueStatus",
+        "InitiativeStatusEnum": "improvements.choices.InitiativeStatus",
+    },
 }
 
 # Uploads: CSV imports are streamed from disk; anything above this is refused with 413.
