@@ -143,13 +143,17 @@ def issue_export(request):
 @require_http_methods(["GET", "POST"])
 def issue_create(request):
     person = selectors.person_of(request.user)
+    status = 200
     if request.method == "POST":
+        status = 400
         form = IssueLogForm(request.POST)
         if person is None:
+            status = 403  # an account that is nobody on any team may not log issues
             form.add_error(None, _no_person_message("log an issue"))
         elif form.is_valid():
             journey = form.cleaned_data["journey"]
             if not request.user.has_perm("improvements.log_issue", journey):
+                status = 403  # refused, not bad input: the form says why and who can
                 form.add_error(
                     "journey",
                     f"Only the team, the owner of “{journey}” and managers can log issues on it. "
@@ -191,7 +195,7 @@ def issue_create(request):
                 {"label": "Log an issue", "url": None},
             ],
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 

@@ -6,9 +6,9 @@ One block per part of the app (maps, data ingest, health); keep additions inside
 # --- maps: journeys, stages, touchpoints -------------------------------------------------------
 
 from django.contrib import messages  # noqa: E402 (imports of each part stay in its block)
-from django.core.exceptions import PermissionDenied, ValidationError  # noqa: E402
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError  # noqa: E402
 from django.core.paginator import Paginator  # noqa: E402
-from django.http import Http404, HttpResponse  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
 from django.shortcuts import get_object_or_404, redirect, render  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.views.decorators.http import require_GET, require_http_methods, require_POST  # noqa: E402
@@ -225,7 +225,7 @@ def _back_to_map(journey: Journey, anchor: str = "map"):
 def _offset(request) -> int:
     direction = request.POST.get("direction")
     if direction not in ("up", "down"):
-        raise Http404("Unknown direction.")
+        raise BadRequest("The direction must be up or down.")
     return -1 if direction == "up" else 1
 
 

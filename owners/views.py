@@ -15,7 +15,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import ApplicationError
 from journeys.models import Journey, Touchpoint
@@ -46,6 +46,7 @@ from .models import Function, Incentive, IncentiveReview, Ownership, Person, Res
 PAGE_SIZE = 50
 
 
+@require_GET
 def home(request):
     """The journeys and who owns each (the full portfolio dashboard builds on this)."""
     journeys = Journey.objects.exclude(status="retired").prefetch_related(
@@ -165,6 +166,7 @@ def render_list(
 # --- people ------------------------------------------------------------------------------------
 
 
+@require_GET
 def person_list(request):
     columns = [
         Column("Name", lambda p: p.name, link=lambda p: p.get_absolute_url()),
@@ -192,6 +194,7 @@ def person_list(request):
     )
 
 
+@require_GET
 def person_detail(request, pk):
     person = get_object_or_404(Person.objects.select_related("function", "user"), pk=pk)
     context = {
@@ -258,6 +261,7 @@ def person_edit(request, pk):
 # --- functions ---------------------------------------------------------------------------------
 
 
+@require_GET
 def function_list(request):
     columns = [
         Column("Function", lambda f: f.name, link=lambda f: f.get_absolute_url()),
@@ -293,6 +297,7 @@ def function_list(request):
     )
 
 
+@require_GET
 def function_detail(request, slug):
     function = get_object_or_404(Function.objects.select_related("head"), slug=slug)
     context = {
@@ -341,6 +346,7 @@ def function_edit(request, slug):
 # --- incentives --------------------------------------------------------------------------------
 
 
+@require_GET
 def incentive_list(request):
     can_edit = request.user.has_perm("owners.manage_organisation")
     columns = [
@@ -408,6 +414,7 @@ def incentive_edit(request, pk):
     )
 
 
+@require_GET
 def review_list(request):
     columns = [
         Column("Reviewed", lambda r: r.reviewed_at.strftime("%Y-%m-%d %H:%M")),
@@ -439,6 +446,7 @@ def review_list(request):
 # --- harmonisation matrix and reviews ----------------------------------------------------------
 
 
+@require_GET
 def matrix(request):
     function_slug = request.GET.get("function") or None
     data = selectors.incentive_matrix(function_slug=function_slug)
@@ -514,6 +522,7 @@ def review(request, pk, slug):
 # --- ownership ---------------------------------------------------------------------------------
 
 
+@require_GET
 def ownership_list(request):
     columns = [
         Column(
@@ -590,6 +599,7 @@ def journey_ownership(request, slug):
 # --- teams -------------------------------------------------------------------------------------
 
 
+@require_GET
 def team_member_list(request):
     columns = [
         Column(
@@ -681,6 +691,7 @@ def journey_team_remove(request, slug, pk):
 # --- responsibilities --------------------------------------------------------------------------
 
 
+@require_GET
 def responsibility_list(request):
     columns = [
         Column(
@@ -766,6 +777,7 @@ def journey_responsibilities(request, slug):
 # --- gaps --------------------------------------------------------------------------------------
 
 
+@require_GET
 def gaps_list(request):
     """Ownership gaps across the portfolio of active journeys (filter by gap)."""
     gap = request.GET.get("gap", "")
