@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import history
 from core.errors import ApplicationError
 from journeys.models import Journey, Touchpoint
 
@@ -206,7 +207,9 @@ def person_detail(request, pk):
     return render(request, "owners/person_detail.html", context)
 
 
-def _organisation_form(request, *, form_class, instance, create, update, argument, title, back, success, after=None):
+def _organisation_form(
+    request, *, form_class, instance, create, update, argument, title, back, success, after=None, history_url=None
+):
     _require(request, "owners.manage_organisation")
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
@@ -223,7 +226,13 @@ def _organisation_form(request, *, form_class, instance, create, update, argumen
     return render(
         request,
         "owners/form.html",
-        {"form": form, "title": title, "back": back, "breadcrumbs": [{"label": title, "url": ""}]},
+        {
+            "form": form,
+            "title": title,
+            "back": back,
+            "history_url": history_url,
+            "breadcrumbs": [{"label": title, "url": ""}],
+        },
     )
 
 
@@ -411,6 +420,33 @@ def incentive_edit(request, pk):
         back=reverse("owners:incentive-list"),
         success="{} was saved.",
         after=lambda incentive: incentive.function.get_absolute_url(),
+        history_url=reverse("owners:incentive-history", kwargs={"pk": incentive.pk}),
+    )
+
+
+@require_GET
+def incentive_history(request, pk):
+    """Who changed the incentive and its reviews, and when: managers (core.view_history)."""
+    incentive = get_object_or_404(Incentive.objects.select_related("function"), pk=pk)
+    if not request.user.has_perm("core.view_history", incentive):
+        raise PermissionDenied
+    sources = [
+        history.HistorySource("Incentive", Incentive, Q(id=incentive.pk), "name"),
+        history.HistorySource("Review", IncentiveReview, Q(incentive_id=incentive.pk), "journey"),
+    ]
+    page = history.history_page(sources, page_number=request.GET.get("page"))
+    return render(
+        request,
+        "owners/incentive_history.html",
+        {
+            "incentive": incentive,
+            "page": page,
+            "breadcrumbs": [
+                {"label": "Incentives", "url": reverse("owners:incentive-list")},
+                {"label": incentive.name, "url": reverse("owners:incentive-edit", kwargs={"pk": incentive.pk})},
+                {"label": "History", "url": None},
+            ],
+        },
     )
 
 

@@ -36,7 +36,9 @@ class World:
 def world(journey, owner_user, team_user, manager_user):
     """J (the ``journey`` fixture, slug "onboarding") with a map, data, people, incentives and improvements."""
     stage = factories.StageFactory(journey=journey, name="Welcome", position=0)
-    touchpoint = factories.TouchpointFactory(stage=stage, key="welcome-call", name="Welcome call", channel=Channel.PHONE)
+    touchpoint = factories.TouchpointFactory(
+        stage=stage, key="welcome-call", name="Welcome call", channel=Channel.PHONE
+    )
     second_stage = factories.StageFactory(journey=journey, name="Set-up", position=1)
     factories.TouchpointFactory(stage=second_stage, key="app-setup", name="App set-up", channel=Channel.APP)
     instance = factories.JourneyInstanceFactory(journey=journey, external_id="inst-j-1", customer_ref="cust-1")

@@ -40,7 +40,7 @@ CHECKS = [
 
 
 def _resource_of(path: str) -> str:
-    """"/api/v1/issues/{id}/transition/" -> "issues"."""
+    """ "/api/v1/issues/{id}/transition/" -> "issues"."""
     return path.removeprefix("/api/v1/").split("/", 1)[0]
 
 
