@@ -32,7 +32,8 @@ def test_the_journey_history_merges_changes_to_everything_that_hangs_off_the_jou
     for label in ("Journey", "Stage", "Touchpoint", "Ownership", "Team member", "Incentive review", "Issue"):
         assert f'<span class="badge">{label}</span>' in text, label
     assert "From order to first bill." in text
-    assert "Welcome" in text and "Greeting" in text
+    assert "Welcome" in text
+    assert "Greeting" in text
     assert "Calls dropped at night" in text
     assert "analyst" in text
 
@@ -68,7 +69,8 @@ def test_the_journey_history_is_paginated(client, world, manager_user):
 
     assert len(first.object_list) == 50
     assert first.object_list[0].subject == "Name 59"
-    assert second.number == 2 and second.object_list
+    assert second.number == 2
+    assert second.object_list
     assert "Name 59" not in [entry.subject for entry in second.object_list]
 
 
@@ -109,7 +111,8 @@ def test_the_incentive_history_shows_changes_and_reviews_to_managers(client, wor
     response = client.get(reverse("owners:incentive-history", kwargs={"pk": world.incentive.pk}))
 
     assert response.status_code == 200
-    assert "under 6 minutes" in response.text and "under 5 minutes" in response.text
+    assert "under 6 minutes" in response.text
+    assert "under 5 minutes" in response.text
     assert '<span class="badge">Review</span> <strong>Onboarding</strong>' in response.text
     edit_page = client.get(reverse("owners:incentive-edit", kwargs={"pk": world.incentive.pk}))
     assert reverse("owners:incentive-history", kwargs={"pk": world.incentive.pk}) in edit_page.text
