@@ -5,7 +5,6 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 
 CACHE_PREFIX = "login-failures"
 
@@ -54,15 +53,12 @@ class ThrottledLoginView(auth_views.LoginView):
             # An unbound form: the password is not even checked while the limit holds.
             form = self.get_form_class()(request, initial={"username": username})
             minutes = max(1, settings.LOGIN_FAILURE_WINDOW_SECONDS // 60)
-            form.add_error(
-                None,
-                ValidationError(
-                    f"Too many failed logins. Wait {minutes} minutes and try again, or ask an administrator "
-                    "to reset your password.",
-                    code="throttled",
-                ),
+            context = self.get_context_data(
+                form=form,
+                throttled_message=f"Too many failed logins. Wait {minutes} minutes and try again, "
+                "or ask an administrator to reset your password.",
             )
-            return self.render_to_response(self.get_context_data(form=form), status=429)
+            return self.render_to_response(context, status=429)
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
