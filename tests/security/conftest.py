@@ -35,6 +35,11 @@ class World:
 @pytest.fixture
 def world(journey, owner_user, team_user, manager_user):
     """J (the ``journey`` fixture, slug "onboarding") with a map, data, people, incentives and improvements."""
+    return build_world(journey, owner_user, team_user, manager_user)
+
+
+def build_world(journey, owner_user, team_user, manager_user) -> World:
+    """The objects of the ``world`` fixture (also used by the browser tests)."""
     stage = factories.StageFactory(journey=journey, name="Welcome", position=0)
     touchpoint = factories.TouchpointFactory(
         stage=stage, key="welcome-call", name="Welcome call", channel=Channel.PHONE
