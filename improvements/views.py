@@ -147,10 +147,10 @@ def issue_create(request):
     if request.method == "POST":
         status = 400
         form = IssueLogForm(request.POST)
-        if person is None:
-            status = 403  # an account that is nobody on any team may not log issues
-            form.add_error(None, _no_person_message("log an issue"))
-        elif form.is_valid():
+        if not form.is_valid():
+            if person is None:
+                form.add_error(None, _no_person_message("log an issue"))
+        else:
             journey = form.cleaned_data["journey"]
             if not request.user.has_perm("improvements.log_issue", journey):
                 status = 403  # refused, not bad input: the form says why and who can
@@ -159,6 +159,8 @@ def issue_create(request):
                     f"Only the team, the owner of “{journey}” and managers can log issues on it. "
                     "Ask its owner to add you to the team.",
                 )
+            elif person is None:
+                form.add_error(None, _no_person_message("log an issue"))
             else:
                 try:
                     issue = services.issue_log(
