@@ -9,6 +9,8 @@ import os
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis import checks as schemathesis_checks
@@ -54,7 +56,18 @@ def flatmap_path_parameters(context, path_parameters):
 
 
 @pytest.fixture
-def seeded(world):
+def keep_test_connection():
+    """The WSGI app closes "old" connections around each request, which would close the test's open
+    transaction on PostgreSQL; Django's test client disconnects these handlers the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def seeded(world, keep_test_connection):
     SEEDED.clear()
     SEEDED.update(
         {
