@@ -32,3 +32,24 @@ class ContentSecurityPolicyMiddleware:
         if policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = policy
         return response
+
+
+class RefuseNullCharactersMiddleware:
+    """A NUL character in the query string answers 400: PostgreSQL text cannot hold one, so a filter
+    or lookup with it would fail in the database (500). Bodies are checked by the API's parsers and
+    by Django's form fields."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from urllib.parse import unquote
+
+        from django.http import HttpResponseBadRequest, JsonResponse
+
+        if "\x00" in unquote(request.META.get("QUERY_STRING", "")):
+            message = "Null characters are not allowed."
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message)
+        return self.get_response(request)

@@ -314,10 +314,36 @@ def test_an_out_of_range_id_filter_is_a_400_not_a_500(api_client, viewer_user):
     assert "touchpoint" in response.json()
 
 
-def test_a_null_character_in_search_is_a_400_about_the_search_parameter(api_client, viewer_user):
+def test_a_null_character_in_the_query_string_is_a_400_not_a_database_error(api_client, viewer_user):
     api_client.force_authenticate(viewer_user)
 
-    response = api_client.get("/api/v1/imports/", {"search": "a\x00b"})
+    response = api_client.get("/api/v1/issues/", {"journey": "\x00onboarding"})
 
     assert response.status_code == 400
-    assert response.json() == {"search": ["Null characters are not allowed."]}
+    assert response.json() == {"detail": "Null characters are not allowed."}
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "form"])
+def test_a_null_character_in_a_body_is_a_400_not_a_database_error(client, world, manager_user, content_type):
+    client.force_login(manager_user)
+    body = {"journey": "onboarding\x00", "title": "t", "symptom": "s", "category": "other", "severity": 1}
+
+    if content_type == "form":
+        response = client.post("/api/v1/issues/", body)
+    else:
+        response = client.post("/api/v1/issues/", body, content_type=content_type)
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Null characters are not allowed."}
+
+
+def test_the_search_parameter_error_is_addressed_to_search(rf):
+    from rest_framework.exceptions import ValidationError
+    from rest_framework.request import Request
+
+    from core.filters import SearchFilter
+
+    with pytest.raises(ValidationError) as refused:
+        SearchFilter().get_search_terms(Request(rf.get("/", {"search": "a\x00b"})))
+
+    assert list(refused.value.detail) == ["search"]
