@@ -14,3 +14,6 @@ urlpatterns = [
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]
+
+# API clients get JSON for an unknown URL too (a path that matches no route, e.g. /api/v1/issues/abc/).
+handler404 = "core.views.page_not_found"

@@ -41,6 +41,14 @@ def api_exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    # A bare list of messages (``raise ValidationError("...")`` outside a serializer field) is
+    # answered in the documented shape: an object with field keys.
+    if (
+        isinstance(exc, exceptions.ValidationError)
+        and isinstance(exc.detail, list)
+        and all(isinstance(item, str) for item in exc.detail)
+    ):
+        exc = exceptions.ValidationError({"non_field_errors": exc.detail})
     if isinstance(exc, ApplicationError):
         body = {"detail": exc.message, **exc.extra}
         if exc.field:

@@ -1,10 +1,11 @@
-"""Pages that belong to no domain app: the health check."""
+"""Pages that belong to no domain app: the health check, the not-found answer."""
 
 import logging
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -42,3 +43,10 @@ def healthz(request):
     checks = {"database": _database_status(), "broker": _broker_status()}
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse({"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503)
+
+
+def page_not_found(request, exception):
+    """An unknown URL under /api/ answers JSON like the rest of the API; pages get the HTML page."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)

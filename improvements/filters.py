@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from core.filters import IdFilter
 from journeys.choices import Component
 from journeys.models import Journey, Stage
 from owners.models import Function, Person
@@ -37,7 +38,7 @@ class IssueFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label="Search")
     journey = django_filters.ModelChoiceFilter(queryset=_journeys(), to_field_name="slug", label="Journey")
     stage = StageChoiceFilter(queryset=Stage.objects.all(), label="Stage")
-    touchpoint = django_filters.NumberFilter(field_name="touchpoint_id", label="Touchpoint id")
+    touchpoint = IdFilter(field_name="touchpoint_id", label="Touchpoint id")
     category = django_filters.MultipleChoiceFilter(choices=IssueCategory.choices, label="Category")
     severity = django_filters.MultipleChoiceFilter(choices=Severity.choices, label="Severity")
     status = django_filters.MultipleChoiceFilter(choices=IssueStatus.choices, label="Status")
@@ -84,7 +85,7 @@ class InitiativeFilter(django_filters.FilterSet):
         field_name="functions", queryset=_functions(), to_field_name="slug", label="Contributing function"
     )
     target_component = django_filters.ChoiceFilter(choices=Component.choices, label="Target component")
-    issue = django_filters.NumberFilter(field_name="issues", label="Addresses issue (id)")
+    issue = IdFilter(field_name="issues", label="Addresses issue (id)")
     due = django_filters.DateFromToRangeFilter(field_name="due_date", label="Due between")
     overdue = django_filters.BooleanFilter(field_name="is_overdue", label="Overdue")
 
@@ -100,7 +101,7 @@ class InitiativeFilter(django_filters.FilterSet):
 
 
 class InitiativeUpdateFilter(django_filters.FilterSet):
-    initiative = django_filters.NumberFilter(field_name="initiative_id", label="Initiative id")
+    initiative = IdFilter(field_name="initiative_id", label="Initiative id")
     journey = django_filters.CharFilter(field_name="initiative__journey__slug", label="Journey (slug)")
     author = django_filters.ModelChoiceFilter(queryset=_people(), label="Author")
     created = django_filters.DateFromToRangeFilter(field_name="created_at", label="Posted between")

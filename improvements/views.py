@@ -145,18 +145,24 @@ def issue_export(request):
 @require_http_methods(["GET", "POST"])
 def issue_create(request):
     person = selectors.person_of(request.user)
+    status = 200
     if request.method == "POST":
+        status = 400
         form = IssueLogForm(request.POST)
-        if person is None:
-            form.add_error(None, _no_person_message("log an issue"))
-        elif form.is_valid():
+        if not form.is_valid():
+            if person is None:
+                form.add_error(None, _no_person_message("log an issue"))
+        else:
             journey = form.cleaned_data["journey"]
             if not request.user.has_perm("improvements.log_issue", journey):
+                status = 403  # refused, not bad input: the form says why and who can
                 form.add_error(
                     "journey",
                     f"Only the team, the owner of “{journey}” and managers can log issues on it. "
                     "Ask its owner to add you to the team.",
                 )
+            elif person is None:
+                form.add_error(None, _no_person_message("log an issue"))
             else:
                 try:
                     issue = services.issue_log(
@@ -193,7 +199,7 @@ def issue_create(request):
                 {"label": "Log an issue", "url": None},
             ],
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 

@@ -7,6 +7,8 @@ One block per part of the app (maps, data ingest, health); keep additions inside
 
 import django_filters  # noqa: E402 (imports of each part stay in its block)
 
+from core.filters import IdFilter  # noqa: E402
+
 from .choices import Channel, JourneyStatus, ServicePosition, Tier  # noqa: E402
 from .models import Journey, Stage, Touchpoint  # noqa: E402
 
@@ -15,7 +17,7 @@ class JourneyFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=JourneyStatus.choices)
     tier = django_filters.ChoiceFilter(choices=Tier.choices)
     service_position = django_filters.ChoiceFilter(choices=ServicePosition.choices)
-    owner = django_filters.NumberFilter(method="filter_owner", label="Owner (person id)")
+    owner = IdFilter(method="filter_owner", label="Owner (person id)")
 
     class Meta:
         model = Journey
@@ -36,7 +38,7 @@ class StageFilterSet(django_filters.FilterSet):
 
 class TouchpointFilterSet(django_filters.FilterSet):
     journey = django_filters.CharFilter(field_name="journey__slug", label="Journey (slug)")
-    stage = django_filters.NumberFilter(field_name="stage_id", label="Stage (id)")
+    stage = IdFilter(field_name="stage_id", label="Stage (id)")
     channel = django_filters.ChoiceFilter(choices=Channel.choices)
     is_moment_of_truth = django_filters.BooleanFilter()
 
@@ -77,11 +79,11 @@ class InteractionFilter(django_filters.FilterSet):
     """Interactions: ?journey=<slug>&instance=<id>&touchpoint=<key>&channel=&stage=<id>&moment_of_truth=..."""
 
     journey = django_filters.CharFilter(field_name="instance__journey__slug", label="Journey (slug)")
-    instance = django_filters.NumberFilter(field_name="instance_id")
+    instance = IdFilter(field_name="instance_id")
     instance_external_id = django_filters.CharFilter(field_name="instance__external_id")
     touchpoint = django_filters.CharFilter(field_name="touchpoint__key", label="Touchpoint (key)")
     channel = django_filters.MultipleChoiceFilter(choices=_Channel.choices)
-    stage = django_filters.NumberFilter(field_name="touchpoint__stage_id", label="Stage (id)")
+    stage = IdFilter(field_name="touchpoint__stage_id", label="Stage (id)")
     moment_of_truth = django_filters.BooleanFilter(field_name="touchpoint__is_moment_of_truth")
     occurred_at = django_filters.DateFromToRangeFilter(label="Occurred between (dates)")
     repeat = django_filters.BooleanFilter()

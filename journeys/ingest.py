@@ -23,7 +23,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -89,6 +89,26 @@ def _text(value: Any, *, required: bool, max_length: int = 100) -> str:
     return text
 
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+FORMULA_STARTS = ("=", "+", "@")
+EARLIEST_YEAR = 1970
+FUTURE_TOLERANCE = timedelta(days=1)
+
+
+def _identifier(value: Any, *, required: bool) -> str:
+    """An id, reference, segment or key: plain text that is safe to show in a page or a spreadsheet."""
+    text = _text(value, required=required)
+    if CONTROL_CHARACTERS.search(text):
+        raise FieldError("Control characters (tabs, line breaks, NUL...) are not allowed here.")
+    if text.startswith(FORMULA_STARTS):
+        raise FieldError(
+            f"'{_shown(text)}' starts with {text[0]}: a spreadsheet would run it as a formula. Send a plain identifier."
+        )
+    if "<" in text or ">" in text:
+        raise FieldError("The characters < and > are not allowed in identifiers.")
+    return text
+
+
 def _datetime(value: Any, *, required: bool) -> datetime | None:
     if _is_empty(value):
         if required:
@@ -108,7 +128,14 @@ def _datetime(value: Any, *, required: bool) -> datetime | None:
     if parsed is None:
         raise FieldError(f"'{_shown(text)}' is not a date-time; {example}.")
     if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
+        try:
+            parsed = timezone.make_aware(parsed)
+        except (OverflowError, ValueError):  # 0001-01-01 or 9999-12-31 shifted out of range
+            raise FieldError(f"'{_shown(text)}' is not a plausible date-time.") from None
+    if parsed.year < EARLIEST_YEAR:
+        raise FieldError(f"'{_shown(text)}' is before {EARLIEST_YEAR}: check the date.")
+    if parsed > timezone.now() + FUTURE_TOLERANCE:
+        raise FieldError(f"'{_shown(text)}' is in the future: only what already happened can be recorded.")
     return parsed
 
 
@@ -127,7 +154,7 @@ def _satisfaction(value: Any) -> int | None:
     else:
         raise FieldError(message)
     if not 1 <= number <= 5:
-        raise FieldError(f"Satisfaction is rated from 1 to 5; got {number}.")
+        raise FieldError(f"Satisfaction is rated from 1 to 5; got {_shown(number)}.")
     return number
 
 
@@ -192,7 +219,7 @@ def _customer_ref(value: Any) -> str:
     problem = pseudonymity_problem(text) if text else None
     if problem:
         raise FieldError(problem)
-    return text
+    return _identifier(text, required=False)
 
 
 def check_instance_end(*, outcome: str, started_at: datetime | None, ended_at: datetime | None) -> dict[str, str]:
@@ -207,6 +234,13 @@ def check_instance_end(*, outcome: str, started_at: datetime | None, ended_at: d
     if started_at is not None and ended_at is not None and ended_at < started_at:
         return {"ended_at": "ended_at is before started_at."}
     return {}
+
+
+def interaction_time_problem(*, started_at: datetime | None, occurred_at: datetime) -> str | None:
+    """An interaction cannot happen before the customer's journey started."""
+    if started_at is not None and occurred_at < started_at:
+        return f"occurred_at is before the journey started ({started_at.isoformat()})."
+    return None
 
 
 # --- records ------------------------------------------------------------------------------------
@@ -244,9 +278,9 @@ def read_instance(raw: Mapping[str, Any]) -> tuple[InstanceRecord | None, dict[s
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
     readers: dict[str, Callable[[Any], Any]] = {
-        "external_id": lambda v: _text(v, required=True),
+        "external_id": lambda v: _identifier(v, required=True),
         "customer_ref": _customer_ref,
-        "segment": lambda v: _text(v, required=False),
+        "segment": lambda v: _identifier(v, required=False),
         "started_at": lambda v: _datetime(v, required=True),
         "ended_at": lambda v: _datetime(v, required=False),
         "outcome": lambda v: _choice(v, Outcome, default=""),
@@ -273,8 +307,8 @@ def read_interaction(raw: Mapping[str, Any]) -> tuple[InteractionRecord | None, 
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
     readers: dict[str, Callable[[Any], Any]] = {
-        "external_id": lambda v: _text(v, required=True),
-        "touchpoint": lambda v: _text(v, required=True),
+        "external_id": lambda v: _identifier(v, required=True),
+        "touchpoint": lambda v: _identifier(v, required=True),
         "channel": lambda v: _choice(v, Channel, default=""),
         "occurred_at": lambda v: _datetime(v, required=True),
         "satisfaction": _satisfaction,
@@ -481,6 +515,11 @@ def _read_batch(*, journey: Journey, items: list, touchpoints: TouchpointIndex) 
                 continue
             if item.touchpoint_key not in touchpoints:
                 errors[f"{item_prefix}.touchpoint"] = [unknown_touchpoint_message(item.touchpoint_key, journey)]
+            too_early = interaction_time_problem(
+                started_at=record.started_at if record else None, occurred_at=item.occurred_at
+            )
+            if too_early:
+                errors[f"{item_prefix}.occurred_at"] = [too_early]
             first = interaction_positions.setdefault(item.external_id, position)
             if first != position:
                 errors[f"{item_prefix}.external_id"] = [
@@ -502,8 +541,10 @@ def ingest_batch(*, journey_slug: Any, instances: Any) -> IngestCounts:
 
     Raises ``IngestInvalid`` with every problem addressed by position; nothing is written then.
     """
-    if _is_empty(journey_slug) or not isinstance(journey_slug, str):
+    if _is_empty(journey_slug):
         raise IngestInvalid({"journey": ["This field is required: the slug of the journey."]})
+    if not isinstance(journey_slug, str):
+        raise IngestInvalid({"journey": ["Must be text: the slug of the journey."]})
     journey = Journey.objects.filter(slug=journey_slug.strip()).first()
     if journey is None:
         raise IngestInvalid({"journey": [f"Unknown journey '{_shown(journey_slug)}'."]})
@@ -815,6 +856,17 @@ class CsvImport:
 
     def _read_header(self, header: list[str]) -> None:
         columns = [name.strip().lower() for name in header]
+        if len(columns) == 1:
+            delimiter = next((mark for mark in (";", "\t", "|") if mark in columns[0]), None)
+            if delimiter is not None:
+                shown = "tab" if delimiter == "\t" else f"'{delimiter}'"
+                self.errors.add(
+                    1,
+                    "",
+                    f"The columns are separated by {shown}; separate them by commas "
+                    "(in a spreadsheet: save as 'CSV UTF-8 (comma delimited)').",
+                )
+                return
         seen = set()
         for name in columns:
             if name in seen:
@@ -872,6 +924,7 @@ class CsvImport:
     def _check(self) -> None:
         instances: dict[tuple[int, str], tuple[int, tuple]] = {}  # (journey, instance id) -> (first row, its cells)
         interactions: dict[tuple[int, str, str], int] = {}
+        starts: dict[tuple[int, str], datetime] = {}  # instance -> started_at, to check its interactions' times
         done = 0
         self.on_progress("checking", 0, self.total_rows)
         for row_number, cells in self._cells():
@@ -887,6 +940,7 @@ class CsvImport:
                 for name, message in instance_errors.items():
                     self.errors.add(row_number, INSTANCE_COLUMN[name], message)
                 if record is not None and key is not None:
+                    starts.setdefault(key, record.started_at)
                     if first is None:
                         instances[key] = (row_number, instance_cells)
                     else:
@@ -902,6 +956,9 @@ class CsvImport:
                 self.errors.add(
                     row_number, "touchpoint", unknown_touchpoint_message(item.touchpoint_key, journey_data.journey)
                 )
+            too_early = interaction_time_problem(started_at=starts.get(key), occurred_at=item.occurred_at)
+            if too_early:
+                self.errors.add(row_number, "occurred_at", too_early)
             instance_id = cells.get("instance_external_id", "").strip()
             first_row = interactions.setdefault((journey_data.journey.pk, instance_id, item.external_id), row_number)
             if first_row != row_number:

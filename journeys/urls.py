@@ -45,3 +45,8 @@ health_patterns = [
 ]
 
 urlpatterns = map_patterns + ingest_patterns + health_patterns
+
+# Audit history of a journey and everything that hangs off it.
+urlpatterns += [
+    path("journeys/<slug:slug>/history/", views.journey_history, name="history"),
+]

@@ -6,9 +6,9 @@ One block per part of the app (maps, data ingest, health); keep additions inside
 # --- maps: journeys, stages, touchpoints -------------------------------------------------------
 
 from django.contrib import messages  # noqa: E402 (imports of each part stay in its block)
-from django.core.exceptions import PermissionDenied, ValidationError  # noqa: E402
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError  # noqa: E402
 from django.core.paginator import Paginator  # noqa: E402
-from django.http import Http404, HttpResponse  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
 from django.shortcuts import get_object_or_404, redirect, render  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.views.decorators.http import require_GET, require_http_methods, require_POST  # noqa: E402
@@ -93,6 +93,7 @@ def journey_detail(request, slug):
         "stale_days": selectors.STALE_MAP_DAYS,
         "can_change": user.has_perm("journeys.change_journey", journey),
         "can_review_map": user.has_perm("journeys.review_map", journey),
+        "can_see_history": user.has_perm("core.view_history", journey),
         "issue_create_url": _issue_create_url() if user.has_perm("improvements.log_issue", journey) else None,
         "breadcrumbs": _journey_crumbs(journey),
     }
@@ -227,7 +228,7 @@ def _back_to_map(journey: Journey, anchor: str = "map"):
 def _offset(request) -> int:
     direction = request.POST.get("direction")
     if direction not in ("up", "down"):
-        raise Http404("Unknown direction.")
+        raise BadRequest("The direction must be up or down.")
     return -1 if direction == "up" else 1
 
 
@@ -571,3 +572,46 @@ def health_recompute(request, slug):
         return redirect(journey.get_absolute_url())
     except NoReverseMatch:  # the journey page belongs to the maps part
         return redirect("home")
+
+
+# --- audit history: every change to the journey and what hangs off it ----------------------------
+
+from django.apps import apps as _apps  # noqa: E402
+from django.db.models import Q as _Q  # noqa: E402
+
+from core import history as _history  # noqa: E402
+
+
+def journey_history_sources(journey: Journey) -> list[_history.HistorySource]:
+    """The journey, its map, owners, team, incentive reviews, issues and initiatives.
+
+    The other apps' models are looked up by name so that journeys does not import them (as core.rules does).
+    """
+    on_journey = _Q(journey_id=journey.pk)
+    return [
+        _history.HistorySource("Journey", Journey, _Q(id=journey.pk), "name"),
+        _history.HistorySource("Stage", _apps.get_model("journeys", "Stage"), on_journey, "name"),
+        _history.HistorySource("Touchpoint", _apps.get_model("journeys", "Touchpoint"), on_journey, "name"),
+        _history.HistorySource("Ownership", _apps.get_model("owners", "Ownership"), on_journey, "person"),
+        _history.HistorySource("Team member", _apps.get_model("owners", "TeamMembership"), on_journey, "person"),
+        _history.HistorySource(
+            "Incentive review", _apps.get_model("owners", "IncentiveReview"), on_journey, "incentive"
+        ),
+        _history.HistorySource("Issue", _apps.get_model("improvements", "Issue"), on_journey, "title"),
+        _history.HistorySource("Initiative", _apps.get_model("improvements", "Initiative"), on_journey, "title"),
+    ]
+
+
+@require_GET
+def journey_history(request, slug):
+    """Who changed what and when on this journey, newest first: its owner and managers only."""
+    journey = get_object_or_404(Journey, slug=slug)
+    if not request.user.has_perm("core.view_history", journey):
+        raise PermissionDenied("The change history is visible to the journey's owner and to managers.")
+    page = _history.history_page(journey_history_sources(journey), page_number=request.GET.get("page"))
+    context = {
+        "journey": journey,
+        "page": page,
+        "breadcrumbs": _journey_crumbs(journey, last="History"),
+    }
+    return render(request, "journeys/journey_history.html", context)

@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 
+from core.filters import IdFilter
 from journeys.models import Journey
 
 from .choices import Verdict
@@ -76,7 +77,7 @@ class ResponsibilityFilter(django_filters.FilterSet):
         field_name="touchpoint__journey", queryset=Journey.objects.all(), to_field_name="slug", label="Journey"
     )
     function = django_filters.ModelChoiceFilter(queryset=Function.objects.all(), to_field_name="slug", label="Function")
-    touchpoint = django_filters.NumberFilter(field_name="touchpoint_id", label="Touchpoint id")
+    touchpoint = IdFilter(field_name="touchpoint_id", label="Touchpoint id")
 
     class Meta:
         model = Responsibility

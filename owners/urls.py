@@ -20,6 +20,7 @@ urlpatterns = [
     path("incentives/new/", views.incentive_create, name="incentive-create"),
     path("incentives/reviews/", views.review_list, name="review-list"),
     path("incentives/<int:pk>/edit/", views.incentive_edit, name="incentive-edit"),
+    path("incentives/<int:pk>/history/", views.incentive_history, name="incentive-history"),
     path("incentives/<int:pk>/review/<slug:slug>/", views.review, name="review"),
     path("ownerships/", views.ownership_list, name="ownership-list"),
     path("team-members/", views.team_member_list, name="team-member-list"),

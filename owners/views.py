@@ -15,8 +15,9 @@ from django.db.models import Count, Q
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import history
 from core.errors import ApplicationError
 from journeys.models import Journey, Touchpoint
 
@@ -153,6 +154,7 @@ def render_list(
 # --- people ------------------------------------------------------------------------------------
 
 
+@require_GET
 def person_list(request):
     columns = [
         Column("Name", lambda p: p.name, link=lambda p: p.get_absolute_url()),
@@ -180,6 +182,7 @@ def person_list(request):
     )
 
 
+@require_GET
 def person_detail(request, pk):
     person = get_object_or_404(Person.objects.select_related("function", "user"), pk=pk)
     context = {
@@ -191,7 +194,9 @@ def person_detail(request, pk):
     return render(request, "owners/person_detail.html", context)
 
 
-def _organisation_form(request, *, form_class, instance, create, update, argument, title, back, success, after=None):
+def _organisation_form(
+    request, *, form_class, instance, create, update, argument, title, back, success, after=None, history_url=None
+):
     _require(request, "owners.manage_organisation")
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
@@ -208,7 +213,13 @@ def _organisation_form(request, *, form_class, instance, create, update, argumen
     return render(
         request,
         "owners/form.html",
-        {"form": form, "title": title, "back": back, "breadcrumbs": [{"label": title, "url": ""}]},
+        {
+            "form": form,
+            "title": title,
+            "back": back,
+            "history_url": history_url,
+            "breadcrumbs": [{"label": title, "url": ""}],
+        },
     )
 
 
@@ -246,6 +257,7 @@ def person_edit(request, pk):
 # --- functions ---------------------------------------------------------------------------------
 
 
+@require_GET
 def function_list(request):
     columns = [
         Column("Function", lambda f: f.name, link=lambda f: f.get_absolute_url()),
@@ -281,6 +293,7 @@ def function_list(request):
     )
 
 
+@require_GET
 def function_detail(request, slug):
     function = get_object_or_404(Function.objects.select_related("head"), slug=slug)
     context = {
@@ -329,6 +342,7 @@ def function_edit(request, slug):
 # --- incentives --------------------------------------------------------------------------------
 
 
+@require_GET
 def incentive_list(request):
     can_edit = request.user.has_perm("owners.manage_organisation")
     columns = [
@@ -393,9 +407,37 @@ def incentive_edit(request, pk):
         back=reverse("owners:incentive-list"),
         success="{} was saved.",
         after=lambda incentive: incentive.function.get_absolute_url(),
+        history_url=reverse("owners:incentive-history", kwargs={"pk": incentive.pk}),
     )
 
 
+@require_GET
+def incentive_history(request, pk):
+    """Who changed the incentive and its reviews, and when: managers (core.view_history)."""
+    incentive = get_object_or_404(Incentive.objects.select_related("function"), pk=pk)
+    if not request.user.has_perm("core.view_history", incentive):
+        raise PermissionDenied
+    sources = [
+        history.HistorySource("Incentive", Incentive, Q(id=incentive.pk), "name"),
+        history.HistorySource("Review", IncentiveReview, Q(incentive_id=incentive.pk), "journey"),
+    ]
+    page = history.history_page(sources, page_number=request.GET.get("page"))
+    return render(
+        request,
+        "owners/incentive_history.html",
+        {
+            "incentive": incentive,
+            "page": page,
+            "breadcrumbs": [
+                {"label": "Incentives", "url": reverse("owners:incentive-list")},
+                {"label": incentive.name, "url": reverse("owners:incentive-edit", kwargs={"pk": incentive.pk})},
+                {"label": "History", "url": None},
+            ],
+        },
+    )
+
+
+@require_GET
 def review_list(request):
     columns = [
         Column("Reviewed", lambda r: r.reviewed_at.strftime("%Y-%m-%d %H:%M")),
@@ -427,6 +469,7 @@ def review_list(request):
 # --- harmonisation matrix and reviews ----------------------------------------------------------
 
 
+@require_GET
 def matrix(request):
     function_slug = request.GET.get("function") or None
     data = selectors.incentive_matrix(function_slug=function_slug)
@@ -502,6 +545,7 @@ def review(request, pk, slug):
 # --- ownership ---------------------------------------------------------------------------------
 
 
+@require_GET
 def ownership_list(request):
     columns = [
         Column(
@@ -578,6 +622,7 @@ def journey_ownership(request, slug):
 # --- teams -------------------------------------------------------------------------------------
 
 
+@require_GET
 def team_member_list(request):
     columns = [
         Column(
@@ -669,6 +714,7 @@ def journey_team_remove(request, slug, pk):
 # --- responsibilities --------------------------------------------------------------------------
 
 
+@require_GET
 def responsibility_list(request):
     columns = [
         Column(
@@ -754,6 +800,7 @@ def journey_responsibilities(request, slug):
 # --- gaps --------------------------------------------------------------------------------------
 
 
+@require_GET
 def gaps_list(request):
     """Ownership gaps across the portfolio of active journeys (filter by gap)."""
     gap = request.GET.get("gap", "")

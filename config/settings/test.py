@@ -31,3 +31,6 @@ if CELERY_BROKER_URL == "filesystem://":  # noqa: F405
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
     }
+# Failed-login limits would carry over between tests (one cache, one client address): tests that check
+# the limit set their own and clear the cache.
+LOGIN_FAILURE_LIMIT = 1000

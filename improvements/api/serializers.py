@@ -16,11 +16,11 @@ from ..models import Initiative, InitiativeUpdate, Issue
 class IssueSerializer(serializers.ModelSerializer):
     journey = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     journey_name = serializers.CharField(source="journey.name", read_only=True)
-    stage_name = serializers.CharField(source="stage.name", read_only=True, default=None)
-    touchpoint_key = serializers.CharField(source="touchpoint.key", read_only=True, default=None)
+    stage_name = serializers.CharField(source="stage.name", read_only=True, default=None, allow_null=True)
+    touchpoint_key = serializers.CharField(source="touchpoint.key", read_only=True, default=None, allow_null=True)
     functions = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    reported_by_name = serializers.CharField(source="reported_by.name", read_only=True, default=None)
-    assignee_name = serializers.CharField(source="assignee.name", read_only=True, default=None)
+    reported_by_name = serializers.CharField(source="reported_by.name", read_only=True, default=None, allow_null=True)
+    assignee_name = serializers.CharField(source="assignee.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Issue
@@ -94,7 +94,7 @@ class IssueTransitionSerializer(serializers.Serializer):
 class InitiativeSerializer(serializers.ModelSerializer):
     journey = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     journey_name = serializers.CharField(source="journey.name", read_only=True)
-    lead_name = serializers.CharField(source="lead.name", read_only=True, default=None)
+    lead_name = serializers.CharField(source="lead.name", read_only=True, default=None, allow_null=True)
     functions = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     issues = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     latest_progress = serializers.IntegerField(read_only=True, allow_null=True)
@@ -200,7 +200,7 @@ class InitiativeTransitionSerializer(serializers.Serializer):
 
 class InitiativeUpdateSerializer(serializers.ModelSerializer):
     journey = serializers.CharField(source="initiative.journey.slug", read_only=True)
-    author_name = serializers.CharField(source="author.name", read_only=True, default=None)
+    author_name = serializers.CharField(source="author.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = InitiativeUpdate

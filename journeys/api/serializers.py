@@ -285,8 +285,8 @@ class ImportSerializer(serializers.ModelSerializer):
 
     url = serializers.SerializerMethodField()
     page_url = serializers.SerializerMethodField()
-    journey = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    journey = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     progress_percent = serializers.IntegerField(read_only=True)
     created = serializers.SerializerMethodField()
     updated = serializers.SerializerMethodField()

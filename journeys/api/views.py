@@ -239,7 +239,6 @@ from django.db.models.functions import Coalesce as _Coalesce  # noqa: E402
 from django_filters.rest_framework import DjangoFilterBackend as _DjangoFilterBackend  # noqa: E402
 from drf_spectacular.utils import extend_schema as _extend_schema  # noqa: E402
 from rest_framework import mixins as _mixins  # noqa: E402
-from rest_framework import parsers as _parsers  # noqa: E402
 from rest_framework import permissions as _permissions  # noqa: E402
 from rest_framework import status as _status  # noqa: E402
 from rest_framework import viewsets as _viewsets  # noqa: E402
@@ -248,6 +247,8 @@ from rest_framework.filters import SearchFilter as _SearchFilter  # noqa: E402
 from rest_framework.response import Response as _Response  # noqa: E402
 from rest_framework.views import APIView as _APIView  # noqa: E402
 
+from core.parsers import FormParser as _CoreFormParser  # noqa: E402
+from core.parsers import MultiPartParser as _CoreMultiPartParser  # noqa: E402
 from core.rules import can_ingest as _can_ingest  # noqa: E402
 from journeys import ingest as _ingest  # noqa: E402
 from journeys.filters import ImportFilter, InteractionFilter, JourneyInstanceFilter  # noqa: E402
@@ -407,7 +408,7 @@ class ImportViewSet(
     search_fields = ["original_name"]
     ordering_fields = ["created_at", "finished_at", "status"]
     ordering = ["-created_at", "-id"]
-    parser_classes = [_parsers.MultiPartParser, _parsers.FormParser]
+    parser_classes = [_CoreMultiPartParser, _CoreFormParser]
 
     def get_queryset(self):
         queryset = _Import.objects.select_related("journey", "created_by")

@@ -25,7 +25,7 @@ class FunctionSlugField(serializers.SlugRelatedField):
 
 
 class FunctionSerializer(serializers.ModelSerializer):
-    head_name = serializers.CharField(source="head.name", read_only=True, default=None)
+    head_name = serializers.CharField(source="head.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Function
@@ -35,7 +35,7 @@ class FunctionSerializer(serializers.ModelSerializer):
 
 class PersonSerializer(serializers.ModelSerializer):
     function = FunctionSlugField(required=False, allow_null=True)
-    function_name = serializers.CharField(source="function.name", read_only=True, default=None)
+    function_name = serializers.CharField(source="function.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Person
@@ -78,7 +78,7 @@ class OwnershipEndSerializer(serializers.Serializer):
 class TeamMembershipSerializer(serializers.ModelSerializer):
     journey = JourneySlugField()
     person_name = serializers.CharField(source="person.name", read_only=True)
-    function = serializers.CharField(source="person.function.slug", read_only=True, default=None)
+    function = serializers.CharField(source="person.function.slug", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = TeamMembership
@@ -127,7 +127,7 @@ class IncentiveReviewSerializer(serializers.ModelSerializer):
     journey = JourneySlugField()
     incentive_name = serializers.CharField(source="incentive.name", read_only=True)
     function = serializers.CharField(source="incentive.function.slug", read_only=True)
-    reviewer_name = serializers.CharField(source="reviewer.name", read_only=True, default=None)
+    reviewer_name = serializers.CharField(source="reviewer.name", read_only=True, default=None, allow_null=True)
     verdict = serializers.ChoiceField(choices=Verdict.choices)
 
     class Meta:

@@ -1,0 +1,33 @@
+"""Filter building blocks every app shares."""
+
+import django_filters
+from django import forms
+from rest_framework import filters as drf_filters
+from rest_framework.exceptions import ValidationError
+
+# The largest value of a 64-bit primary key (PostgreSQL bigint, SQLite INTEGER).
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An object id in a query string: a whole number a database key can hold, or a 400 that says so.
+
+    ``NumberFilter`` reads a decimal, so ``?stage=1e40`` used to reach the database and fail there (500).
+    """
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class SearchFilter(drf_filters.SearchFilter):
+    """DRF's search, with its error addressed to the ``search`` parameter like every other field error."""
+
+    def get_search_terms(self, request):
+        try:
+            return super().get_search_terms(request)
+        except ValidationError as error:
+            raise ValidationError({self.search_param: error.detail}) from error

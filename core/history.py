@@ -1,0 +1,145 @@
+"""Audit history (django-simple-history) of several models merged into one feed: who changed what, when.
+
+A feed is built from sources, one per historical model and filter (the journey's stages, its issues...).
+A page of the feed costs a constant number of queries whatever its size and however many records
+exist: one UNION query for the page's keys (and one to count them), then per source one query for
+the records of the objects on the page (to diff each with its previous version) and one per related
+model for the names that foreign keys point to.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page, Paginator
+from django.db.models import IntegerField, Q, Value
+
+EXCLUDED_FIELDS = {"id", "created_at", "updated_at", "version", "data_changed_at"}
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class HistorySource:
+    """The historical records of one model that belong in a feed."""
+
+    label: str  # what a record is about, for people: "Stage", "Issue"...
+    model: type  # the tracked model (``Stage``); its records are ``model.history.model``
+    condition: Q  # which records, on the historical model's columns (``Q(journey_id=7)``)
+    subject_field: str  # the field that names the object ("name", "title", "person"...)
+
+
+@dataclass
+class HistoryChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    when: dt.datetime
+    who: str
+    kind: str  # "created", "changed" or "deleted"
+    label: str  # the source's label
+    subject: str  # the object's name at that time
+    changes: list[HistoryChange] = field(default_factory=list)
+
+
+def _user_label(user) -> str:
+    if user is None:
+        return "System"
+    return user.get_full_name() or user.username
+
+
+def _fields(model) -> list:
+    return [f for f in model._meta.concrete_fields if f.name not in EXCLUDED_FIELDS]
+
+
+def history_page(sources: list[HistorySource], *, page_number=1, per_page: int = PAGE_SIZE) -> Page:
+    """One page of the merged feed, newest first; its ``object_list`` is a list of ``HistoryEntry``."""
+    keys = None
+    for index, source in enumerate(sources):
+        part = (
+            source.model.history.model.objects.filter(source.condition)
+            .annotate(source=Value(index, output_field=IntegerField()))
+            .values_list("history_date", "history_id", "source")
+            .order_by()  # historical models order by date; a part of a UNION may not
+        )
+        keys = part if keys is None else keys.union(part, all=True)
+    keys = keys.order_by("-history_date", "-history_id")
+    page = Paginator(keys, per_page).get_page(page_number)
+    page.object_list = _entries(sources, list(page.object_list))
+    return page
+
+
+def _entries(sources: list[HistorySource], keys: list[tuple]) -> list[HistoryEntry]:
+    wanted = defaultdict(set)  # source index -> history ids on the page
+    for _, history_id, index in keys:
+        wanted[index].add(history_id)
+
+    records = {}  # (source index, history_id) -> (record, previous record of the same object or None)
+    for index, history_ids in wanted.items():
+        historical = sources[index].model.history.model
+        on_page = historical.objects.filter(history_id__in=history_ids).values_list("id", flat=True)
+        latest = max(date for date, history_id, source in keys if source == index)
+        versions = (
+            historical.objects.filter(id__in=on_page, history_date__lte=latest)
+            .select_related("history_user")
+            .order_by("id", "history_date", "history_id")
+        )
+        previous = None
+        for record in versions:
+            if record.history_id in history_ids:
+                same_object = previous is not None and previous.id == record.id
+                records[index, record.history_id] = (record, previous if same_object else None)
+            previous = record
+
+    names = _related_names(sources, records)
+    entries = []
+    for _, history_id, index in keys:
+        record, previous = records[index, history_id]
+        entries.append(_entry(sources[index], record, previous, names))
+    return entries
+
+
+def _related_names(sources, records) -> dict:
+    """related model -> {pk: str}, one query per related model over every record of the page."""
+    ids = defaultdict(set)
+    for (index, _), pair in records.items():
+        for f in _fields(sources[index].model):
+            if f.is_relation:
+                for record in pair:
+                    if record is not None and getattr(record, f.attname) is not None:
+                        ids[f.related_model].add(getattr(record, f.attname))
+    return {model: {pk: str(obj) for pk, obj in model.objects.in_bulk(pks).items()} for model, pks in ids.items()}
+
+
+def _display(f, raw, names) -> str:
+    if raw is None or raw == "":
+        return "–"
+    if f.is_relation:
+        return names.get(f.related_model, {}).get(raw, f"#{raw} (deleted)")
+    if f.choices:
+        return str(dict(f.flatchoices).get(raw, raw))
+    return str(raw)
+
+
+def _entry(source: HistorySource, record, previous, names) -> HistoryEntry:
+    model = source.model
+    subject_field = model._meta.get_field(source.subject_field)
+    subject = _display(subject_field, getattr(record, subject_field.attname), names)
+    who = _user_label(record.history_user)
+    if record.history_type == "-":
+        return HistoryEntry(record.history_date, who, "deleted", source.label, subject)
+    if record.history_type == "+" or previous is None:
+        return HistoryEntry(record.history_date, who, "created", source.label, subject)
+    changes = [
+        HistoryChange(
+            label=str(f.verbose_name).capitalize(),
+            old=_display(f, getattr(previous, f.attname), names),
+            new=_display(f, getattr(record, f.attname), names),
+        )
+        for f in _fields(model)
+        if getattr(previous, f.attname) != getattr(record, f.attname)
+    ]
+    return HistoryEntry(record.history_date, who, "changed", source.label, subject, changes)
