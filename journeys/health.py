@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
+    DateField,
     DurationField,
     ExpressionWrapper,
     F,
@@ -404,6 +405,12 @@ def _gather(journey: Journey, first_as_of: dt.date, last_as_of: dt.date) -> _Gat
     _, end = health_window(as_of=last_as_of, window_days=journey.window_days)
     populations = _RunningTotals(first_day, last_as_of, POPULATION_FIELDS)
     stages = _RunningTotals(first_day, last_as_of, STAGE_FIELDS)
+    # A backfill needs totals per start day; a single day's window needs one total: every row then
+    # carries the as-of day (a constant, not grouped on), and the queries return a few rows.
+    per_day = first_as_of < last_as_of
+
+    def start_day(field: str):
+        return TruncDate(field, tzinfo=zone) if per_day else Value(last_as_of, output_field=DateField())
 
     # 1. Instances, per local start day and segment.
     totals = {
@@ -420,7 +427,7 @@ def _gather(journey: Journey, first_as_of: dt.date, last_as_of: dt.date) -> _Gat
         JourneyInstance.objects.filter(journey=journey, started_at__gt=start, started_at__lte=end)
         .alias(duration=ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField()))
         .order_by()
-        .values("segment", day=TruncDate("started_at", tzinfo=zone))
+        .values("segment", day=start_day("started_at"))
         .annotate(**totals)
     )
     for row in instance_rows:
@@ -429,7 +436,7 @@ def _gather(journey: Journey, first_as_of: dt.date, last_as_of: dt.date) -> _Gat
             populations.add(row["segment"], row["day"], row)
 
     # 2. Interactions, per start day of their instance, segment and stage.
-    for row in _interaction_totals(journey, start, end, zone):
+    for row in _interaction_totals(journey, start, end, day=start_day("instance__started_at")):
         populations.add(OVERALL, row["day"], row)
         if row["segment"] != OVERALL:
             populations.add(row["segment"], row["day"], row)
@@ -452,45 +459,38 @@ def _gather(journey: Journey, first_as_of: dt.date, last_as_of: dt.date) -> _Gat
 
 # The interactions query. The ORM builds the rows: every interaction of the window with its
 # instance's start day, segment and outcome, its stage, and window functions over its instance in
-# order (occurred_at, then id) that all share ONE sort: the previous channel, the next interaction,
-# the running and the total count of rated interactions, and whether the instance used a digital or
-# an assisted channel at all. Two plain GROUP BYs around it (the ORM cannot aggregate over a
-# subquery) turn the rows into integer totals, first per instance and stage (so that "reached" is a
-# count, not a COUNT(DISTINCT)), then per day, segment and stage. Every step is a hash or sorted
-# aggregate over the window's rows: the cost is linear in the window, on PostgreSQL and on SQLite.
+# order (occurred_at, then id): the previous channel, the next interaction, the running and the
+# total count of rated interactions, whether the instance used a digital or an assisted channel at
+# all, and whether the row is the instance's first in its stage. They share one sort of the rows by
+# instance (PostgreSQL sorts within each instance for the stage window). One plain GROUP BY around it
+# (the ORM cannot aggregate over a subquery) turns the marked rows into integer totals per day,
+# segment and stage: the cost is linear in the window's rows, on PostgreSQL and on SQLite.
 INTERACTION_TOTALS_SQL = """
 SELECT day, segment, stage,
-       COUNT(*) AS reached,
-       SUM(interactions), SUM(rated_interactions), SUM(interaction_satisfaction), SUM(repeats), SUM(reidentified),
-       SUM(handoffs), SUM(decay_instances), SUM(first_rated_satisfaction), SUM(last_rated_satisfaction),
-       SUM(abandoned_here), SUM(digital_only), SUM(assisted_only), SUM(cross_channel)
-FROM (
-    SELECT instance_id, day, segment, stage,
-           COUNT(*) AS interactions,
-           COUNT(satisfaction) AS rated_interactions,
-           COALESCE(SUM(satisfaction), 0) AS interaction_satisfaction,
-           SUM(CASE WHEN is_repeat THEN 1 ELSE 0 END) AS repeats,
-           SUM(CASE WHEN is_reidentified THEN 1 ELSE 0 END) AS reidentified,
-           SUM(CASE WHEN previous_channel IS NOT NULL AND previous_channel <> channel THEN 1 ELSE 0 END) AS handoffs,
-           -- the first and the last of two or more rated interactions of the instance
-           SUM(CASE WHEN satisfaction IS NOT NULL AND rated_so_far = 1 AND rated_total >= 2 THEN 1 ELSE 0 END)
-               AS decay_instances,
-           SUM(CASE WHEN satisfaction IS NOT NULL AND rated_so_far = 1 AND rated_total >= 2 THEN satisfaction
-                    ELSE 0 END) AS first_rated_satisfaction,
-           SUM(CASE WHEN satisfaction IS NOT NULL AND rated_so_far = rated_total AND rated_total >= 2
-                    THEN satisfaction ELSE 0 END) AS last_rated_satisfaction,
-           -- the last interaction of an abandoned instance: where it stopped
-           SUM(CASE WHEN next_interaction IS NULL AND outcome = %s THEN 1 ELSE 0 END) AS abandoned_here,
-           -- the channel mix, counted once per instance (on its first interaction)
-           SUM(CASE WHEN previous_channel IS NULL AND used_digital = 1 AND used_assisted = 0 THEN 1 ELSE 0 END)
-               AS digital_only,
-           SUM(CASE WHEN previous_channel IS NULL AND used_digital = 0 AND used_assisted = 1 THEN 1 ELSE 0 END)
-               AS assisted_only,
-           SUM(CASE WHEN previous_channel IS NULL AND used_digital = 1 AND used_assisted = 1 THEN 1 ELSE 0 END)
-               AS cross_channel
-    FROM ({rows}) AS interaction_row
-    GROUP BY instance_id, day, segment, stage
-) AS instance_stage
+       SUM(CASE WHEN position_in_stage = 1 THEN 1 ELSE 0 END) AS reached,
+       COUNT(*) AS interactions,
+       COUNT(satisfaction) AS rated_interactions,
+       SUM(satisfaction) AS interaction_satisfaction,
+       SUM(CASE WHEN is_repeat THEN 1 ELSE 0 END) AS repeats,
+       SUM(CASE WHEN is_reidentified THEN 1 ELSE 0 END) AS reidentified,
+       SUM(CASE WHEN previous_channel IS NOT NULL AND previous_channel <> channel THEN 1 ELSE 0 END) AS handoffs,
+       -- the first and the last of two or more rated interactions of the instance
+       SUM(CASE WHEN satisfaction IS NOT NULL AND rated_so_far = 1 AND rated_total >= 2 THEN 1 ELSE 0 END)
+           AS decay_instances,
+       SUM(CASE WHEN satisfaction IS NOT NULL AND rated_so_far = 1 AND rated_total >= 2 THEN satisfaction END)
+           AS first_rated_satisfaction,
+       SUM(CASE WHEN satisfaction IS NOT NULL AND rated_so_far = rated_total AND rated_total >= 2 THEN satisfaction END)
+           AS last_rated_satisfaction,
+       -- the last interaction of an abandoned instance: where it stopped
+       SUM(CASE WHEN next_interaction IS NULL AND outcome = %s THEN 1 ELSE 0 END) AS abandoned_here,
+       -- the channel mix, counted once per instance (on its first interaction)
+       SUM(CASE WHEN previous_channel IS NULL AND used_digital = 1 AND used_assisted = 0 THEN 1 ELSE 0 END)
+           AS digital_only,
+       SUM(CASE WHEN previous_channel IS NULL AND used_digital = 0 AND used_assisted = 1 THEN 1 ELSE 0 END)
+           AS assisted_only,
+       SUM(CASE WHEN previous_channel IS NULL AND used_digital = 1 AND used_assisted = 1 THEN 1 ELSE 0 END)
+           AS cross_channel
+FROM ({rows}) AS interaction_row
 GROUP BY day, segment, stage
 """
 INTERACTION_TOTAL_FIELDS = (
@@ -511,7 +511,7 @@ INTERACTION_TOTAL_FIELDS = (
 )
 
 
-def _interaction_totals(journey: Journey, start: dt.datetime, end: dt.datetime, zone: ZoneInfo) -> list[dict]:
+def _interaction_totals(journey: Journey, start: dt.datetime, end: dt.datetime, *, day) -> list[dict]:
     ordered = {"partition_by": [F("instance_id")], "order_by": [F("occurred_at").asc(), F("id").asc()]}
     whole = {**ordered, "frame": RowRange(start=None, end=None)}
     rows = (
@@ -525,7 +525,7 @@ def _interaction_totals(journey: Journey, start: dt.datetime, end: dt.datetime, 
             "satisfaction",
             is_repeat=F("repeat"),
             is_reidentified=F("reidentified"),
-            day=TruncDate("instance__started_at", tzinfo=zone),
+            day=day,
             segment=F("instance__segment"),
             outcome=F("instance__outcome"),
             stage=F("touchpoint__stage_id"),
@@ -535,6 +535,9 @@ def _interaction_totals(journey: Journey, start: dt.datetime, end: dt.datetime, 
             rated_total=Window(Count("satisfaction"), **whole),
             used_digital=Window(Max(_flag(Q(channel__in=DIGITAL_CHANNELS))), **whole),
             used_assisted=Window(Max(_flag(Q(channel__in=ASSISTED_CHANNELS))), **whole),
+            position_in_stage=Window(
+                RowNumber(), partition_by=[F("instance_id"), F("touchpoint__stage_id")], order_by=ordered["order_by"]
+            ),
         )
     )
     rows_sql, rows_params = rows.query.sql_with_params()
