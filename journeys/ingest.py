@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
 import io
 import logging
 import re
@@ -796,6 +797,11 @@ class _CsvReader:
                 text.detach()
 
 
+def _key_digest(*parts: Any) -> bytes:
+    """16 bytes standing for a tuple of ids (its repr is unambiguous, whatever the ids contain)."""
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).digest()
+
+
 class CsvImport:
     """Validate a whole CSV file, then load it in one transaction through ``upsert_records``.
 
@@ -905,7 +911,10 @@ class CsvImport:
 
     def _check(self) -> None:
         instances: dict[tuple[int, str], tuple[int, tuple]] = {}  # (journey, instance id) -> (first row, its cells)
-        interactions: dict[tuple[int, str, str], int] = {}
+        # Every interaction key of the file, as a 16-byte digest of (journey, instance, interaction id):
+        # a third of the memory of the strings themselves (the chance of two keys sharing a digest in
+        # a file of a million rows is about 1e-27).
+        interactions: dict[bytes, int] = {}
         done = 0
         self.on_progress("checking", 0, self.total_rows)
         for row_number, cells in self._cells():
@@ -937,7 +946,9 @@ class CsvImport:
                     row_number, "touchpoint", unknown_touchpoint_message(item.touchpoint_key, journey_data.journey)
                 )
             instance_id = cells.get("instance_external_id", "").strip()
-            first_row = interactions.setdefault((journey_data.journey.pk, instance_id, item.external_id), row_number)
+            first_row = interactions.setdefault(
+                _key_digest(journey_data.journey.pk, instance_id, item.external_id), row_number
+            )
             if first_row != row_number:
                 self.errors.add(
                     row_number,
