@@ -1,12 +1,15 @@
 """The journey health engine (design section 4): compute, store and explain a journey's health.
 
-Everything is set-based SQL through the ORM. Per journey and day there are two reading queries:
+Everything is set-based SQL. Per journey there are two reading queries, whether one day or a
+backfill of many days is computed:
 
-1. instances of the window grouped by segment: counts, satisfaction sums, outcomes, on-time count;
-2. interactions of the window with window functions (previous/next interaction of the instance,
-   previous/next *rated* interaction of the instance, digital/assisted presence per instance),
-   reduced by one ``aggregate()`` with a conditional sum or count per population (all customers
-   and every segment large enough) and per stage.
+1. instances of the window grouped by segment (and local start day for a backfill): counts,
+   satisfaction sums, outcomes, on-time count (ORM);
+2. interactions of the window, marked by window functions over each instance in order (previous
+   channel, next interaction, running and total count of rated interactions, digital/assisted use,
+   first interaction in its stage), all sharing one sort; one plain GROUP BY around them (raw SQL
+   over the ORM-built rows) gives the totals per segment and stage (and start day for a backfill).
+   Every step is linear in the window's rows: no correlated subquery, no ``pk IN (...)`` filter.
 
 The queries return integer sums and counts only; the divisions happen in Python on those few
 numbers, so PostgreSQL and SQLite give bit-for-bit identical figures (no database-side integer
