@@ -8,7 +8,8 @@ snapshots that the list endpoints and pages show.
 The data is deterministic for a seed. Instances are generated one day at a time, oldest first,
 so rows lie on disk in the order a feed would have written them (journeys interleaved). A day is
 generated in a worker process while the previous day is being copied, so Python and PostgreSQL
-work in parallel. The interaction trigger of journeys/0002 stays on: it is part of the product.
+work in parallel. The interaction trigger (journeys/0002, once per statement since 0005) stays on:
+it is part of the product.
 """
 
 from __future__ import annotations

@@ -47,7 +47,11 @@ class Issue(TimeStampedModel, VersionedModel):
                 violation_error_message="Severity runs from 1 (low) to 4 (critical).",
             ),
         ]
-        indexes = [models.Index(fields=["journey", "status"], name="improvements_issue_open")]
+        indexes = [
+            models.Index(fields=["journey", "status"], name="improvements_issue_open"),
+            # The default order of the model and the API list (severity DESC, created_at DESC, then id).
+            models.Index(F("severity").desc(), F("created_at").desc(), "id", name="improvements_issue_triage"),
+        ]
 
     def __str__(self):
         return self.title

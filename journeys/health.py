@@ -1,12 +1,15 @@
 """The journey health engine (design section 4): compute, store and explain a journey's health.
 
-Everything is set-based SQL through the ORM. Per journey and day there are two reading queries:
+Everything is set-based SQL. Per journey there are two reading queries, whether one day or a
+backfill of many days is computed:
 
-1. instances of the window grouped by segment: counts, satisfaction sums, outcomes, on-time count;
-2. interactions of the window with window functions (previous/next interaction of the instance,
-   previous/next *rated* interaction of the instance, digital/assisted presence per instance),
-   reduced by one ``aggregate()`` with a conditional sum or count per population (all customers
-   and every segment large enough) and per stage.
+1. instances of the window grouped by segment (and local start day for a backfill): counts,
+   satisfaction sums, outcomes, on-time count (ORM);
+2. interactions of the window, marked by window functions over each instance in order (previous
+   channel, next interaction, running and total count of rated interactions, digital/assisted use,
+   first interaction in its stage), all sharing one sort; one plain GROUP BY around them (raw SQL
+   over the ORM-built rows) gives the totals per segment and stage (and start day for a backfill).
+   Every step is linear in the window's rows: no correlated subquery, no ``pk IN (...)`` filter.
 
 The queries return integer sums and counts only; the divisions happen in Python on those few
 numbers, so PostgreSQL and SQLite give bit-for-bit identical figures (no database-side integer
@@ -22,17 +25,23 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
+    Case,
     Count,
+    DateField,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
+    Max,
     OuterRef,
     Q,
+    RowRange,
     Subquery,
     Sum,
+    Value,
+    When,
     Window,
 )
 from django.db.models.functions import Lag, Lead, RowNumber, TruncDate
@@ -399,31 +408,29 @@ def _gather(journey: Journey, first_as_of: dt.date, last_as_of: dt.date) -> _Gat
     _, end = health_window(as_of=last_as_of, window_days=journey.window_days)
     populations = _RunningTotals(first_day, last_as_of, POPULATION_FIELDS)
     stages = _RunningTotals(first_day, last_as_of, STAGE_FIELDS)
+    # A backfill needs totals per start day; a single day's window needs one total: every row then
+    # carries the as-of day (a constant, not grouped on), and the queries return a few rows.
+    per_day = first_as_of < last_as_of
+
+    def start_day(field: str):
+        return TruncDate(field, tzinfo=zone) if per_day else Value(last_as_of, output_field=DateField())
 
     # 1. Instances, per local start day and segment.
-    of_instance = Interaction.objects.filter(instance=OuterRef("pk"))
     totals = {
         "instances": Count("id"),
         "rated_instances": Count("satisfaction"),
         "instance_satisfaction": Sum("satisfaction"),
         "completed": Count("id", filter=Q(outcome=Outcome.COMPLETED)),
         "abandoned": Count("id", filter=Q(outcome=Outcome.ABANDONED)),
-        "digital_only": Count("id", filter=Q(used_digital=True, used_assisted=False)),
-        "assisted_only": Count("id", filter=Q(used_digital=False, used_assisted=True)),
-        "cross_channel": Count("id", filter=Q(used_digital=True, used_assisted=True)),
     }
     if journey.target_duration is not None:
         # Durations compare in SQL on both databases: an interval on PostgreSQL, microseconds on SQLite.
         totals["on_time"] = Count("id", filter=Q(outcome=Outcome.COMPLETED, duration__lte=journey.target_duration))
     instance_rows = (
         JourneyInstance.objects.filter(journey=journey, started_at__gt=start, started_at__lte=end)
-        .alias(
-            duration=ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField()),
-            used_digital=Exists(of_instance.filter(channel__in=DIGITAL_CHANNELS)),
-            used_assisted=Exists(of_instance.filter(channel__in=ASSISTED_CHANNELS)),
-        )
+        .alias(duration=ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField()))
         .order_by()
-        .values("segment", day=TruncDate("started_at", tzinfo=zone))
+        .values("segment", day=start_day("started_at"))
         .annotate(**totals)
     )
     for row in instance_rows:
@@ -431,53 +438,8 @@ def _gather(journey: Journey, first_as_of: dt.date, last_as_of: dt.date) -> _Gat
         if row["segment"] != OVERALL:  # instances without a segment count for all customers only
             populations.add(row["segment"], row["day"], row)
 
-    # 2. Interactions, per start day of their instance, segment and stage. Window functions mark
-    # the rows that matter in order within each instance (by occurred_at, then id): a channel
-    # change from the previous interaction (a hand-off), the first and last of two or more rated
-    # interactions, the last interaction of an abandoned instance.
-    interactions = Interaction.objects.filter(
-        instance__journey=journey, instance__started_at__gt=start, instance__started_at__lte=end
-    ).order_by()
-    chronological = [F("occurred_at").asc(), F("id").asc()]
-    per_instance = [F("instance_id")]
-    handoffs = (
-        interactions.annotate(
-            previous_channel=Window(Lag("channel"), partition_by=per_instance, order_by=chronological)
-        )
-        .filter(previous_channel__isnull=False)
-        .exclude(previous_channel=F("channel"))
-        .values("pk")
-    )
-    rated = interactions.filter(satisfaction__isnull=False).annotate(
-        previous_rated=Window(Lag("id"), partition_by=per_instance, order_by=chronological),
-        next_rated=Window(Lead("id"), partition_by=per_instance, order_by=chronological),
-    )
-    first_of_rated = rated.filter(previous_rated__isnull=True, next_rated__isnull=False).values("pk")
-    last_of_rated = rated.filter(next_rated__isnull=True, previous_rated__isnull=False).values("pk")
-    last_when_abandoned = (
-        interactions.filter(instance__outcome=Outcome.ABANDONED)
-        .annotate(next_interaction=Window(Lead("id"), partition_by=per_instance, order_by=chronological))
-        .filter(next_interaction__isnull=True)
-        .values("pk")
-    )
-    interaction_rows = interactions.values(
-        day=TruncDate("instance__started_at", tzinfo=zone),
-        segment=F("instance__segment"),
-        stage=F("touchpoint__stage_id"),
-    ).annotate(
-        interactions=Count("id"),
-        rated_interactions=Count("satisfaction"),
-        interaction_satisfaction=Sum("satisfaction"),
-        repeats=Count("id", filter=Q(repeat=True)),
-        reidentified=Count("id", filter=Q(reidentified=True)),
-        handoffs=Count("id", filter=Q(pk__in=handoffs)),
-        decay_instances=Count("id", filter=Q(pk__in=first_of_rated)),
-        first_rated_satisfaction=Sum("satisfaction", filter=Q(pk__in=first_of_rated)),
-        last_rated_satisfaction=Sum("satisfaction", filter=Q(pk__in=last_of_rated)),
-        reached=Count("instance_id", distinct=True),
-        abandoned_here=Count("id", filter=Q(pk__in=last_when_abandoned)),
-    )
-    for row in interaction_rows:
+    # 2. Interactions, per start day of their instance, segment and stage.
+    for row in _interaction_totals(journey, start, end, day=start_day("instance__started_at")):
         populations.add(OVERALL, row["day"], row)
         if row["segment"] != OVERALL:
             populations.add(row["segment"], row["day"], row)
@@ -496,6 +458,114 @@ def _gather(journey: Journey, first_as_of: dt.date, last_as_of: dt.date) -> _Gat
     stages.finish()
     stage_ids = list(Stage.objects.filter(journey=journey).order_by("position").values_list("id", flat=True))
     return _Gathered(populations=populations, stages=stages, stage_ids=stage_ids)
+
+
+# The interactions query. The ORM builds the rows: every interaction of the window with its
+# instance's start day, segment and outcome, its stage, and window functions over its instance in
+# order (occurred_at, then id): the previous channel, the next interaction, the running and the
+# total count of rated interactions, whether the instance used a digital or an assisted channel at
+# all, and whether the row is the instance's first in its stage. They share one sort of the rows by
+# instance (PostgreSQL sorts within each instance for the stage window). One plain GROUP BY around it
+# (the ORM cannot aggregate over a subquery) turns the marked rows into integer totals per day,
+# segment and stage: the cost is linear in the window's rows, on PostgreSQL and on SQLite.
+INTERACTION_TOTALS_SQL = """
+SELECT day, segment, stage,
+       SUM(CASE WHEN position_in_stage = 1 THEN 1 ELSE 0 END) AS reached,
+       COUNT(*) AS interactions,
+       COUNT(satisfaction) AS rated_interactions,
+       SUM(satisfaction) AS interaction_satisfaction,
+       SUM(CASE WHEN is_repeat THEN 1 ELSE 0 END) AS repeats,
+       SUM(CASE WHEN is_reidentified THEN 1 ELSE 0 END) AS reidentified,
+       SUM(CASE WHEN previous_channel IS NOT NULL AND previous_channel <> channel THEN 1 ELSE 0 END) AS handoffs,
+       -- the first and the last of two or more rated interactions of the instance
+       SUM(CASE WHEN satisfaction IS NOT NULL AND rated_so_far = 1 AND rated_total >= 2 THEN 1 ELSE 0 END)
+           AS decay_instances,
+       SUM(CASE WHEN satisfaction IS NOT NULL AND rated_so_far = 1 AND rated_total >= 2 THEN satisfaction END)
+           AS first_rated_satisfaction,
+       SUM(CASE WHEN satisfaction IS NOT NULL AND rated_so_far = rated_total AND rated_total >= 2 THEN satisfaction END)
+           AS last_rated_satisfaction,
+       -- the last interaction of an abandoned instance: where it stopped
+       SUM(CASE WHEN next_interaction IS NULL AND outcome = %s THEN 1 ELSE 0 END) AS abandoned_here,
+       -- the channel mix, counted once per instance (on its first interaction)
+       SUM(CASE WHEN previous_channel IS NULL AND used_digital = 1 AND used_assisted = 0 THEN 1 ELSE 0 END)
+           AS digital_only,
+       SUM(CASE WHEN previous_channel IS NULL AND used_digital = 0 AND used_assisted = 1 THEN 1 ELSE 0 END)
+           AS assisted_only,
+       SUM(CASE WHEN previous_channel IS NULL AND used_digital = 1 AND used_assisted = 1 THEN 1 ELSE 0 END)
+           AS cross_channel
+FROM ({rows}) AS interaction_row
+GROUP BY day, segment, stage
+"""
+INTERACTION_TOTAL_FIELDS = (
+    "reached",
+    "interactions",
+    "rated_interactions",
+    "interaction_satisfaction",
+    "repeats",
+    "reidentified",
+    "handoffs",
+    "decay_instances",
+    "first_rated_satisfaction",
+    "last_rated_satisfaction",
+    "abandoned_here",
+    "digital_only",
+    "assisted_only",
+    "cross_channel",
+)
+
+
+def _interaction_totals(journey: Journey, start: dt.datetime, end: dt.datetime, *, day) -> list[dict]:
+    ordered = {"partition_by": [F("instance_id")], "order_by": [F("occurred_at").asc(), F("id").asc()]}
+    whole = {**ordered, "frame": RowRange(start=None, end=None)}
+    rows = (
+        Interaction.objects.filter(
+            instance__journey=journey, instance__started_at__gt=start, instance__started_at__lte=end
+        )
+        .order_by()
+        .values(
+            "instance_id",
+            "channel",
+            "satisfaction",
+            is_repeat=F("repeat"),
+            is_reidentified=F("reidentified"),
+            day=day,
+            segment=F("instance__segment"),
+            outcome=F("instance__outcome"),
+            stage=F("touchpoint__stage_id"),
+            previous_channel=Window(Lag("channel"), **ordered),
+            next_interaction=Window(Lead("id"), **ordered),
+            rated_so_far=Window(Count("satisfaction"), **ordered),
+            rated_total=Window(Count("satisfaction"), **whole),
+            used_digital=Window(Max(_flag(Q(channel__in=DIGITAL_CHANNELS))), **whole),
+            used_assisted=Window(Max(_flag(Q(channel__in=ASSISTED_CHANNELS))), **whole),
+            position_in_stage=Window(
+                RowNumber(), partition_by=[F("instance_id"), F("touchpoint__stage_id")], order_by=ordered["order_by"]
+            ),
+        )
+    )
+    rows_sql, rows_params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(INTERACTION_TOTALS_SQL.format(rows=rows_sql), (Outcome.ABANDONED, *rows_params))
+        fetched = cursor.fetchall()
+    return [
+        {
+            "day": _as_date(day),
+            "segment": segment,
+            "stage": stage,
+            # Sums of sums come back as numeric (Decimal) on PostgreSQL: the figures are integers.
+            **{name: int(value or 0) for name, value in zip(INTERACTION_TOTAL_FIELDS, values, strict=True)},
+        }
+        for day, segment, stage, *values in fetched
+    ]
+
+
+def _flag(condition: Q) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def _as_date(value) -> dt.date:
+    """A date from a raw cursor: PostgreSQL gives a date, SQLite its ISO text."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
 def _previous_snapshots(journey: Journey, as_of: dt.date) -> dict[str, HealthSnapshot]:

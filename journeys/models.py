@@ -204,6 +204,8 @@ class JourneyInstance(TimeStampedModel):
         indexes = [
             models.Index(fields=["journey", "started_at"], name="journeys_instance_window"),
             models.Index(fields=["journey", "segment", "started_at"], name="journeys_instance_segment"),
+            # The default order of the model and the API list (started_at DESC, id): a page reads 50 entries.
+            models.Index(F("started_at").desc(), "id", name="journeys_instance_recent"),
         ]
 
     def __str__(self):
@@ -242,6 +244,8 @@ class Interaction(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["instance", "occurred_at"], name="journeys_interaction_order"),
+            # The default order of the model and the API list: without it a page sorts the whole table.
+            models.Index(fields=["occurred_at", "id"], name="journeys_interaction_time"),
         ]
 
     def __str__(self):
@@ -288,6 +292,10 @@ class HealthSnapshot(TimeStampedModel):
                 name="%(app_label)s_%(class)s_score_range",
                 violation_error_message="The score is between 0 and 100.",
             ),
+        ]
+        indexes = [
+            # The API list's default order starts with as_of DESC: a page reads the latest day only.
+            models.Index(F("as_of").desc(), name="journeys_snapshot_recent"),
         ]
 
     def __str__(self):

@@ -188,6 +188,10 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"auth": env("THROTTLE_AUTH_RATE", default="30/minute")},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# Unfiltered API lists of tables at least this big report PostgreSQL's row estimate as their count
+# (core.pagination.EstimatedCountPagination): an exact COUNT(*) reads the whole table on every page.
+API_ESTIMATED_COUNT_FROM = env.int("API_ESTIMATED_COUNT_FROM", default=100_000)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Throughline API",
     "DESCRIPTION": "Customer journeys end to end: maps, data ingest, health, owners, incentives and improvements.",

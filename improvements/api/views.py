@@ -5,7 +5,7 @@ concerned, validate an input serializer and call a service. Illegal transitions 
 versions answer 409, bad input 400.
 """
 
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -15,6 +15,7 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from core.concurrency import VersionETagMixin
+from core.ordering import nulls_last
 
 from .. import selectors, services
 from ..filters import InitiativeFilter, InitiativeUpdateFilter, IssueFilter
@@ -40,11 +41,7 @@ class NullsLastOrderingFilter(OrderingFilter):
         ordering = self.get_ordering(request, queryset, view)
         if not ordering:
             return queryset
-        terms = [
-            F(term[1:]).desc(nulls_last=True) if term.startswith("-") else F(term).asc(nulls_last=True)
-            for term in ordering
-        ]
-        return queryset.order_by(*terms, "id")
+        return queryset.order_by(*[nulls_last(queryset.model, term) for term in ordering], "id")
 
 
 class _ImprovementsViewSet(viewsets.GenericViewSet):

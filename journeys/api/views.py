@@ -231,7 +231,6 @@ class TouchpointViewSet(viewsets.ModelViewSet):
 
 from django.conf import settings as _settings  # noqa: E402
 from django.db.models import Count as _Count  # noqa: E402
-from django.db.models import F as _F  # noqa: E402
 from django.db.models import IntegerField as _IntegerField  # noqa: E402
 from django.db.models import OuterRef as _OuterRef  # noqa: E402
 from django.db.models import Subquery as _Subquery  # noqa: E402
@@ -247,6 +246,8 @@ from rest_framework.filters import SearchFilter as _SearchFilter  # noqa: E402
 from rest_framework.response import Response as _Response  # noqa: E402
 from rest_framework.views import APIView as _APIView  # noqa: E402
 
+from core.ordering import nulls_last as _nulls_last  # noqa: E402
+from core.pagination import EstimatedCountPagination  # noqa: E402
 from core.parsers import FormParser as _CoreFormParser  # noqa: E402
 from core.parsers import MultiPartParser as _CoreMultiPartParser  # noqa: E402
 from core.rules import can_ingest as _can_ingest  # noqa: E402
@@ -295,11 +296,7 @@ class NullsLastOrderingFilter(_OrderingFilter):
         ordering = self.get_ordering(request, queryset, view)
         if not ordering:
             return queryset
-        expressions = [
-            _F(name[1:]).desc(nulls_last=True) if name.startswith("-") else _F(name).asc(nulls_last=True)
-            for name in ordering
-        ]
-        return queryset.order_by(*expressions, "pk")
+        return queryset.order_by(*[_nulls_last(queryset.model, name) for name in ordering], "pk")
 
 
 DATA_FILTER_BACKENDS = [_DjangoFilterBackend, _SearchFilter, NullsLastOrderingFilter]
@@ -319,6 +316,7 @@ def _interaction_count():
 class JourneyInstanceViewSet(_viewsets.ModelViewSet):
     """Journey instances: any login reads; writing needs the ingest permission."""
 
+    pagination_class = EstimatedCountPagination
     serializer_class = JourneyInstanceSerializer
     permission_classes = [ReadAnyWriteIfIngest]
     filter_backends = DATA_FILTER_BACKENDS
@@ -347,6 +345,7 @@ class JourneyInstanceViewSet(_viewsets.ModelViewSet):
 class InteractionViewSet(_viewsets.ModelViewSet):
     """Interactions: any login reads; writing needs the ingest permission."""
 
+    pagination_class = EstimatedCountPagination
     serializer_class = InteractionSerializer
     permission_classes = [ReadAnyWriteIfIngest]
     filter_backends = DATA_FILTER_BACKENDS

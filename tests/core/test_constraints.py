@@ -95,6 +95,27 @@ def test_an_interaction_touchpoint_must_belong_to_its_instance_journey():
     assert not Interaction.objects.exists()
 
 
+def test_one_mismatching_interaction_among_many_refuses_the_whole_insert():
+    # given: a bulk insert (one statement) where only the last row has a touchpoint of another journey
+    instance = factories.JourneyInstanceFactory()
+    touchpoint = factories.TouchpointFactory(stage__journey=instance.journey)
+    foreign_touchpoint = factories.TouchpointFactory()
+    rows = [
+        Interaction(
+            instance=instance,
+            touchpoint=touchpoint if number < 4 else foreign_touchpoint,
+            external_id=f"x{number}",
+            channel="phone",
+            occurred_at=instance.started_at,
+        )
+        for number in range(5)
+    ]
+
+    # then
+    assert refused(Interaction.objects.bulk_create, rows)
+    assert not Interaction.objects.exists()
+
+
 def test_an_interaction_cannot_be_moved_to_a_touchpoint_of_another_journey():
     interaction = factories.InteractionFactory()
     foreign_touchpoint = factories.TouchpointFactory()
