@@ -133,11 +133,38 @@ def _datetime(value: Any, *, required: bool) -> datetime | None:
             parsed = timezone.make_aware(parsed)
         except (OverflowError, ValueError):  # 0001-01-01 or 9999-12-31 shifted out of range
             raise FieldError(f"'{_shown(text)}' is not a plausible date-time.") from None
-    if parsed.year < EARLIEST_YEAR:
-        raise FieldError(f"'{_shown(text)}' is before {EARLIEST_YEAR}: check the date.")
-    if parsed > timezone.now() + FUTURE_TOLERANCE:
-        raise FieldError(f"'{_shown(text)}' is in the future: only what already happened can be recorded.")
+    problem = moment_problem(parsed, shown=text)
+    if problem:
+        raise FieldError(problem)
     return parsed
+
+
+def moment_problem(moment: datetime, *, shown: str | None = None) -> str | None:
+    """Why a date-time cannot be a recorded moment (before 1970, or in the future), if it cannot."""
+    shown = _shown(shown if shown is not None else moment.isoformat())
+    if moment.year < EARLIEST_YEAR:
+        return f"'{shown}' is before {EARLIEST_YEAR}: check the date."
+    if moment > timezone.now() + FUTURE_TOLERANCE:
+        return f"'{shown}' is in the future: only what already happened can be recorded."
+    return None
+
+
+def _value_problems(obj, *, identifiers: tuple[str, ...], moments: tuple[str, ...]) -> dict[str, str]:
+    """The identifier and date rules of ingest and CSV, applied to a row written through the CRUD API."""
+    errors = {}
+    for name in identifiers:
+        value = getattr(obj, name)
+        if value:
+            try:
+                _identifier(value, required=False)
+            except FieldError as error:
+                errors[name] = str(error)
+    for name in moments:
+        value = getattr(obj, name)
+        problem = moment_problem(value) if value is not None else None
+        if problem:
+            errors[name] = problem
+    return errors
 
 
 def _satisfaction(value: Any) -> int | None:
@@ -618,7 +645,9 @@ def _raise_field_errors(errors: dict[str, str]) -> None:
 def _apply_instance_values(instance: JourneyInstance, data: Mapping[str, Any]) -> None:
     for name, value in data.items():
         setattr(instance, name, value)
-    errors = {}
+    errors = _value_problems(
+        instance, identifiers=("external_id", "customer_ref", "segment"), moments=("started_at", "ended_at")
+    )
     if instance.customer_ref:
         problem = pseudonymity_problem(instance.customer_ref)
         if problem:
@@ -678,6 +707,12 @@ def _apply_interaction_values(interaction: Interaction, data: Mapping[str, Any])
         _raise_field_errors({"touchpoint": unknown_touchpoint_message(key, instance.journey)})
     if not interaction.channel and interaction.touchpoint_id:
         interaction.channel = interaction.touchpoint.channel
+    errors = _value_problems(interaction, identifiers=("external_id",), moments=("occurred_at",))
+    if interaction.occurred_at is not None and "occurred_at" not in errors:
+        too_early = interaction_time_problem(started_at=instance.started_at, occurred_at=interaction.occurred_at)
+        if too_early:
+            errors["occurred_at"] = too_early
+    _raise_field_errors(errors)
     interaction.full_clean()
 
 

@@ -220,6 +220,11 @@ def test_an_integration_account_creates_updates_and_deletes_an_instance(integrat
         ({"customer_ref": "jane@example.com"}, "customer_ref", "e-mail address"),
         ({"customer_ref": "07700 900123"}, "customer_ref", "phone number"),
         ({"journey": "nope"}, "journey", "does not exist"),
+        ({"started_at": "1900-01-01T00:00:00Z", "ended_at": None, "outcome": "in_progress"}, "started_at", "1970"),
+        ({"ended_at": "2999-01-01T00:00:00Z"}, "ended_at", "in the future"),
+        ({"external_id": "=HYPERLINK(1)"}, "external_id", "formula"),
+        ({"segment": "<script>"}, "segment", "< and >"),
+        ({"customer_ref": "c-1\t2"}, "customer_ref", "Control characters"),
     ],
 )
 def test_a_bad_instance_is_refused_with_a_field_message(integration_client, mapped_journey, values, field, message):
@@ -326,3 +331,28 @@ def test_timestamps_come_back_in_iso_format(viewer_client, instances):
 
     assert dt.datetime.fromisoformat(body["started_at"].replace("Z", "+00:00")) == DAY
     assert timezone.is_aware(dt.datetime.fromisoformat(body["created_at"].replace("Z", "+00:00")))
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"occurred_at": "2026-09-30T09:00:00Z"}, "before the journey started"),
+        ({"occurred_at": "2999-01-01T00:00:00Z"}, "in the future"),
+        ({"external_id": "@SUM(A1)"}, "formula"),
+    ],
+)
+def test_a_single_interaction_follows_the_same_rules_as_ingest(integration_client, instances, values, message):
+    payload = {
+        "instance": instances["early"].pk,
+        "external_id": "new",
+        "touchpoint": "technician-visit",
+        "occurred_at": "2026-10-02T09:00:00Z",
+        **values,
+    }
+
+    response = integration_client.post(INTERACTIONS, payload, format="json")
+
+    assert response.status_code == 400
+    field = next(iter(values))
+    assert message in " ".join(response.json()[field])
+    assert not Interaction.objects.filter(instance=instances["early"]).exists()

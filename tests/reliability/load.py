@@ -138,7 +138,9 @@ class Client:
 
     def ingest(self, slug: str) -> tuple[int, bytes]:
         keys = self.catalogue.touchpoints[slug]
-        start = time.time() - self.rng.randint(3600, 20 * 86400)
+        # Journeys that started 6 to 20 days ago and lasted at most 5 days: everything sent has
+        # already happened (ingest refuses moments in the future).
+        start = time.time() - self.rng.randint(6 * 86400, 20 * 86400)
         instances = []
         for _ in range(self.batch):
             moments = sorted(start + self.rng.randint(0, 5 * 86400) for _ in range(3))
