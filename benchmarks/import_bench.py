@@ -16,6 +16,7 @@ import importlib.util
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -217,7 +218,12 @@ def clean_up(journey_id: int) -> None:
             )
 
 
-def measure(*, rows: int) -> list[Figure]:
+def measure(*, rows: int, repeats: int = 3) -> list[Figure]:
+    """Importer and COPY take turns ``repeats`` times per size; each figure is the median of its runs.
+
+    One run of either can take twice as long as the next on a shared machine (checkpoints, other
+    processes), so a single pair of runs could report a ratio that is mostly noise.
+    """
     if not importer_available():
         return [unavailable(SECTION, "journeys.ingest and manage.py import_interactions (the CSV importer)")]
     journey_id, slug = target_journey()
@@ -227,16 +233,32 @@ def measure(*, rows: int) -> list[Figure]:
         for count in (rows, 10 * rows):
             path = Path(folder) / f"interactions-{count}.csv"
             instances = write_csv(path, journey_id=journey_id, slug=slug, rows=count)
+            runs, copies = [], []
+            for _ in range(repeats):
+                clean_up(journey_id)
+                runs.append(run_importer(path, slug))
+                clean_up(journey_id)
+                copies.append(run_copy(path, journey_id=journey_id))
             clean_up(journey_id)
-            imported = run_importer(path, slug)
-            clean_up(journey_id)
-            copy_seconds = run_copy(path, journey_id=journey_id)
-            clean_up(journey_id)
-            results[count] = {"instances": instances, "copy_seconds": copy_seconds, **imported}
+            failed = next((run for run in runs if "error" in run), None)
+            if failed is not None:
+                results[count] = {"instances": instances, **failed}
+                continue
+            results[count] = {
+                "instances": instances,
+                "repeats": repeats,
+                "seconds": statistics.median(run["seconds"] for run in runs),
+                "copy_seconds": statistics.median(copies),
+                "importer_runs": [round(run["seconds"], 3) for run in runs],
+                "copy_runs": [round(seconds, 3) for seconds in copies],
+                "baseline_rss_mb": min(run["baseline_rss_mb"] for run in runs),
+                "peak_rss_mb": max(run["peak_rss_mb"] for run in runs),
+                "output": runs[-1]["output"],
+            }
     # The uploads the importer stored under the benchmark's own MEDIA_ROOT (benchmarks/settings.py).
     shutil.rmtree(Path(settings.MEDIA_ROOT) / "imports", ignore_errors=True)
     for count, result in results.items():
-        label = f"{count:,} rows ({result['instances']:,} instances)"
+        label = f"{count:,} rows ({result['instances']:,} instances, median of {result.get('repeats', 1)})"
         if "error" in result:
             figures.append(Figure(SECTION, f"importer on {count:,} rows failed", None, details=result))
             continue

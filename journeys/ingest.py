@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import hashlib
 import io
 import logging
 import re
@@ -25,12 +24,13 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from functools import partial
+from operator import itemgetter
 from typing import Any
 
 from django.conf import settings
 from django.core.files import File
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import Model
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -40,14 +40,13 @@ from core.queue import enqueue
 from .choices import Channel, ImportStatus, Outcome
 from .models import Import, Interaction, Journey, JourneyInstance, Touchpoint
 from .signals import journey_data_changed
+from .staging import RowProblem, Staging
 
 logger = logging.getLogger(__name__)
 
 MAX_INSTANCES_PER_CALL = 1000
 MAX_REPORTED_ERRORS = 1000
-LOAD_BATCH_INSTANCES = 1000
-WRITE_BATCH_SIZE = 1000
-PROGRESS_EVERY_ROWS = 1000
+STAGE_BATCH_ROWS = 2000
 
 INSTANCE_VALUE_FIELDS = ("customer_ref", "segment", "started_at", "ended_at", "outcome", "satisfaction")
 INTERACTION_VALUE_FIELDS = (
@@ -78,13 +77,16 @@ def _is_empty(value: Any) -> bool:
 
 
 def _text(value: Any, *, required: bool, max_length: int = 100) -> str:
-    if _is_empty(value):
+    # Plain str first: every CSV cell is one, and a file has a million of them.
+    text = value.strip() if value.__class__ is str else None
+    if text is None and not _is_empty(value):
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise FieldError("Must be text.")
+        text = str(value).strip()
+    if not text:
         if required:
             raise FieldError("This field is required.")
         return ""
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise FieldError("Must be text.")
-    text = str(value).strip()
     if len(text) > max_length:
         raise FieldError(f"At most {max_length} characters (this has {len(text)}).")
     return text
@@ -111,6 +113,18 @@ def _identifier(value: Any, *, required: bool) -> str:
 
 
 def _datetime(value: Any, *, required: bool) -> datetime | None:
+    if value.__class__ is str:  # the common case first: an ISO 8601 text with its offset, in range
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            parsed = None
+        if (
+            parsed is not None
+            and parsed.tzinfo is not None
+            and parsed.year >= EARLIEST_YEAR
+            and parsed <= timezone.now() + FUTURE_TOLERANCE
+        ):
+            return parsed
     if _is_empty(value):
         if required:
             raise FieldError("This field is required.")
@@ -141,11 +155,10 @@ def _datetime(value: Any, *, required: bool) -> datetime | None:
 
 def moment_problem(moment: datetime, *, shown: str | None = None) -> str | None:
     """Why a date-time cannot be a recorded moment (before 1970, or in the future), if it cannot."""
-    shown = _shown(shown if shown is not None else moment.isoformat())
     if moment.year < EARLIEST_YEAR:
-        return f"'{shown}' is before {EARLIEST_YEAR}: check the date."
+        return f"'{_shown(shown or moment.isoformat())}' is before {EARLIEST_YEAR}: check the date."
     if moment > timezone.now() + FUTURE_TOLERANCE:
-        return f"'{shown}' is in the future: only what already happened can be recorded."
+        return f"'{_shown(shown or moment.isoformat())}' is in the future: only what already happened can be recorded."
     return None
 
 
@@ -167,7 +180,18 @@ def _value_problems(obj, *, identifiers: tuple[str, ...], moments: tuple[str, ..
     return errors
 
 
+WHOLE_NUMBER = re.compile(r"[+-]?\d+")
+
+
 def _satisfaction(value: Any) -> int | None:
+    if value.__class__ is str:
+        text = value.strip()
+        if not text:
+            return None
+        if WHOLE_NUMBER.fullmatch(text):
+            number = int(text)
+            if 1 <= number <= 5:
+                return number
     if _is_empty(value):
         return None
     message = f"'{_shown(value)}' is not a satisfaction score: use a whole number from 1 to 5."
@@ -177,7 +201,7 @@ def _satisfaction(value: Any) -> int | None:
         number = value
     elif isinstance(value, float) and value.is_integer():
         number = int(value)
-    elif isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value.strip()):
+    elif isinstance(value, str) and WHOLE_NUMBER.fullmatch(value.strip()):
         number = int(value.strip())
     else:
         raise FieldError(message)
@@ -191,6 +215,12 @@ FALSE_WORDS = frozenset({"false", "f", "no", "n", "0"})
 
 
 def _boolean(value: Any, *, nullable: bool) -> bool | None:
+    if value.__class__ is str:
+        word = value.strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
     if _is_empty(value):
         return None if nullable else False
     if isinstance(value, bool):
@@ -210,15 +240,15 @@ _CHOICE_VALUES: dict[type, tuple[str, ...]] = {}
 
 
 def _choice(value: Any, choices: type, *, default: str) -> str:
-    if _is_empty(value):
-        return default
     allowed = _CHOICE_VALUES.get(choices)
     if allowed is None:
         allowed = _CHOICE_VALUES[choices] = tuple(choices.values)
     word = value.strip().lower() if isinstance(value, str) else None
-    if word not in allowed:
-        raise FieldError(f"'{_shown(value)}' is not one of: {', '.join(allowed)}.")
-    return word
+    if word in allowed:
+        return word
+    if _is_empty(value):
+        return default
+    raise FieldError(f"'{_shown(value)}' is not one of: {', '.join(allowed)}.")
 
 
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -267,8 +297,12 @@ def check_instance_end(*, outcome: str, started_at: datetime | None, ended_at: d
 def interaction_time_problem(*, started_at: datetime | None, occurred_at: datetime) -> str | None:
     """An interaction cannot happen before the customer's journey started."""
     if started_at is not None and occurred_at < started_at:
-        return f"occurred_at is before the journey started ({started_at.isoformat()})."
+        return started_before_message(started_at)
     return None
+
+
+def started_before_message(started_at: datetime) -> str:
+    return f"occurred_at is before the journey started ({started_at.isoformat()})."
 
 
 # --- records ------------------------------------------------------------------------------------
@@ -301,24 +335,57 @@ class InstanceRecord:
         return {name: getattr(self, name) for name in INSTANCE_VALUE_FIELDS}
 
 
+Reader = Callable[[Any], Any]
+INSTANCE_READERS: tuple[tuple[str, Reader], ...] = (
+    ("external_id", partial(_identifier, required=True)),
+    ("customer_ref", _customer_ref),
+    ("segment", partial(_identifier, required=False)),
+    ("started_at", partial(_datetime, required=True)),
+    ("ended_at", partial(_datetime, required=False)),
+    ("outcome", partial(_choice, choices=Outcome, default="")),
+    ("satisfaction", _satisfaction),
+)
+INTERACTION_READERS: tuple[tuple[str, Reader], ...] = (
+    ("external_id", partial(_identifier, required=True)),
+    ("touchpoint", partial(_identifier, required=True)),
+    ("channel", partial(_choice, choices=Channel, default="")),
+    ("occurred_at", partial(_datetime, required=True)),
+    ("satisfaction", _satisfaction),
+    ("resolved", partial(_boolean, nullable=True)),
+    ("repeat", partial(_boolean, nullable=False)),
+    ("reidentified", partial(_boolean, nullable=False)),
+)
+
+
+def _read(readers: tuple[tuple[str, Reader], ...], raw_values: Iterable[Any]) -> tuple[list[Any], dict[str, str]]:
+    """Each value read by its reader, or the message per field that cannot be read."""
+    raw_values = tuple(raw_values)
+    try:  # the common case, without a handler per field
+        return [reader(value) for (_name, reader), value in zip(readers, raw_values, strict=True)], {}
+    except FieldError:
+        pass
+    values, errors = [], {}
+    for (name, reader), value in zip(readers, raw_values, strict=True):
+        try:
+            values.append(reader(value))
+        except FieldError as error:
+            values.append(None)
+            errors[name] = str(error)
+    return values, errors
+
+
+INSTANCE_FIELDS = tuple(name for name, _reader in INSTANCE_READERS)
+
+
 def read_instance(raw: Mapping[str, Any]) -> tuple[InstanceRecord | None, dict[str, str]]:
     """An instance from JSON or CSV values (without its interactions), or the message per field."""
-    values: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    readers: dict[str, Callable[[Any], Any]] = {
-        "external_id": lambda v: _identifier(v, required=True),
-        "customer_ref": _customer_ref,
-        "segment": lambda v: _identifier(v, required=False),
-        "started_at": lambda v: _datetime(v, required=True),
-        "ended_at": lambda v: _datetime(v, required=False),
-        "outcome": lambda v: _choice(v, Outcome, default=""),
-        "satisfaction": _satisfaction,
-    }
-    for name, reader in readers.items():
-        try:
-            values[name] = reader(raw.get(name))
-        except FieldError as error:
-            errors[name] = str(error)
+    return read_instance_values(raw.get(name) for name, _reader in INSTANCE_READERS)
+
+
+def read_instance_values(raw_values: Iterable[Any]) -> tuple[InstanceRecord | None, dict[str, str]]:
+    """``read_instance`` from the values in the order of ``INSTANCE_READERS``."""
+    read, errors = _read(INSTANCE_READERS, raw_values)
+    values = dict(zip(INSTANCE_FIELDS, read, strict=True))
     if not {"outcome", "ended_at", "started_at"} & errors.keys():
         if not values["outcome"]:
             if values["ended_at"] is not None:
@@ -332,27 +399,15 @@ def read_instance(raw: Mapping[str, Any]) -> tuple[InstanceRecord | None, dict[s
 
 def read_interaction(raw: Mapping[str, Any]) -> tuple[InteractionRecord | None, dict[str, str]]:
     """An interaction from JSON or CSV values, or the message per field (touchpoint keys are checked later)."""
-    values: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    readers: dict[str, Callable[[Any], Any]] = {
-        "external_id": lambda v: _identifier(v, required=True),
-        "touchpoint": lambda v: _identifier(v, required=True),
-        "channel": lambda v: _choice(v, Channel, default=""),
-        "occurred_at": lambda v: _datetime(v, required=True),
-        "satisfaction": _satisfaction,
-        "resolved": lambda v: _boolean(v, nullable=True),
-        "repeat": lambda v: _boolean(v, nullable=False),
-        "reidentified": lambda v: _boolean(v, nullable=False),
-    }
-    for name, reader in readers.items():
-        try:
-            values[name] = reader(raw.get(name))
-        except FieldError as error:
-            errors[name] = str(error)
+    return read_interaction_values(raw.get(name) for name, _reader in INTERACTION_READERS)
+
+
+def read_interaction_values(raw_values: Iterable[Any]) -> tuple[InteractionRecord | None, dict[str, str]]:
+    """``read_interaction`` from the values in the order of ``INTERACTION_READERS`` (that of InteractionRecord)."""
+    values, errors = _read(INTERACTION_READERS, raw_values)
     if errors:
         return None, errors
-    values["touchpoint_key"] = values.pop("touchpoint")
-    return InteractionRecord(**values), {}
+    return InteractionRecord(*values), {}
 
 
 TouchpointIndex = dict[str, tuple[int, str]]
@@ -398,126 +453,79 @@ class IngestCounts:
         self.interactions_updated += other.interactions_updated
 
 
-def _differs(current: Mapping[str, Any], values: Mapping[str, Any]) -> bool:
-    return any(current[name] != value for name, value in values.items())
+# A staged row (journeys.staging.COLUMNS): (row number, journey id, instance id, *instance part,
+# *interaction part). The parts of a row that carries no valid instance or interaction:
+NO_INSTANCE = (False, None, None, None, None, None, None)
+NO_INTERACTION = (False, None, None, None, None, None, None, None, None)
+
+
+def instance_part(record: InstanceRecord) -> tuple:
+    return (
+        True,
+        record.customer_ref,
+        record.segment,
+        record.started_at,
+        record.ended_at,
+        record.outcome,
+        record.satisfaction,
+    )
+
+
+def interaction_part(item: InteractionRecord, touchpoint: tuple[int, str] | None) -> tuple:
+    """The staged interaction; ``touchpoint`` is (id, channel), None when its key is unknown."""
+    touchpoint_id, touchpoint_channel = touchpoint if touchpoint is not None else (None, "")
+    return (
+        True,
+        item.external_id,
+        touchpoint_id,
+        item.channel or touchpoint_channel,
+        item.occurred_at,
+        item.satisfaction,
+        item.resolved,
+        item.repeat,
+        item.reidentified,
+    )
+
+
+def merge_staged(staging: Staging) -> tuple[IngestCounts, list[int]]:
+    """Write what is staged (all valid) in the caller's transaction: the counts and the journeys that changed."""
+    counts = IngestCounts()
+    changed = []
+    for journey_id, merged in staging.merge(now=timezone.now()).items():
+        journey_counts = IngestCounts(
+            instances_created=merged.instances_created,
+            instances_updated=merged.instances_updated,
+            interactions_created=merged.interactions_created,
+            interactions_updated=merged.interactions_updated,
+        )
+        counts.add(journey_counts)
+        if journey_counts.changed:
+            changed.append(journey_id)
+    return counts, changed
 
 
 def upsert_records(*, journey: Journey, records: list[InstanceRecord], touchpoints: TouchpointIndex) -> IngestCounts:
     """Create or update a batch of valid instances of one journey with their interactions.
 
     Callers validate first (touchpoint keys known, external ids unique in the batch) and run this
-    inside their transaction. Interactions already stored but absent from the batch are kept.
+    inside their transaction. The records are staged and merged like a CSV file
+    (``journeys.staging``): new rows inserted, changed rows updated, unchanged rows not written.
+    Interactions already stored but absent from the batch are kept.
     """
-    counts = IngestCounts()
     if not records:
-        return counts
-    existing = {
-        row["external_id"]: row
-        for row in JourneyInstance.objects.filter(
-            journey=journey, external_id__in=[record.external_id for record in records]
-        ).values("id", "external_id", *INSTANCE_VALUE_FIELDS)
-    }
-    instance_ids: dict[str, int] = {}
-    instances_to_write = []
+        return IngestCounts()
+    rows = []
     for record in records:
-        current = existing.get(record.external_id)
-        values = record.values()
-        if current is None:
-            counts.instances_created += 1
-        elif _differs(current, values):
-            counts.instances_updated += 1
-        else:
-            instance_ids[record.external_id] = current["id"]
-            continue
-        instances_to_write.append(JourneyInstance(journey=journey, external_id=record.external_id, **values))
-    written = _upsert(JourneyInstance, instances_to_write, ["journey", "external_id"], INSTANCE_VALUE_FIELDS)
-    instance_ids.update((instance.external_id, instance.pk) for instance in written)
-
-    existing_interactions = {}
-    if existing:
-        existing_interactions = {
-            (row["instance_id"], row["external_id"]): row
-            for row in Interaction.objects.filter(instance_id__in=[row["id"] for row in existing.values()]).values(
-                "instance_id", "external_id", *INTERACTION_VALUE_FIELDS
-            )
-        }
-    interactions_to_write = []
-    for record in records:
-        instance_id = instance_ids[record.external_id]
+        instance = instance_part(record)
+        if not record.interactions:
+            rows.append((len(rows) + 1, journey.pk, record.external_id, *instance, *NO_INTERACTION))
         for item in record.interactions:
-            touchpoint_id, touchpoint_channel = touchpoints[item.touchpoint_key]
-            values = {
-                "touchpoint_id": touchpoint_id,
-                "channel": item.channel or touchpoint_channel,
-                "occurred_at": item.occurred_at,
-                "satisfaction": item.satisfaction,
-                "resolved": item.resolved,
-                "repeat": item.repeat,
-                "reidentified": item.reidentified,
-            }
-            current = existing_interactions.get((instance_id, item.external_id))
-            if current is None:
-                counts.interactions_created += 1
-            elif _differs(current, values):
-                counts.interactions_updated += 1
-            else:
-                continue
-            interactions_to_write.append((instance_id, item.external_id, *values.values()))
-    _upsert_interactions(interactions_to_write)
+            interaction = interaction_part(item, touchpoints[item.touchpoint_key])
+            rows.append((len(rows) + 1, journey.pk, record.external_id, *instance, *interaction))
+    with Staging() as staging:
+        staging.add(rows)
+        counts, _changed = merge_staged(staging)
     return counts
-
-
-INTERACTION_WRITE_COLUMNS = ("instance_id", "external_id", *INTERACTION_VALUE_FIELDS)
-# PostgreSQL reads each column of a batch as one array (as Django's own bulk_create does there).
-POSTGRES_ARRAY_TYPES = ("bigint", "text", "bigint", "text", "timestamptz", "smallint", "boolean", "boolean", "boolean")
-
-
-def _upsert_interactions(rows: list[tuple]) -> None:
-    """Interactions as plain tuples (INTERACTION_WRITE_COLUMNS), one INSERT ... ON CONFLICT DO UPDATE per batch.
-
-    The statement ``bulk_create(update_conflicts=True)`` would send, without building a model
-    instance and preparing every value through its field for each row (a third of a CSV import's
-    time). PostgreSQL gets one array per column (UNNEST), SQLite a multi-row VALUES list.
-    """
-    if not rows:
-        return
-    connection = transaction.get_connection()
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(name) for name in ("created_at", "updated_at", *INTERACTION_WRITE_COLUMNS))
-    updates = ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in (*INTERACTION_VALUE_FIELDS, "updated_at"))
-    insert = f"INSERT INTO {quote(Interaction._meta.db_table)} ({columns}) "
-    conflict = f" ON CONFLICT ({quote('instance_id')}, {quote('external_id')}) DO UPDATE SET {updates}"
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    occurred_at = INTERACTION_WRITE_COLUMNS.index("occurred_at")
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), WRITE_BATCH_SIZE):
-            batch = rows[start : start + WRITE_BATCH_SIZE]
-            if connection.vendor == "postgresql":
-                arrays = ", ".join(f"%s::{kind}[]" for kind in POSTGRES_ARRAY_TYPES)
-                sql = f"{insert}SELECT %s, %s, * FROM UNNEST({arrays}){conflict}"  # noqa: S608 (names, not values)
-                params = [now, now, *(list(column) for column in zip(*batch, strict=True))]
-            else:
-                row_placeholders = "(" + ", ".join(["%s"] * (len(INTERACTION_WRITE_COLUMNS) + 2)) + ")"
-                sql = f"{insert}VALUES {', '.join([row_placeholders] * len(batch))}{conflict}"
-                params = []
-                for row in batch:
-                    values = list(row)
-                    values[occurred_at] = connection.ops.adapt_datetimefield_value(values[occurred_at])
-                    params += [now, now, *values]
-            cursor.execute(sql, params)
-
-
-def _upsert(model: type[Model], objects: list[Model], unique_fields: list[str], value_fields: Iterable[str]):
-    """One INSERT ... ON CONFLICT DO UPDATE per batch (a race with another writer becomes an update)."""
-    if not objects:
-        return []
-    return model.objects.bulk_create(
-        objects,
-        batch_size=WRITE_BATCH_SIZE,
-        update_conflicts=True,
-        unique_fields=unique_fields,
-        update_fields=[*value_fields, "updated_at"],
-    )
 
 
 def mark_data_changed(*, journey_ids: Iterable[int]) -> None:
@@ -813,6 +821,19 @@ class ErrorReport:
         if len(self.problems) < MAX_REPORTED_ERRORS:
             self.problems.append(ImportProblem(row, column, message))
 
+    def add_sorted(self, problems: list[ImportProblem], count: int) -> None:
+        """Add problems found apart from the row-by-row reading (each list in row order), then order all by row.
+
+        Both lists hold at least the first ``MAX_REPORTED_ERRORS`` of their kind, so the first
+        ``MAX_REPORTED_ERRORS`` of the merged list are the first of the file.
+        """
+        self.count += count
+        order = {column: position for position, column in enumerate(CSV_COLUMNS)}
+        merged = sorted(
+            [*self.problems, *problems], key=lambda problem: (problem.row or 0, order.get(problem.column, -1))
+        )
+        self.problems = merged[:MAX_REPORTED_ERRORS]
+
     def __bool__(self) -> bool:
         return self.count > 0
 
@@ -874,18 +895,17 @@ class _CsvReader:
                 text.detach()
 
 
-def _key_digest(*parts: Any) -> bytes:
-    """16 bytes standing for a tuple of ids (its repr is unambiguous, whatever the ids contain)."""
-    return hashlib.blake2b(repr(parts).encode(), digest_size=16).digest()
-
-
 class CsvImport:
-    """Validate a whole CSV file, then load it in one transaction through ``upsert_records``.
+    """Check a whole CSV file, then load it in one transaction, or nothing.
 
-    Checking streams the file once (reads only, progress written by the caller in autocommit so
-    that other connections see it); loading streams it again inside one transaction, in batches
-    of ``LOAD_BATCH_INSTANCES`` instances. On SQLite the load holds the single write lock, which is
-    why progress is reported while checking, before the lock is taken.
+    The file is read twice, as a stream: once to count its rows (for the progress bar) and once to
+    check every row and stage it (``journeys.staging``: a temporary table, COPY on PostgreSQL) in
+    batches of ``STAGE_BATCH_ROWS``, with progress written in autocommit so that other
+    connections see it. The checks that need more than one row (contradicting instance rows,
+    duplicate interactions, interactions before their instance started) are one query over the
+    staged rows, and loading is one set-based merge in one transaction. Nothing of the file is
+    kept in Python beyond one batch, so memory does not grow with the file; on SQLite the write
+    lock is taken only by the merge.
     """
 
     def __init__(self, *, opener: Opener, journey: Journey | None = None, on_progress: ProgressCallback | None = None):
@@ -898,14 +918,14 @@ class CsvImport:
         self._journeys: dict[str, _JourneyData | None] = {}
         self._columns: list[str] = []
 
-    # The public entry point.
     def run(self) -> ImportResult:
         try:
             self._count_rows()
             if not self.errors:
-                self._check()
-            if not self.errors:
-                self._load()
+                with Staging() as staging:
+                    self._stage(staging)
+                    if not self.errors:
+                        self._load(staging)
         except _StopReading:
             pass
         return ImportResult(counts=self.counts, errors=self.errors, total_rows=self.total_rows)
@@ -919,7 +939,7 @@ class CsvImport:
         for row_number, cells in self._reader().rows():
             if row_number == 1:
                 header = cells
-            elif any(cell.strip() for cell in cells):
+            elif "".join(cells).strip():
                 rows += 1
         if header is None:
             expected = ", ".join(REQUIRED_COLUMNS)
@@ -955,18 +975,30 @@ class CsvImport:
                 self.errors.add(1, name, f"Missing column '{name}'.")
         self._columns = columns
 
-    def _cells(self) -> Iterator[tuple[int, dict[str, str]]]:
+    def _cells(self) -> Iterator[tuple[int, list[str]]]:
+        """The data rows: blank rows skipped, rows of the wrong width reported.
+
+        Each row gets one more cell, "", which stands for every column the file does not have.
+        """
         width = len(self._columns)
         for row_number, cells in self._reader().rows():
-            if row_number == 1 or not any(cell.strip() for cell in cells):
+            if row_number == 1 or not "".join(cells).strip():
                 continue
             if len(cells) != width:
                 self.errors.add(row_number, "", f"This row has {len(cells)} values; the header has {width} columns.")
                 continue
-            yield row_number, dict(zip(self._columns, cells, strict=True))
+            cells.append("")
+            yield row_number, cells
 
-    def _journey_of(self, row_number: int, cells: dict[str, str], *, report: bool) -> _JourneyData | None:
-        slug = cells.get("journey", "").strip()
+    def _position(self, column: str) -> int:
+        return self._columns.index(column) if column in self._columns else len(self._columns)
+
+    def _getter(self, columns: Iterable[str]) -> Callable[[list[str]], tuple[str, ...]]:
+        """The cells of these columns of a row from ``_cells``, as a tuple."""
+        return itemgetter(*[self._position(column) for column in columns], len(self._columns))
+
+    def _journey_of(self, row_number: int, slug: str, *, report: bool) -> _JourneyData | None:
+        slug = slug.strip()
         if self.journey is not None:
             if slug and slug != self.journey.slug:
                 if report:
@@ -989,120 +1021,92 @@ class CsvImport:
             self.errors.add(row_number, "journey", f"Unknown journey '{_shown(slug)}'.")
         return data
 
-    @staticmethod
-    def _raw(cells: dict[str, str], columns: Mapping[str, str]) -> dict[str, str]:
-        return {field_name: cells.get(column) for field_name, column in columns.items()}
-
-    @staticmethod
-    def _has_interaction(cells: dict[str, str]) -> bool:
-        return any(cells.get(column, "").strip() for column in INTERACTION_KEY_COLUMNS)
-
-    def _check(self) -> None:
-        instances: dict[tuple[int, str], tuple[int, tuple]] = {}  # (journey, instance id) -> (first row, its cells)
-        # Every interaction key of the file, as a 16-byte digest of (journey, instance, interaction id):
-        # a third of the memory of the strings themselves (the chance of two keys sharing a digest in
-        # a file of a million rows is about 1e-27).
-        interactions: dict[bytes, int] = {}
-        starts: dict[tuple[int, str], datetime] = {}  # instance -> started_at, to check its interactions' times
+    def _stage(self, staging: Staging) -> None:
+        """Check every row on its own and stage it; then the checks across rows, in the database."""
+        journey_position = self._position("journey")
+        # Each getter ends with the always-empty cell, so that its tuple has a known length; [:-1] drops it.
+        instance_cells_of = self._getter(INSTANCE_COLUMN[name] for name in INSTANCE_FIELDS)
+        interaction_cells_of = self._getter(INTERACTION_COLUMN[name] for name, _reader in INTERACTION_READERS)
+        key_cells_of = self._getter(INTERACTION_KEY_COLUMNS)
         done = 0
+        batch: list[tuple] = []
+        # Parsed instance columns by their cells: an instance's rows repeat them. Cleared with each batch.
+        instances: dict[tuple, tuple[tuple, dict[str, str]]] = {}
         self.on_progress("checking", 0, self.total_rows)
         for row_number, cells in self._cells():
             done += 1
-            if done % PROGRESS_EVERY_ROWS == 0:
+            journey_data = self._journey_of(row_number, cells[journey_position], report=True)
+            journey_id = journey_data.journey.pk if journey_data is not None else None
+            instance_cells = instance_cells_of(cells)
+            parsed = instances.get((journey_id, instance_cells))
+            if parsed is None:
+                record, instance_errors = read_instance_values(instance_cells[:-1])
+                parsed = instances[(journey_id, instance_cells)] = (
+                    instance_part(record) if record is not None else NO_INSTANCE,
+                    instance_errors,
+                )
+            instance, instance_errors = parsed
+            for name, message in instance_errors.items():
+                self.errors.add(row_number, INSTANCE_COLUMN[name], message)
+            interaction = NO_INTERACTION
+            if "".join(key_cells_of(cells)).strip():
+                item, item_errors = read_interaction_values(interaction_cells_of(cells)[:-1])
+                for name, message in item_errors.items():
+                    self.errors.add(row_number, INTERACTION_COLUMN[name], message)
+                if item is not None and journey_data is not None:
+                    touchpoint = journey_data.touchpoints.get(item.touchpoint_key)
+                    if touchpoint is None:
+                        self.errors.add(
+                            row_number,
+                            "touchpoint",
+                            unknown_touchpoint_message(item.touchpoint_key, journey_data.journey),
+                        )
+                    interaction = interaction_part(item, touchpoint)
+            instance_key = instance_cells[0].strip()
+            if journey_id is not None and instance_key:
+                batch.append((row_number, journey_id, instance_key, *instance, *interaction))
+            if len(batch) >= STAGE_BATCH_ROWS:
+                staging.add(batch)
+                batch = []
+                instances.clear()
                 self.on_progress("checking", done, self.total_rows)
-            journey_data = self._journey_of(row_number, cells, report=True)
-            instance_cells = tuple(cells.get(column) for column in INSTANCE_COLUMN.values())
-            key = (journey_data.journey.pk, instance_cells[0].strip()) if journey_data and instance_cells[0] else None
-            first = instances.get(key) if key else None
-            if first is None or first[1] != instance_cells:  # rows repeating the first row's cells need no work
-                record, instance_errors = read_instance(self._raw(cells, INSTANCE_COLUMN))
-                for name, message in instance_errors.items():
-                    self.errors.add(row_number, INSTANCE_COLUMN[name], message)
-                if record is not None and key is not None:
-                    starts.setdefault(key, record.started_at)
-                    if first is None:
-                        instances[key] = (row_number, instance_cells)
-                    else:
-                        self._report_contradictions(row_number, first, record)
-            if not self._has_interaction(cells):
-                continue
-            item, item_errors = read_interaction(self._raw(cells, INTERACTION_COLUMN))
-            for name, message in item_errors.items():
-                self.errors.add(row_number, INTERACTION_COLUMN[name], message)
-            if item is None or journey_data is None:
-                continue
-            if item.touchpoint_key not in journey_data.touchpoints:
-                self.errors.add(
-                    row_number, "touchpoint", unknown_touchpoint_message(item.touchpoint_key, journey_data.journey)
-                )
-            too_early = interaction_time_problem(started_at=starts.get(key), occurred_at=item.occurred_at)
-            if too_early:
-                self.errors.add(row_number, "occurred_at", too_early)
-            instance_id = cells.get("instance_external_id", "").strip()
-            first_row = interactions.setdefault(
-                _key_digest(journey_data.journey.pk, instance_id, item.external_id), row_number
-            )
-            if first_row != row_number:
-                self.errors.add(
-                    row_number,
-                    "interaction_external_id",
-                    f"Duplicate interaction '{_shown(item.external_id)}' of instance '{_shown(instance_id)}': "
-                    f"already on row {first_row}.",
-                )
+        staging.add(batch)
+        staging.analyze()
+        problems, total = staging.problems(limit=MAX_REPORTED_ERRORS)
+        self.errors.add_sorted([message for problem in problems for message in _cross_row_messages(problem)], total)
         self.on_progress("checking", done, self.total_rows)
 
-    def _report_contradictions(self, row_number: int, first: tuple[int, tuple], record: InstanceRecord):
-        first_row, first_cells = first
-        first_record, _ = read_instance(dict(zip(INSTANCE_COLUMN, first_cells, strict=True)))
-        first_values = first_record.values()
-        for name, value in record.values().items():
-            if first_values[name] != value:
-                self.errors.add(
-                    row_number,
-                    INSTANCE_COLUMN[name],
-                    f"Contradicts row {first_row} of the same instance: '{_shown(csv_value(first_values[name]))}' "
-                    f"there, '{_shown(csv_value(value))}' here. Instance columns must be the same on every row.",
-                )
-
-    def _load(self) -> None:
-        done = 0
-        batch: dict[tuple[int, str], tuple[_JourneyData, InstanceRecord]] = {}
-        changed_journeys: set[int] = set()
+    def _load(self, staging: Staging) -> None:
         self.on_progress("loading", 0, self.total_rows)
         with transaction.atomic():
-            for _row_number, cells in self._cells():
-                journey_data = self._journey_of(0, cells, report=False)
-                key = (journey_data.journey.pk, cells["instance_external_id"].strip())
-                if key not in batch:
-                    if len(batch) >= LOAD_BATCH_INSTANCES:
-                        changed_journeys |= self._flush(batch)
-                        batch = {}
-                        self.on_progress("loading", done, self.total_rows)
-                    batch[key] = (journey_data, read_instance(self._raw(cells, INSTANCE_COLUMN))[0])
-                journey_data, record = batch[key]
-                if self._has_interaction(cells):
-                    item, _ = read_interaction(self._raw(cells, INTERACTION_COLUMN))
-                    record.interactions.append(item)
-                done += 1
-            changed_journeys |= self._flush(batch)
-            if self.errors:  # the file changed between the two passes: keep nothing
-                transaction.set_rollback(True)
-                self.counts = IngestCounts()
-                return
-            mark_data_changed(journey_ids=changed_journeys)
-        self.on_progress("loading", done, self.total_rows)
+            self.counts, changed = merge_staged(staging)
+            mark_data_changed(journey_ids=changed)
+        self.on_progress("loading", self.total_rows, self.total_rows)
 
-    def _flush(self, batch: dict[tuple[int, str], tuple[_JourneyData, InstanceRecord]]) -> set[int]:
-        by_journey: dict[int, tuple[_JourneyData, list[InstanceRecord]]] = {}
-        for journey_data, record in batch.values():
-            by_journey.setdefault(journey_data.journey.pk, (journey_data, []))[1].append(record)
-        changed = set()
-        for journey_id, (journey_data, records) in by_journey.items():
-            counts = upsert_records(journey=journey_data.journey, records=records, touchpoints=journey_data.touchpoints)
-            self.counts.add(counts)
-            if counts.changed:
-                changed.add(journey_id)
-        return changed
+
+def _cross_row_messages(problem: RowProblem) -> list[ImportProblem]:
+    messages = []
+    for staged_column, first, value in problem.contradictions:
+        messages.append(
+            ImportProblem(
+                problem.row_number,
+                staged_column,  # the staging table names them as the CSV does
+                f"Contradicts row {problem.first_row} of the same instance: '{_shown(csv_value(first))}' there, "
+                f"'{_shown(csv_value(value))}' here. Instance columns must be the same on every row.",
+            )
+        )
+    if problem.started_at is not None:
+        messages.append(ImportProblem(problem.row_number, "occurred_at", started_before_message(problem.started_at)))
+    if problem.duplicate_of is not None:
+        messages.append(
+            ImportProblem(
+                problem.row_number,
+                "interaction_external_id",
+                f"Duplicate interaction '{_shown(problem.external_id)}' of instance '{_shown(problem.instance_key)}': "
+                f"already on row {problem.duplicate_of}.",
+            )
+        )
+    return messages
 
 
 # --- Import records ---------------------------------------------------------------------------------

@@ -114,8 +114,8 @@ def test_importing_the_same_file_twice_changes_nothing(mapped_journey):
 
 
 def test_rows_of_one_instance_may_be_scattered_over_several_load_batches(mapped_journey, monkeypatch):
-    # given batches of two instances, and an instance whose rows are far apart
-    monkeypatch.setattr(ingest, "LOAD_BATCH_INSTANCES", 2)
+    # given staging batches of two rows, and an instance whose rows are far apart
+    monkeypatch.setattr(ingest, "STAGE_BATCH_ROWS", 2)
     rows = [a_row(instance_external_id=f"i-{n}", customer_ref=f"c-{n}") for n in range(5)]
     rows.append(a_row(instance_external_id="i-0", customer_ref="c-0", interaction_external_id="late"))
 
@@ -674,3 +674,112 @@ def test_rows_of_one_instance_that_write_the_same_values_differently_agree(mappe
 
     assert record.status == "succeeded", record.errors
     assert (record.instances_created, record.interactions_created) == (1, 2)
+
+
+def _billing_journey():
+    billing = factories.JourneyFactory(slug="billing")
+    stage = factories.StageFactory(journey=billing, name="Bill", position=1)
+    factories.TouchpointFactory(stage=stage, key="welcome-call", name="Bill call", channel="phone")
+    return billing
+
+
+def test_a_file_for_several_journeys_counts_and_stamps_each_journey_that_changed(mapped_journey):
+    # given two journeys with a touchpoint key in common, and one file with rows for both
+    billing = _billing_journey()
+    rows = [*valid_rows(), a_row(journey="billing", instance_external_id="i-1", customer_ref="c-9")]
+
+    record = run_import(csv_bytes(rows))
+
+    # then an instance id is per journey, each row lands in its own journey, and both are stamped
+    assert record.status == "succeeded", record.errors
+    assert (record.instances_created, record.interactions_created) == (3, 4)
+    billed = JourneyInstance.objects.get(journey=billing)
+    assert (billed.external_id, billed.customer_ref) == ("i-1", "c-9")
+    assert billed.interactions.get().touchpoint.journey_id == billing.pk
+    assert Journey.objects.get(pk=billing.pk).data_changed_at is not None
+    assert Journey.objects.get(pk=mapped_journey.pk).data_changed_at is not None
+
+
+def test_an_import_that_changes_one_value_updates_only_that_row(mapped_journey):
+    run_import(csv_bytes(valid_rows()))
+    untouched = Interaction.objects.get(instance__external_id="i-2").updated_at
+    rows = valid_rows()
+    rows[1]["satisfaction"] = "1"  # the second interaction of i-1
+    rows[2]["segment"] = "business"  # instance i-2
+
+    record = run_import(csv_bytes(rows))
+
+    assert record.status == "succeeded", record.errors
+    assert (record.instances_created, record.instances_updated) == (0, 1)
+    assert (record.interactions_created, record.interactions_updated) == (0, 1)
+    assert Interaction.objects.get(instance__external_id="i-1", external_id="x-2").satisfaction == 1
+    assert JourneyInstance.objects.get(external_id="i-2").segment == "business"
+    assert Interaction.objects.get(instance__external_id="i-2").updated_at == untouched
+
+
+def test_problems_across_rows_are_found_whatever_the_staging_batch_of_each_row(mapped_journey, monkeypatch):
+    # given staging batches of two rows, and the rows of instance i-1 in the first and the last batch
+    monkeypatch.setattr(ingest, "STAGE_BATCH_ROWS", 2)
+    rows = [a_row()]
+    rows += [a_row(instance_external_id=f"i-{n}", customer_ref=f"c-{n}") for n in range(2, 6)]
+    rows.append(a_row(outcome="abandoned", occurred_at="2026-09-30T08:00:00Z"))  # row 7: contradicts, early, duplicate
+
+    record = run_import(csv_bytes(rows))
+
+    assert record.status == "failed"
+    assert [(error["row"], error["column"]) for error in record.errors] == [
+        (7, "outcome"),
+        (7, "interaction_external_id"),
+        (7, "occurred_at"),
+    ]
+    assert record.errors[0]["message"].startswith("Contradicts row 2 of the same instance: 'completed' there")
+    assert record.errors[1]["message"] == "Duplicate interaction 'x-1' of instance 'i-1': already on row 2."
+    assert record.errors[2]["message"] == "occurred_at is before the journey started (2026-10-01T09:00:00+00:00)."
+    assert record.error_count == 3
+    assert not JourneyInstance.objects.exists()
+
+
+def test_the_report_lists_problems_of_single_rows_and_across_rows_in_row_order(mapped_journey):
+    rows = [
+        a_row(),
+        a_row(instance_external_id="i-2", satisfaction="9"),  # row 3: a value of its own
+        a_row(interaction_external_id="x-2", segment="business"),  # row 4: contradicts row 2
+        a_row(instance_external_id="i-3", channel="pigeon"),  # row 5: a value of its own
+    ]
+
+    record = run_import(csv_bytes(rows))
+
+    assert [(error["row"], error["column"]) for error in record.errors] == [
+        (3, "satisfaction"),
+        (4, "segment"),
+        (5, "channel"),
+    ]
+    assert record.error_count == 3
+
+
+def test_a_row_whose_instance_columns_are_invalid_contradicts_nothing(mapped_journey):
+    # row 3 has a bad outcome: it is reported for that, not also as contradicting row 2
+    rows = [a_row(), a_row(interaction_external_id="x-2", outcome="done", ended_at="")]
+
+    record = run_import(csv_bytes(rows))
+
+    assert [(error["row"], error["column"]) for error in record.errors] == [(3, "outcome")]
+
+
+def test_the_staging_table_is_gone_after_an_import_that_succeeded_or_failed(mapped_journey):
+    from django.db import DatabaseError, connection, transaction
+
+    from journeys.staging import TABLE
+
+    def staging_exists():
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:  # a savepoint: PostgreSQL aborts on the error
+                cursor.execute(f"SELECT 1 FROM {TABLE}")  # noqa: S608 (a constant)
+        except DatabaseError:  # either database's "no such table"
+            return False
+        return True
+
+    assert run_import(csv_bytes(valid_rows())).status == "succeeded"
+    assert not staging_exists()
+    assert run_import(csv_bytes([a_row(), a_row(occurred_at="2026-10-03T10:00:00Z")])).status == "failed"
+    assert not staging_exists()
