@@ -5,10 +5,11 @@ One code path for every way data comes in:
 
 - values are read by the same parsers (``read_instance`` / ``read_interaction``) whether they come
   from JSON or from a CSV cell, so both give the same messages;
-- rows are written by ``upsert_records``: a few bulk queries per batch (read what exists, then one
-  ``INSERT ... ON CONFLICT DO UPDATE`` per table for the rows that are new or actually changed),
-  never a query per row. Unchanged rows are not written at all, so sending the same data twice
-  changes nothing;
+- rows are written through ``journeys.staging``: staged in a temporary table, then merged with
+  one ``INSERT ... SELECT ... ON CONFLICT DO UPDATE WHERE <values differ>`` per table, never a
+  query per row. Unchanged rows are not written at all, so sending the same data twice changes
+  nothing. A CSV file is checked row by row as it streams in, and across rows in the database,
+  so the importer's memory does not grow with the file;
 - ``mark_data_changed`` stamps ``Journey.data_changed_at`` and, once the transaction commits,
   sends ``journey_data_changed`` (the health part enqueues its recompute from it).
 """
