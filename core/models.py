@@ -20,3 +20,18 @@ class VersionedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class DataGeneration(models.Model):
+    """One row whose ``value`` goes up after every committed write: the key of cached API list pages.
+
+    Maintained by ``core.listcache`` (one upsert per writing transaction, after its commit), never by hand.
+    """
+
+    value = models.BigIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "data generation"
+
+    def __str__(self):
+        return f"data generation {self.value}"

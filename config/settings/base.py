@@ -191,6 +191,9 @@ REST_FRAMEWORK = {
 # Unfiltered API lists of tables at least this big report PostgreSQL's row estimate as their count
 # (core.pagination.EstimatedCountPagination): an exact COUNT(*) reads the whole table on every page.
 API_ESTIMATED_COUNT_FROM = env.int("API_ESTIMATED_COUNT_FROM", default=100_000)
+# JSON API list pages are cached until the data changes (core.listcache); this bounds how long a
+# page can outlive a change made outside Throughline (psql). 0 turns the cache off.
+API_LIST_CACHE_SECONDS = env.int("API_LIST_CACHE_SECONDS", default=60)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Throughline API",

@@ -15,6 +15,7 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from core.concurrency import VersionETagMixin
+from core.listcache import CachedListMixin
 from core.ordering import nulls_last
 
 from .. import selectors, services
@@ -57,6 +58,7 @@ class _ImprovementsViewSet(viewsets.GenericViewSet):
 
 
 class IssueViewSet(
+    CachedListMixin,
     VersionETagMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -121,6 +123,7 @@ class IssueViewSet(
 
 
 class InitiativeViewSet(
+    CachedListMixin,
     VersionETagMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -194,6 +197,7 @@ class InitiativeViewSet(
 
 
 class InitiativeUpdateViewSet(
+    CachedListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     _ImprovementsViewSet,

@@ -13,6 +13,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError  # noqa:
 from rest_framework.response import Response  # noqa: E402
 
 from core.concurrency import VersionETagMixin  # noqa: E402
+from core.listcache import CachedListMixin  # noqa: E402
 from journeys import selectors, services  # noqa: E402
 from journeys.filters import JourneyFilterSet, StageFilterSet, TouchpointFilterSet  # noqa: E402
 from journeys.models import Journey, Touchpoint  # noqa: E402
@@ -58,7 +59,7 @@ def _require_change(request, journey: Journey) -> None:
 @extend_schema_view(
     partial_update=extend_schema(request=JourneyInputSerializer, responses={200: JourneyDetailSerializer})
 )
-class JourneyViewSet(VersionETagMixin, viewsets.ModelViewSet):
+class JourneyViewSet(CachedListMixin, VersionETagMixin, viewsets.ModelViewSet):
     """Journeys by slug. The detail nests the map: stages in order, each with its touchpoints."""
 
     lookup_field = "slug"
@@ -129,7 +130,7 @@ class JourneyViewSet(VersionETagMixin, viewsets.ModelViewSet):
 
 
 @extend_schema_view(partial_update=extend_schema(request=StageUpdateInputSerializer, responses={200: StageSerializer}))
-class StageViewSet(viewsets.ModelViewSet):
+class StageViewSet(CachedListMixin, viewsets.ModelViewSet):
     """Stages of journey maps, each with its touchpoints. Positions are 0-based within a journey."""
 
     permission_classes = [JourneyMapPermission]
@@ -186,7 +187,7 @@ class StageViewSet(viewsets.ModelViewSet):
 @extend_schema_view(
     partial_update=extend_schema(request=TouchpointInputSerializer, responses={200: TouchpointSerializer})
 )
-class TouchpointViewSet(viewsets.ModelViewSet):
+class TouchpointViewSet(CachedListMixin, viewsets.ModelViewSet):
     """Touchpoints of journey maps. The journey is the stage's; ``key`` is unique within the journey.
 
     PUT/PATCH with another ``stage`` (of the same journey) or ``position`` moves the touchpoint."""
@@ -313,7 +314,7 @@ def _interaction_count():
     return _Coalesce(_Subquery(counts, output_field=_IntegerField()), 0)
 
 
-class JourneyInstanceViewSet(_viewsets.ModelViewSet):
+class JourneyInstanceViewSet(CachedListMixin, _viewsets.ModelViewSet):
     """Journey instances: any login reads; writing needs the ingest permission."""
 
     pagination_class = EstimatedCountPagination
@@ -342,7 +343,7 @@ class JourneyInstanceViewSet(_viewsets.ModelViewSet):
         _ingest.instance_delete(instance=instance)
 
 
-class InteractionViewSet(_viewsets.ModelViewSet):
+class InteractionViewSet(CachedListMixin, _viewsets.ModelViewSet):
     """Interactions: any login reads; writing needs the ingest permission."""
 
     pagination_class = EstimatedCountPagination
@@ -398,7 +399,11 @@ class IngestView(_APIView):
 
 
 class ImportViewSet(
-    _mixins.CreateModelMixin, _mixins.ListModelMixin, _mixins.RetrieveModelMixin, _viewsets.GenericViewSet
+    CachedListMixin,
+    _mixins.CreateModelMixin,
+    _mixins.ListModelMixin,
+    _mixins.RetrieveModelMixin,
+    _viewsets.GenericViewSet,
 ):
     """CSV imports: upload (multipart, 202), then follow status, progress, counts and errors."""
 
@@ -458,7 +463,7 @@ from journeys.models import HealthSnapshot, Journey  # noqa: E402
 from journeys.tasks import recompute_journey_health  # noqa: E402
 
 
-class HealthSnapshotViewSet(viewsets.ReadOnlyModelViewSet):
+class HealthSnapshotViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
     """Stored health snapshots: one per journey, segment ('' = all customers) and day."""
 
     serializer_class = HealthSnapshotSerializer

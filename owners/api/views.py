@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.listcache import CachedListMixin
 from journeys.models import Journey
 
 from .. import services
@@ -31,7 +32,7 @@ def require(user, permission: str, obj=None) -> None:
         raise PermissionDenied
 
 
-class OrganisationViewSet(viewsets.ModelViewSet):
+class OrganisationViewSet(CachedListMixin, viewsets.ModelViewSet):
     """Functions, people, incentives: managers write, everybody logged in reads."""
 
     permission = "owners.manage_organisation"
@@ -101,7 +102,7 @@ class IncentiveViewSet(OrganisationViewSet):
     instance_argument = "incentive"
 
 
-class OwnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class OwnershipViewSet(CachedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Who owns which journey, when. POST assigns (managers); the previous owner's term ends."""
 
     queryset = Ownership.objects.select_related("journey", "person")
@@ -142,7 +143,7 @@ class OwnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return Response(s.OwnershipSerializer(ownership).data)
 
 
-class TeamMembershipViewSet(viewsets.ModelViewSet):
+class TeamMembershipViewSet(CachedListMixin, viewsets.ModelViewSet):
     """Journey teams: the journey's owner or a manager adds, changes roles and removes."""
 
     queryset = TeamMembership.objects.select_related("journey", "person__function")
@@ -175,6 +176,7 @@ class TeamMembershipViewSet(viewsets.ModelViewSet):
 
 
 class ResponsibilityViewSet(
+    CachedListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -205,7 +207,7 @@ class ResponsibilityViewSet(
 
 
 class IncentiveReviewViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    CachedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     """Verdicts on incentives per journey: append-only (the newest per pair is current); managers."""
 
