@@ -783,3 +783,25 @@ def test_the_staging_table_is_gone_after_an_import_that_succeeded_or_failed(mapp
     assert not staging_exists()
     assert run_import(csv_bytes([a_row(), a_row(occurred_at="2026-10-03T10:00:00Z")])).status == "failed"
     assert not staging_exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_by_a_real_worker_is_in_the_next_read_of_a_cached_list(
+    api_client, integration_user, mapped_journey, django_assert_num_queries
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    api_client.force_authenticate(integration_user)
+    assert api_client.get("/api/v1/instances/").json()["count"] == 0
+    with django_assert_num_queries(1):  # the data generation: the page comes from the cache
+        assert api_client.get("/api/v1/instances/").json()["count"] == 0
+
+    with running_worker():
+        response = api_client.post(
+            "/api/v1/imports/", {"file": ContentFile(csv_bytes(valid_rows()), name="feed.csv")}, format="multipart"
+        )
+        assert _wait_for(response.json()["id"], {"succeeded", "failed"}).status == "succeeded"
+
+    # the worker's connection raised the generation after its commit: the page is built afresh
+    assert api_client.get("/api/v1/instances/").json()["count"] == 2
