@@ -218,7 +218,7 @@ def clean_up(journey_id: int) -> None:
             )
 
 
-def measure(*, rows: int, repeats: int = 3) -> list[Figure]:
+def measure(*, rows: int, repeats: int = 5) -> list[Figure]:
     """Importer and COPY take turns ``repeats`` times per size; each figure is the median of its runs.
 
     One run of either can take twice as long as the next on a shared machine (checkpoints, other

@@ -22,7 +22,7 @@ def parse_args(argv=None):
     parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated subset of {', '.join(SECTIONS)}")
     parser.add_argument("--processes", type=int, default=1, help="generator worker processes (0 = in-process)")
     parser.add_argument("--import-rows", type=int, default=10_000, help="N: the import runs at N and 10 N rows")
-    parser.add_argument("--import-repeats", type=int, default=3, help="runs of the importer and of COPY per size")
+    parser.add_argument("--import-repeats", type=int, default=5, help="runs of the importer and of COPY per size")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=2000, help="per endpoint, or --seconds, whichever first")
     parser.add_argument("--seconds", type=float, default=30.0)
