@@ -26,7 +26,8 @@ def parse_args(argv=None):
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=2000, help="per endpoint, or --seconds, whichever first")
     parser.add_argument("--seconds", type=float, default=30.0)
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_GUNICORN_WORKERS", 3)))
+    # gunicorn as `make run` serves (Procfile: 2 workers x 4 threads, one worker per core here).
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_GUNICORN_WORKERS", 2)))
     parser.add_argument("--threads", type=int, default=int(os.environ.get("BENCH_GUNICORN_THREADS", 4)))
     parser.add_argument("--health-repeats", type=int, default=2)
     parser.add_argument(

@@ -30,7 +30,7 @@ import secrets
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, router, transaction
 from django.db.backends.base.base import NO_DB_ALIAS
 from django.http import HttpResponse
 
@@ -144,7 +144,8 @@ class CachedListMixin:
         renderer = getattr(request, "accepted_renderer", None)
         if not seconds or renderer is None or renderer.format != "json":
             return None
-        alias = self.get_queryset().db
+        queryset = getattr(self, "queryset", None)  # not get_queryset(): a hit builds no query
+        alias = router.db_for_read(queryset.model) if queryset is not None else DEFAULT_DB_ALIAS
         connection = connections[alias]
         if connection.in_atomic_block and _pending_bump(connection):
             return None  # this transaction wrote: it must see its own writes
