@@ -41,7 +41,7 @@ from core.queue import enqueue
 from .choices import Channel, ImportStatus, Outcome
 from .models import Import, Interaction, Journey, JourneyInstance, Touchpoint
 from .signals import journey_data_changed
-from .staging import RowProblem, Staging
+from .staging import IngestCounts, RowProblem, Staging
 
 logger = logging.getLogger(__name__)
 
@@ -426,34 +426,6 @@ def unknown_touchpoint_message(key: str, journey: Journey) -> str:
 # --- writes -------------------------------------------------------------------------------------
 
 
-@dataclass
-class IngestCounts:
-    """Rows created, and rows whose stored values actually changed; unchanged rows count in neither."""
-
-    instances_created: int = 0
-    instances_updated: int = 0
-    interactions_created: int = 0
-    interactions_updated: int = 0
-
-    @property
-    def created(self) -> int:
-        return self.instances_created + self.interactions_created
-
-    @property
-    def updated(self) -> int:
-        return self.instances_updated + self.interactions_updated
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.created or self.updated)
-
-    def add(self, other: IngestCounts) -> None:
-        self.instances_created += other.instances_created
-        self.instances_updated += other.instances_updated
-        self.interactions_created += other.interactions_created
-        self.interactions_updated += other.interactions_updated
-
-
 # A staged row (journeys.staging.COLUMNS): (row number, journey id, instance id, *instance part,
 # *interaction part). The parts of a row that carries no valid instance or interaction:
 NO_INSTANCE = (False, None, None, None, None, None, None)
@@ -492,13 +464,7 @@ def merge_staged(staging: Staging) -> tuple[IngestCounts, list[int]]:
     """Write what is staged (all valid) in the caller's transaction: the counts and the journeys that changed."""
     counts = IngestCounts()
     changed = []
-    for journey_id, merged in staging.merge(now=timezone.now()).items():
-        journey_counts = IngestCounts(
-            instances_created=merged.instances_created,
-            instances_updated=merged.instances_updated,
-            interactions_created=merged.interactions_created,
-            interactions_updated=merged.interactions_updated,
-        )
+    for journey_id, journey_counts in staging.merge(now=timezone.now()).items():
         counts.add(journey_counts)
         if journey_counts.changed:
             changed.append(journey_id)

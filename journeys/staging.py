@@ -92,11 +92,31 @@ class RowProblem:
 
 
 @dataclass
-class MergeCounts:
+class IngestCounts:
+    """Rows created, and rows whose stored values actually changed; unchanged rows count in neither."""
+
     instances_created: int = 0
     instances_updated: int = 0
     interactions_created: int = 0
     interactions_updated: int = 0
+
+    @property
+    def created(self) -> int:
+        return self.instances_created + self.interactions_created
+
+    @property
+    def updated(self) -> int:
+        return self.instances_updated + self.interactions_updated
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+    def add(self, other: IngestCounts) -> None:
+        self.instances_created += other.instances_created
+        self.instances_updated += other.instances_updated
+        self.interactions_created += other.interactions_created
+        self.interactions_updated += other.interactions_updated
 
 
 def _quote(name: str) -> str:
@@ -260,12 +280,12 @@ class Staging:
 
     # --- the merge ----------------------------------------------------------------------------------
 
-    def merge(self, *, now: datetime) -> dict[int, MergeCounts]:
+    def merge(self, *, now: datetime) -> dict[int, IngestCounts]:
         """Write the staged rows (all valid) into the instance and interaction tables; counts per journey.
 
         Run it inside the caller's transaction, after ``problems`` found nothing.
         """
-        counts: dict[int, MergeCounts] = defaultdict(MergeCounts)
+        counts: dict[int, IngestCounts] = defaultdict(IngestCounts)
         now = connection.ops.adapt_datetimefield_value(now)
         instance_table = _quote(JourneyInstance._meta.db_table)
         instance_columns = ", ".join(_quote(target) for _, target in INSTANCE_VALUES)
