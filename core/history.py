@@ -45,7 +45,7 @@ class HistoryEntry:
     changes: list[HistoryChange] = field(default_factory=list)
 
 
-def _user_label(user) -> str:
+def user_label(user) -> str:
     if user is None:
         return "System"
     return user.get_full_name() or user.username
@@ -53,6 +53,32 @@ def _user_label(user) -> str:
 
 def _fields(model) -> list:
     return [f for f in model._meta.concrete_fields if f.name not in EXCLUDED_FIELDS]
+
+
+def related_names(model_records) -> dict:
+    """related model -> {pk: str} for the foreign keys of (model, historical record) pairs.
+
+    One query per related model, however many records.
+    """
+    ids = defaultdict(set)
+    for model, record in model_records:
+        for f in _fields(model):
+            if f.is_relation and getattr(record, f.attname) is not None:
+                ids[f.related_model].add(getattr(record, f.attname))
+    return {model: {pk: str(obj) for pk, obj in model.objects.in_bulk(pks).items()} for model, pks in ids.items()}
+
+
+def changes(model, previous, record, names) -> list[HistoryChange]:
+    """What differs between two historical records of one object, with labels and displayed values."""
+    return [
+        HistoryChange(
+            label=str(f.verbose_name).capitalize(),
+            old=_display(f, getattr(previous, f.attname), names),
+            new=_display(f, getattr(record, f.attname), names),
+        )
+        for f in _fields(model)
+        if getattr(previous, f.attname) != getattr(record, f.attname)
+    ]
 
 
 def history_page(sources: list[HistorySource], *, page_number=1, per_page: int = PAGE_SIZE) -> Page:
@@ -94,24 +120,14 @@ def _entries(sources: list[HistorySource], keys: list[tuple]) -> list[HistoryEnt
                 records[index, record.history_id] = (record, previous if same_object else None)
             previous = record
 
-    names = _related_names(sources, records)
+    names = related_names(
+        (sources[index].model, record) for (index, _), pair in records.items() for record in pair if record is not None
+    )
     entries = []
     for _, history_id, index in keys:
         record, previous = records[index, history_id]
         entries.append(_entry(sources[index], record, previous, names))
     return entries
-
-
-def _related_names(sources, records) -> dict:
-    """related model -> {pk: str}, one query per related model over every record of the page."""
-    ids = defaultdict(set)
-    for (index, _), pair in records.items():
-        for f in _fields(sources[index].model):
-            if f.is_relation:
-                for record in pair:
-                    if record is not None and getattr(record, f.attname) is not None:
-                        ids[f.related_model].add(getattr(record, f.attname))
-    return {model: {pk: str(obj) for pk, obj in model.objects.in_bulk(pks).items()} for model, pks in ids.items()}
 
 
 def _display(f, raw, names) -> str:
@@ -128,18 +144,11 @@ def _entry(source: HistorySource, record, previous, names) -> HistoryEntry:
     model = source.model
     subject_field = model._meta.get_field(source.subject_field)
     subject = _display(subject_field, getattr(record, subject_field.attname), names)
-    who = _user_label(record.history_user)
+    who = user_label(record.history_user)
     if record.history_type == "-":
         return HistoryEntry(record.history_date, who, "deleted", source.label, subject)
     if record.history_type == "+" or previous is None:
         return HistoryEntry(record.history_date, who, "created", source.label, subject)
-    changes = [
-        HistoryChange(
-            label=str(f.verbose_name).capitalize(),
-            old=_display(f, getattr(previous, f.attname), names),
-            new=_display(f, getattr(record, f.attname), names),
-        )
-        for f in _fields(model)
-        if getattr(previous, f.attname) != getattr(record, f.attname)
-    ]
-    return HistoryEntry(record.history_date, who, "changed", source.label, subject, changes)
+    return HistoryEntry(
+        record.history_date, who, "changed", source.label, subject, changes(model, previous, record, names)
+    )

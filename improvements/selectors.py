@@ -20,6 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from core.history import HistoryEntry, changes, related_names, user_label
 from core.rules import is_manager
 from journeys.choices import Component
 from journeys.models import HealthSnapshot, Journey
@@ -202,80 +203,30 @@ def journey_panel(*, journey: Journey, user) -> JourneyPanel:
 
 # --- audit history -----------------------------------------------------------------------------
 
-HISTORY_EXCLUDED_FIELDS = {"id", "created_at", "updated_at", "version"}
-
-
-@dataclass
-class HistoryChange:
-    label: str
-    old: str
-    new: str
-
-
-@dataclass
-class HistoryEntry:
-    when: dt.datetime
-    who: str
-    kind: str  # "created", "changed" or "deleted"
-    changes: list[HistoryChange]
-
-
-def _user_label(user) -> str:
-    if user is None:
-        return "System"
-    return user.get_full_name() or user.username
-
 
 def history_entries(obj) -> list[HistoryEntry]:
     """Who changed what and when, newest first: each historical record diffed with the previous one.
 
     Field labels are the model's verbose names; choices show their labels and foreign keys the
     name of what they point to, fetched in one query per related model (never one per record).
+    The pieces are the merged feeds' (core.history).
     """
     model = type(obj)
     records = list(obj.history.select_related("history_user").order_by("history_date", "history_id"))
-    fields = [f for f in model._meta.concrete_fields if f.name not in HISTORY_EXCLUDED_FIELDS]
-
-    related_ids: dict = {}
-    for f in fields:
-        if f.is_relation:
-            ids = {getattr(record, f.attname) for record in records} - {None}
-            related_ids.setdefault(f.related_model, set()).update(ids)
-    names = {
-        related_model: {pk: str(instance) for pk, instance in related_model.objects.in_bulk(ids).items()}
-        for related_model, ids in related_ids.items()
-        if ids
-    }
-
-    def display(f, raw) -> str:
-        if raw is None or raw == "":
-            return "–"
-        if f.is_relation:
-            return names.get(f.related_model, {}).get(raw, f"#{raw} (deleted)")
-        if f.choices:
-            return str(dict(f.flatchoices).get(raw, raw))
-        return str(raw)
-
+    names = related_names((model, record) for record in records)
+    label, subject = str(model._meta.verbose_name).capitalize(), str(obj)
     entries = []
     previous = None
     for record in records:
         if record.history_type == "+" or previous is None:
-            entry = HistoryEntry(record.history_date, _user_label(record.history_user), "created", [])
+            kind, changed = "created", []
         elif record.history_type == "-":
-            entry = HistoryEntry(record.history_date, _user_label(record.history_user), "deleted", [])
+            kind, changed = "deleted", []
         else:
-            changes = [
-                HistoryChange(
-                    label=str(f.verbose_name).capitalize(),
-                    old=display(f, getattr(previous, f.attname)),
-                    new=display(f, getattr(record, f.attname)),
-                )
-                for f in fields
-                if getattr(previous, f.attname) != getattr(record, f.attname)
-            ]
-            entry = HistoryEntry(record.history_date, _user_label(record.history_user), "changed", changes)
-        if entry.kind != "changed" or entry.changes:
-            entries.append(entry)
+            kind, changed = "changed", changes(model, previous, record, names)
+        if kind != "changed" or changed:
+            who = user_label(record.history_user)
+            entries.append(HistoryEntry(record.history_date, who, kind, label, subject, changed))
         previous = record
     entries.reverse()
     return entries

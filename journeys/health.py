@@ -496,17 +496,10 @@ SELECT day, segment, stage,
 FROM ({rows}) AS interaction_row
 GROUP BY day, segment, stage
 """
+# The columns of INTERACTION_TOTALS_SQL, in its order.
 INTERACTION_TOTAL_FIELDS = (
     "reached",
-    "interactions",
-    "rated_interactions",
-    "interaction_satisfaction",
-    "repeats",
-    "reidentified",
-    "handoffs",
-    "decay_instances",
-    "first_rated_satisfaction",
-    "last_rated_satisfaction",
+    *INTERACTION_FIELDS,
     "abandoned_here",
     "digital_only",
     "assisted_only",

@@ -49,17 +49,6 @@ MAX_INSTANCES_PER_CALL = 1000
 MAX_REPORTED_ERRORS = 1000
 STAGE_BATCH_ROWS = 2000
 
-INSTANCE_VALUE_FIELDS = ("customer_ref", "segment", "started_at", "ended_at", "outcome", "satisfaction")
-INTERACTION_VALUE_FIELDS = (
-    "touchpoint_id",
-    "channel",
-    "occurred_at",
-    "satisfaction",
-    "resolved",
-    "repeat",
-    "reidentified",
-)
-
 
 # --- values -------------------------------------------------------------------------------------
 
@@ -331,9 +320,6 @@ class InstanceRecord:
     outcome: str
     satisfaction: int | None
     interactions: list[InteractionRecord] = field(default_factory=list)
-
-    def values(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in INSTANCE_VALUE_FIELDS}
 
 
 Reader = Callable[[Any], Any]

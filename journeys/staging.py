@@ -129,8 +129,9 @@ def _differs(left: str, right: str) -> str:
     return f"({left} {operator} {right})"
 
 
-def _any_differs(left_alias: str, right_alias: str, pairs: Iterable[tuple[str, str]]) -> str:
-    return " OR ".join(_differs(f"{left_alias}.{_quote(a)}", f"{right_alias}.{_quote(b)}") for a, b in pairs)
+def _any_differs(columns: Iterable[str]) -> str:
+    """A row of an upsert differs from the stored one (``t``) in one of these columns."""
+    return " OR ".join(_differs(f"t.{_quote(name)}", f"excluded.{_quote(name)}") for name in columns)
 
 
 def _as_datetime(value: Any) -> datetime | None:
@@ -293,7 +294,7 @@ class Staging:
         instance_updates = ", ".join(
             f"{_quote(name)} = excluded.{_quote(name)}" for name in (*(t for _, t in INSTANCE_VALUES), "updated_at")
         )
-        instance_changed = _any_differs("t", "excluded", ((t, t) for _, t in INSTANCE_VALUES))
+        instance_changed = _any_differs(target for _, target in INSTANCE_VALUES)
         # Every instance once: its rows agree (problems() found no contradiction), so MIN picks the value.
         instances_sql = f"""
             INSERT INTO {instance_table} AS t
@@ -317,7 +318,7 @@ class Staging:
         interaction_updates = ", ".join(
             f"{_quote(name)} = excluded.{_quote(name)}" for name in (*INTERACTION_VALUES, "updated_at")
         )
-        interaction_changed = _any_differs("t", "excluded", ((name, name) for name in INTERACTION_VALUES))
+        interaction_changed = _any_differs(INTERACTION_VALUES)
         interactions_sql = f"""
             INSERT INTO {interaction_table} AS t
                 ({_quote("created_at")}, {_quote("updated_at")}, {_quote("instance_id")}, {_quote("external_id")},
