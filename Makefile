@@ -35,8 +35,11 @@ run: install
 
 # Failure injection and the load test (tests/reliability/) need real processes, PostgreSQL and
 # Redis, and minutes: `make reliability` runs them, not `make test`.
+# The browser tests need a Chromium: scripts/ensure-chromium finds one or installs it (Debian's as root,
+# else Playwright's), or stops with one line saying what to run.
 test: install
-	$(BIN)/python -m pytest -m "not failure" $(PYTEST_ARGS)
+	@chromium=$$(scripts/ensure-chromium) && \
+		CHROMIUM_PATH="$$chromium" $(BIN)/python -m pytest -m "not failure" $(PYTEST_ARGS)
 
 reliability: install
 	$(BIN)/python -m pytest -m failure tests/reliability -v $(PYTEST_ARGS)
