@@ -648,15 +648,6 @@ def test_a_real_worker_imports_an_uploaded_file(api_client, integration_user, ma
     assert Interaction.objects.count() == 3
 
 
-def test_the_documented_example_file_imports(mapped_journey):
-    example = Path(__file__).resolve().parents[2] / "docs" / "example-interactions.csv"
-
-    record = run_import(example.read_bytes())
-
-    assert record.status == "succeeded", record.errors
-    assert (record.instances_created, record.interactions_created) == (5, 9)
-
-
 def test_an_import_that_ran_out_of_retries_is_marked_failed(mapped_journey):
     record = factories.ImportFactory(status="running")
 
