@@ -4,6 +4,7 @@ Ground floor: nothing here knows a domain app.
 """
 
 import csv
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -19,6 +20,7 @@ NOT_ALLOWED = "You do not have permission to perform this action."
 # A cell starting with one of these runs as a formula in a spreadsheet (CSV injection); tab and CR
 # are how a formula hides behind leading whitespace.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
 
 
 def require(user, permission: str, obj=None, *, message: str = NOT_ALLOWED) -> None:
@@ -68,14 +70,17 @@ def add_service_error(form: forms.BaseForm, error: Exception) -> None:
 def csv_cell(value) -> str:
     """A value as a CSV cell a spreadsheet cannot run: None is empty; text starting like a formula gets a quote.
 
-    Numbers are left as they are: ``-3`` is a value, not a formula, and must stay a number.
+    Numbers, and text that is only a number (``-3``, ``-0.25``), are left as they are: they are values,
+    not formulas, and must stay numbers.
     """
     if value is None:
         return ""
     if isinstance(value, int | float | Decimal):
         return str(value)
     text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+    if text.startswith(FORMULA_PREFIXES) and not PLAIN_NUMBER.fullmatch(text):
+        return f"'{text}"
+    return text
 
 
 class _Echo:
