@@ -379,8 +379,9 @@ def incentive_edit(request, pk):
 def incentive_history(request, pk):
     """Who changed the incentive and its reviews, and when: managers (core.view_history)."""
     incentive = get_object_or_404(Incentive.objects.select_related("function"), pk=pk)
-    if not request.user.has_perm("core.view_history", incentive):
-        raise PermissionDenied
+    web.require(
+        request.user, "core.view_history", incentive, message="The history of an incentive is visible to managers."
+    )
     sources = [
         history.HistorySource("Incentive", Incentive, Q(id=incentive.pk), "name"),
         history.HistorySource("Review", IncentiveReview, Q(incentive_id=incentive.pk), "journey"),
