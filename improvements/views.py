@@ -210,7 +210,7 @@ def issue_detail(request, pk: int):
 @require_POST
 def issue_triage(request, pk: int):
     issue = get_object_or_404(selectors.issue_detail_queryset(), pk=pk)
-    web.require(request.user, "improvements.triage_issue", issue)
+    web.require(request.user, "improvements.triage_issue", issue, message=services.NOT_ALLOWED_ON_JOURNEY)
     form = IssueTriageForm(request.POST, instance=issue)
     if form.is_valid():
         try:
@@ -233,7 +233,7 @@ def issue_triage(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def issue_edit(request, pk: int):
     issue = get_object_or_404(selectors.issue_list(), pk=pk)
-    web.require(request.user, "improvements.triage_issue", issue)
+    web.require(request.user, "improvements.triage_issue", issue, message=services.NOT_ALLOWED_ON_JOURNEY)
     form = IssueEditForm(request.POST or None, instance=issue)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
@@ -415,7 +415,7 @@ def initiative_detail(request, pk: int):
 def initiative_transition(request, pk: int):
     """A card moved on the board or the detail page: same workflow service as the API."""
     initiative = get_object_or_404(Initiative.objects.select_related("journey"), pk=pk)
-    web.require(request.user, "improvements.manage_initiative", initiative)
+    web.require(request.user, "improvements.manage_initiative", initiative, message=services.NOT_ALLOWED_ON_JOURNEY)
     form = InitiativeMoveForm(request.POST, initiative=initiative)
     back = _safe_next(request, initiative.get_absolute_url())
     if not form.is_valid():
@@ -441,7 +441,7 @@ def initiative_transition(request, pk: int):
 @require_POST
 def initiative_update_create(request, pk: int):
     initiative = get_object_or_404(selectors.initiative_detail_queryset(), pk=pk)
-    web.require(request.user, "improvements.post_update", initiative)
+    web.require(request.user, "improvements.post_update", initiative, message=services.NOT_ALLOWED_ON_JOURNEY)
     form = InitiativeUpdateForm(request.POST)
     person = selectors.person_of(request.user)
     if person is None:
@@ -482,7 +482,7 @@ def initiative_create(request):
                 ],
             },
         )
-    web.require(request.user, "improvements.manage_initiative", journey)
+    web.require(request.user, "improvements.manage_initiative", journey, message=services.NOT_ALLOWED_ON_JOURNEY)
     if request.method == "POST":
         form = InitiativeForm(request.POST, journey=journey)
         if form.is_valid():
@@ -518,7 +518,7 @@ def initiative_create(request):
 @require_http_methods(["GET", "POST"])
 def initiative_edit(request, pk: int):
     initiative = get_object_or_404(Initiative.objects.select_related("journey"), pk=pk)
-    web.require(request.user, "improvements.manage_initiative", initiative)
+    web.require(request.user, "improvements.manage_initiative", initiative, message=services.NOT_ALLOWED_ON_JOURNEY)
     form = InitiativeForm(request.POST or None, instance=initiative, journey=initiative.journey)
     if request.method == "POST" and form.is_valid():
         try:

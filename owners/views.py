@@ -44,6 +44,7 @@ from .links import journey_path, raise_issue_path
 from .models import Function, Incentive, IncentiveReview, Ownership, Person, Responsibility, TeamMembership
 
 PAGE_SIZE = 50
+TEAM_MESSAGE = "Only the journey's owner or a manager changes its team."
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -161,7 +162,7 @@ def person_detail(request, pk):
 def _organisation_form(
     request, *, form_class, instance, create, update, argument, title, back, success, after=None, history_url=None
 ):
-    web.require(request.user, "owners.manage_organisation")
+    web.require(request.user, "owners.manage_organisation", message="Only managers change the organisation.")
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
@@ -639,7 +640,7 @@ def journey_team(request, slug):
     journey = get_object_or_404(Journey, slug=slug)
     if request.method == "GET":
         return _team_page(request, journey)
-    web.require(request.user, "owners.manage_team", journey)
+    web.require(request.user, "owners.manage_team", journey, message=TEAM_MESSAGE)
     form = TeamMemberAddForm(request.POST)
     if form.is_valid():
         try:
@@ -656,7 +657,7 @@ def journey_team(request, slug):
 def journey_team_role(request, slug, pk):
     journey = get_object_or_404(Journey, slug=slug)
     membership = get_object_or_404(TeamMembership.objects.select_related("person"), pk=pk, journey=journey)
-    web.require(request.user, "owners.manage_team", journey)
+    web.require(request.user, "owners.manage_team", journey, message=TEAM_MESSAGE)
     form = TeamMemberRoleForm(request.POST)
     if form.is_valid():
         services.team_member_change_role(membership=membership, role=form.cleaned_data["role"])
@@ -670,7 +671,7 @@ def journey_team_role(request, slug, pk):
 def journey_team_remove(request, slug, pk):
     journey = get_object_or_404(Journey, slug=slug)
     membership = get_object_or_404(TeamMembership.objects.select_related("person"), pk=pk, journey=journey)
-    web.require(request.user, "owners.manage_team", journey)
+    web.require(request.user, "owners.manage_team", journey, message=TEAM_MESSAGE)
     services.team_member_remove(membership=membership)
     messages.success(request, f"{membership.person.name} left the {journey.name} team.")
     return redirect(reverse("owners:journey-team", args=[journey.slug]))

@@ -35,7 +35,7 @@ from .serializers import (
 
 class _ImprovementsViewSet(ServiceViewSet):
     filter_backends = [DjangoFilterBackend, NullsLastOrderingFilter]
-    permission_message = "Your role on this journey does not allow this."
+    permission_message = services.NOT_ALLOWED_ON_JOURNEY
     reload_after_write = True
 
 
