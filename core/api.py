@@ -1,7 +1,53 @@
-"""API endpoints that belong to no domain app: token login."""
+"""API building blocks that belong to no domain app: the viewset base every app's writes use, and token login."""
 
+from rest_framework import status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
+
+from .web import NOT_ALLOWED, require
+
+
+class ServiceViewSet(viewsets.GenericViewSet):
+    """A viewset whose writes go through services: validate an input serializer, check the rules, call a
+    service, answer with the output serializer.
+
+    ``serializer_class`` (or ``get_serializer_class()``) is the output serializer and, unless a write
+    names another, the input one too. Reads come from DRF's list and retrieve mixins as usual::
+
+        def create(self, request):
+            data = self.validated_input(IssueCreateSerializer)
+            self.require("improvements.log_issue", data["journey"])
+            return self.respond(services.issue_log(**data), status_code=status.HTTP_201_CREATED)
+    """
+
+    #: What a refusal by ``require`` says when the call names no message.
+    permission_message = NOT_ALLOWED
+    #: Answer with the object read again through ``get_queryset()`` (its annotations and prefetches),
+    #: rather than as the service returned it.
+    reload_after_write = False
+
+    def validated_input(self, serializer_class=None, *, instance=None, partial: bool = False) -> dict:
+        """The request body validated by ``serializer_class`` (default: the output serializer); 400 when invalid."""
+        serializer_class = serializer_class or self.get_serializer_class()
+        serializer = serializer_class(
+            instance, data=self.request.data, partial=partial, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def require(self, permission: str, obj=None, *, message: str | None = None) -> None:
+        """403 unless the request's user has ``permission`` (on ``obj``)."""
+        require(self.request.user, permission, obj, message=message or self.permission_message)
+
+    def respond(self, obj, *, status_code: int = status.HTTP_200_OK) -> Response:
+        """``obj`` through the output serializer."""
+        if self.reload_after_write:
+            obj = self.get_queryset().get(pk=obj.pk)
+        return Response(self.get_serializer(obj).data, status=status_code)
+
+    def respond_no_content(self) -> Response:
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ThrottledObtainAuthToken(ObtainAuthToken):

@@ -40,7 +40,8 @@ def api_exception_handler(exc, context):
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
+        # core.web.require says why; a bare PermissionDenied gets DRF's general wording.
+        exc = exceptions.PermissionDenied(str(exc) or None)
     # A bare list of messages (``raise ValidationError("...")`` outside a serializer field) is
     # answered in the documented shape: an object with field keys.
     if (

@@ -5,6 +5,8 @@ from django import forms
 from rest_framework import filters as drf_filters
 from rest_framework.exceptions import ValidationError
 
+from .ordering import nulls_last
+
 # The largest value of a 64-bit primary key (PostgreSQL bigint, SQLite INTEGER).
 MAX_ID = 2**63 - 1
 
@@ -31,3 +33,14 @@ class SearchFilter(drf_filters.SearchFilter):
             return super().get_search_terms(request)
         except ValidationError as error:
             raise ValidationError({self.search_param: error.detail}) from error
+
+
+class NullsLastOrderingFilter(drf_filters.OrderingFilter):
+    """``?ordering=`` with empty values (no effort, no due date, no end yet...) last in both directions, on every
+    database; the primary key breaks ties so that pages never overlap."""
+
+    def filter_queryset(self, request, queryset, view):
+        ordering = self.get_ordering(request, queryset, view)
+        if not ordering:
+            return queryset
+        return queryset.order_by(*[nulls_last(queryset.model, term) for term in ordering], "pk")

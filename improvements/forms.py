@@ -1,38 +1,12 @@
 """Forms of the improvements app. They collect and clean input; the views hand it to the services."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 
-from core.errors import ApplicationError, StaleObjectError
 from journeys.models import Journey, Stage, Touchpoint
 from owners.models import Function, Person
 
 from .choices import INITIATIVE_TRANSITIONS, ISSUE_TRANSITIONS, InitiativeStatus, IssueCategory, IssueStatus
 from .models import Initiative, InitiativeUpdate, Issue
-
-
-def add_service_error(form: forms.BaseForm, error: Exception) -> None:
-    """Show a service's ValidationError or ApplicationError on the form, by field when it names one."""
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    elif isinstance(error, ValidationError):
-        form.add_error(None, error.messages)
-    elif isinstance(error, StaleObjectError) and "version" in form.fields:
-        # Tell the editor and keep their values; the form now carries the current version, so saving
-        # again is a deliberate overwrite by someone who has been told, never a silent one.
-        form.add_error(
-            None,
-            f"{error.message} Your values are kept below: check them against the current ones "
-            "(open the page in another tab) and save again to apply them.",
-        )
-        data = form.data.copy()
-        data[form.add_prefix("version")] = error.extra["current_version"]
-        form.data = data
-    elif isinstance(error, ApplicationError):
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-    else:
-        raise error
 
 
 class StageField(forms.ModelChoiceField):

@@ -39,6 +39,10 @@ class _Unset:
 UNSET = _Unset()  # "leave as is", distinct from None ("clear")
 
 
+# What a page or the API says when a role check on the journey refuses (core.web.require).
+NOT_ALLOWED_ON_JOURNEY = "Your role on this journey does not allow this."
+
+
 def missing_person_message(doing: str) -> str:
     return (
         f"Your login is not linked to a person in the directory, so you cannot {doing}. "

@@ -2,19 +2,19 @@
 (board, ranking, detail with updates, create, edit, moves). Thin: reads through selectors,
 writes through services; errors of the services become form errors or messages."""
 
-import csv
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import web
 from core.errors import ApplicationError
 from journeys.models import Journey
 
@@ -30,7 +30,6 @@ from .forms import (
     IssueLogForm,
     IssueTriageForm,
     PortfolioFilterForm,
-    add_service_error,
 )
 from .impact import format_value, impact_of, lower_is_better
 from .models import Initiative, Issue
@@ -38,11 +37,6 @@ from .models import Initiative, Issue
 PAGE_SIZE = 50
 _no_person_message = services.missing_person_message
 RANKABLE_STATUSES = (InitiativeStatus.PROPOSED, InitiativeStatus.APPROVED, InitiativeStatus.IN_PROGRESS)
-
-
-def _require(request, permission: str, obj) -> None:
-    if not request.user.has_perm(permission, obj):
-        raise PermissionDenied
 
 
 def _query_without(request, *names: str) -> str:
@@ -57,26 +51,6 @@ def _safe_next(request, default: str) -> str:
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return default
-
-
-class _Echo:
-    """A file-like object whose write returns the line, for streaming a CSV."""
-
-    def write(self, value):
-        return value
-
-
-def _stream_csv(filename: str, header: list[str], rows) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield writer.writerow(header)
-        for row in rows:
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 # --- issues ------------------------------------------------------------------------------------
@@ -139,7 +113,7 @@ def issue_export(request):
         ]
         for issue in filterset.qs.iterator(chunk_size=500)
     )
-    return _stream_csv(f"issues-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
+    return web.csv_response(f"issues-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
 
 
 @require_http_methods(["GET", "POST"])
@@ -177,7 +151,7 @@ def issue_create(request):
                         functions=form.cleaned_data["functions"],
                     )
                 except (ValidationError, ApplicationError) as error:
-                    add_service_error(form, error)
+                    web.add_service_error(form, error)
                 else:
                     messages.success(request, f"Issue “{issue.title}” logged.")
                     return redirect(issue)
@@ -236,7 +210,7 @@ def issue_detail(request, pk: int):
 @require_POST
 def issue_triage(request, pk: int):
     issue = get_object_or_404(selectors.issue_detail_queryset(), pk=pk)
-    _require(request, "improvements.triage_issue", issue)
+    web.require(request.user, "improvements.triage_issue", issue, message=services.NOT_ALLOWED_ON_JOURNEY)
     form = IssueTriageForm(request.POST, instance=issue)
     if form.is_valid():
         try:
@@ -248,7 +222,7 @@ def issue_triage(request, pk: int):
                 version=form.cleaned_data["version"],
             )
         except (ValidationError, ApplicationError) as error:
-            add_service_error(form, error)
+            web.add_service_error(form, error)
         else:
             messages.success(request, "Issue updated.")
             return redirect(issue)
@@ -259,14 +233,14 @@ def issue_triage(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def issue_edit(request, pk: int):
     issue = get_object_or_404(selectors.issue_list(), pk=pk)
-    _require(request, "improvements.triage_issue", issue)
+    web.require(request.user, "improvements.triage_issue", issue, message=services.NOT_ALLOWED_ON_JOURNEY)
     form = IssueEditForm(request.POST or None, instance=issue)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
             services.issue_edit(issue=issue, data=data, version=form.cleaned_data["version"])
         except (ValidationError, ApplicationError) as error:
-            add_service_error(form, error)
+            web.add_service_error(form, error)
         else:
             messages.success(request, "Issue saved.")
             return redirect(issue)
@@ -392,7 +366,7 @@ def initiative_export(request):
         ]
 
     rows = (row(initiative) for initiative in filterset.qs.order_by("due_date", "id").iterator(chunk_size=500))
-    return _stream_csv(f"initiatives-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
+    return web.csv_response(f"initiatives-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
 
 
 def _initiative_page(request, initiative: Initiative, *, update_form=None, move_form=None, status=200):
@@ -441,7 +415,7 @@ def initiative_detail(request, pk: int):
 def initiative_transition(request, pk: int):
     """A card moved on the board or the detail page: same workflow service as the API."""
     initiative = get_object_or_404(Initiative.objects.select_related("journey"), pk=pk)
-    _require(request, "improvements.manage_initiative", initiative)
+    web.require(request.user, "improvements.manage_initiative", initiative, message=services.NOT_ALLOWED_ON_JOURNEY)
     form = InitiativeMoveForm(request.POST, initiative=initiative)
     back = _safe_next(request, initiative.get_absolute_url())
     if not form.is_valid():
@@ -467,7 +441,7 @@ def initiative_transition(request, pk: int):
 @require_POST
 def initiative_update_create(request, pk: int):
     initiative = get_object_or_404(selectors.initiative_detail_queryset(), pk=pk)
-    _require(request, "improvements.post_update", initiative)
+    web.require(request.user, "improvements.post_update", initiative, message=services.NOT_ALLOWED_ON_JOURNEY)
     form = InitiativeUpdateForm(request.POST)
     person = selectors.person_of(request.user)
     if person is None:
@@ -481,7 +455,7 @@ def initiative_update_create(request, pk: int):
                 progress=form.cleaned_data["progress"],
             )
         except (ValidationError, ApplicationError) as error:
-            add_service_error(form, error)
+            web.add_service_error(form, error)
         else:
             messages.success(request, "Update posted.")
             return redirect(initiative)
@@ -508,14 +482,14 @@ def initiative_create(request):
                 ],
             },
         )
-    _require(request, "improvements.manage_initiative", journey)
+    web.require(request.user, "improvements.manage_initiative", journey, message=services.NOT_ALLOWED_ON_JOURNEY)
     if request.method == "POST":
         form = InitiativeForm(request.POST, journey=journey)
         if form.is_valid():
             try:
                 initiative = services.initiative_propose(journey=journey, **_initiative_data(form))
             except (ValidationError, ApplicationError) as error:
-                add_service_error(form, error)
+                web.add_service_error(form, error)
             else:
                 messages.success(request, f"Initiative “{initiative.title}” proposed.")
                 return redirect(initiative)
@@ -544,7 +518,7 @@ def initiative_create(request):
 @require_http_methods(["GET", "POST"])
 def initiative_edit(request, pk: int):
     initiative = get_object_or_404(Initiative.objects.select_related("journey"), pk=pk)
-    _require(request, "improvements.manage_initiative", initiative)
+    web.require(request.user, "improvements.manage_initiative", initiative, message=services.NOT_ALLOWED_ON_JOURNEY)
     form = InitiativeForm(request.POST or None, instance=initiative, journey=initiative.journey)
     if request.method == "POST" and form.is_valid():
         try:
@@ -552,7 +526,7 @@ def initiative_edit(request, pk: int):
                 initiative=initiative, data=_initiative_data(form), version=form.cleaned_data["version"]
             )
         except (ValidationError, ApplicationError) as error:
-            add_service_error(form, error)
+            web.add_service_error(form, error)
         else:
             messages.success(request, "Initiative saved.")
             return redirect(initiative)

@@ -4,7 +4,6 @@ Everybody logged in reads every page; writes follow design section 9 through cor
 Views stay thin: forms validate, services write, selectors read.
 """
 
-import csv
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -17,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import history
+from core import history, web
 from core.errors import ApplicationError
 from journeys.models import Journey, Touchpoint
 
@@ -45,25 +44,10 @@ from .links import journey_path, raise_issue_path
 from .models import Function, Incentive, IncentiveReview, Ownership, Person, Responsibility, TeamMembership
 
 PAGE_SIZE = 50
+TEAM_MESSAGE = "Only the journey's owner or a manager changes its team."
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-def _require(request, permission: str, obj=None) -> None:
-    if not request.user.has_perm(permission, obj):
-        raise PermissionDenied
-
-
-def _form_errors_from(form, error: Exception) -> None:
-    """Put a service's refusal on the form, next to the field it is about when it names one."""
-    if isinstance(error, ApplicationError):
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-    elif isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
 
 
 @dataclass(frozen=True)
@@ -76,29 +60,10 @@ class Column:
     status: Callable | None = None
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_safe(value) -> str:
-    text = "" if value is None else str(value)
-    # A cell starting like a formula would run in a spreadsheet (CSV injection).
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
-
-
 def csv_response(filename: str, columns: list[Column], rows: Iterable) -> StreamingHttpResponse:
-    """Stream rows as CSV, so that a large export never sits in memory."""
-    writer = csv.writer(_Echo())
-
-    def generate():
-        yield writer.writerow([column.header for column in columns])
-        for row in rows:
-            yield writer.writerow([_csv_safe(column.value(row)) for column in columns])
-
-    response = StreamingHttpResponse(generate(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    """Stream rows as CSV in the columns of their list page, formulas escaped (core.web.csv_response)."""
+    values = ([column.value(row) for column in columns] for row in rows)
+    return web.csv_response(filename, [column.header for column in columns], values)
 
 
 def _rows(objects, columns):
@@ -197,7 +162,7 @@ def person_detail(request, pk):
 def _organisation_form(
     request, *, form_class, instance, create, update, argument, title, back, success, after=None, history_url=None
 ):
-    _require(request, "owners.manage_organisation")
+    web.require(request.user, "owners.manage_organisation", message="Only managers change the organisation.")
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
@@ -206,7 +171,7 @@ def _organisation_form(
             else:
                 saved = update(**{argument: instance}, **form.cleaned_data)
         except (ApplicationError, ValidationError) as error:
-            _form_errors_from(form, error)
+            web.add_service_error(form, error)
         else:
             messages.success(request, success.format(saved))
             return redirect(after(saved) if after else saved.get_absolute_url())
@@ -415,8 +380,9 @@ def incentive_edit(request, pk):
 def incentive_history(request, pk):
     """Who changed the incentive and its reviews, and when: managers (core.view_history)."""
     incentive = get_object_or_404(Incentive.objects.select_related("function"), pk=pk)
-    if not request.user.has_perm("core.view_history", incentive):
-        raise PermissionDenied
+    web.require(
+        request.user, "core.view_history", incentive, message="The history of an incentive is visible to managers."
+    )
     sources = [
         history.HistorySource("Incentive", Incentive, Q(id=incentive.pk), "name"),
         history.HistorySource("Review", IncentiveReview, Q(incentive_id=incentive.pk), "journey"),
@@ -514,7 +480,7 @@ def review(request, pk, slug):
                 **form.cleaned_data,
             )
         except (ApplicationError, ValidationError) as error:
-            _form_errors_from(form, error)
+            web.add_service_error(form, error)
         else:
             messages.success(request, f"Verdict on “{incentive.name}” for {journey.name} recorded.")
             return redirect(f"{reverse('owners:matrix')}#incentive-{incentive.pk}")
@@ -599,7 +565,7 @@ def journey_ownership(request, slug):
                     expected_current=data["expected_current"],
                 )
             except (ApplicationError, ValidationError) as error:
-                _form_errors_from(form, error)
+                web.add_service_error(form, error)
             else:
                 messages.success(request, f"{ownership.person.name} now owns {journey.name}.")
                 return redirect(reverse("owners:journey-ownership", args=[journey.slug]))
@@ -674,13 +640,13 @@ def journey_team(request, slug):
     journey = get_object_or_404(Journey, slug=slug)
     if request.method == "GET":
         return _team_page(request, journey)
-    _require(request, "owners.manage_team", journey)
+    web.require(request.user, "owners.manage_team", journey, message=TEAM_MESSAGE)
     form = TeamMemberAddForm(request.POST)
     if form.is_valid():
         try:
             membership = services.team_member_add(journey=journey, **form.cleaned_data)
         except (ApplicationError, ValidationError) as error:
-            _form_errors_from(form, error)
+            web.add_service_error(form, error)
         else:
             messages.success(request, f"{membership.person.name} joined the {journey.name} team.")
             return redirect(reverse("owners:journey-team", args=[journey.slug]))
@@ -691,7 +657,7 @@ def journey_team(request, slug):
 def journey_team_role(request, slug, pk):
     journey = get_object_or_404(Journey, slug=slug)
     membership = get_object_or_404(TeamMembership.objects.select_related("person"), pk=pk, journey=journey)
-    _require(request, "owners.manage_team", journey)
+    web.require(request.user, "owners.manage_team", journey, message=TEAM_MESSAGE)
     form = TeamMemberRoleForm(request.POST)
     if form.is_valid():
         services.team_member_change_role(membership=membership, role=form.cleaned_data["role"])
@@ -705,7 +671,7 @@ def journey_team_role(request, slug, pk):
 def journey_team_remove(request, slug, pk):
     journey = get_object_or_404(Journey, slug=slug)
     membership = get_object_or_404(TeamMembership.objects.select_related("person"), pk=pk, journey=journey)
-    _require(request, "owners.manage_team", journey)
+    web.require(request.user, "owners.manage_team", journey, message=TEAM_MESSAGE)
     services.team_member_remove(membership=membership)
     messages.success(request, f"{membership.person.name} left the {journey.name} team.")
     return redirect(reverse("owners:journey-team", args=[journey.slug]))

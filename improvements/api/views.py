@@ -1,22 +1,20 @@
 """API views of the improvements app: issues, initiatives and initiative updates.
 
-Everyone logged in reads everything; writes check the rules of core/rules.py on the journey
-concerned, validate an input serializer and call a service. Illegal transitions and stale
+Everyone logged in reads everything; writes (core.api.ServiceViewSet) validate an input serializer,
+check the rules on the journey concerned and call a service. Illegal transitions and stale
 versions answer 409, bad input 400.
 """
 
 from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
-from rest_framework.filters import OrderingFilter
-from rest_framework.response import Response
 
+from core.api import ServiceViewSet
 from core.concurrency import VersionETagMixin
+from core.filters import NullsLastOrderingFilter
 from core.listcache import CachedListMixin
-from core.ordering import nulls_last
 
 from .. import selectors, services
 from ..filters import InitiativeFilter, InitiativeUpdateFilter, IssueFilter
@@ -35,26 +33,10 @@ from .serializers import (
 )
 
 
-class NullsLastOrderingFilter(OrderingFilter):
-    """``?ordering=`` where rows without a value (no effort, no due date...) always come last."""
-
-    def filter_queryset(self, request, queryset, view):
-        ordering = self.get_ordering(request, queryset, view)
-        if not ordering:
-            return queryset
-        return queryset.order_by(*[nulls_last(queryset.model, term) for term in ordering], "id")
-
-
-class _ImprovementsViewSet(viewsets.GenericViewSet):
+class _ImprovementsViewSet(ServiceViewSet):
     filter_backends = [DjangoFilterBackend, NullsLastOrderingFilter]
-
-    def require(self, permission: str, obj) -> None:
-        if not self.request.user.has_perm(permission, obj):
-            raise PermissionDenied("Your role on this journey does not allow this.")
-
-    def respond(self, obj, *, status_code=status.HTTP_200_OK) -> Response:
-        fresh = self.get_queryset().get(pk=obj.pk)
-        return Response(self.get_serializer(fresh).data, status=status_code)
+    permission_message = services.NOT_ALLOWED_ON_JOURNEY
+    reload_after_write = True
 
 
 class IssueViewSet(
@@ -77,21 +59,18 @@ class IssueViewSet(
     @extend_schema(request=IssueCreateSerializer, responses={201: IssueSerializer})
     def create(self, request):
         """Log an issue (team members, the owner, managers). The reporter is your Person."""
-        data = IssueCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        self.require("improvements.log_issue", data.validated_data["journey"])
+        data = self.validated_input(IssueCreateSerializer)
+        self.require("improvements.log_issue", data["journey"])
         reporter = services.require_person(request.user, doing="log an issue")
-        issue = services.issue_log(reported_by=reporter, **data.validated_data)
+        issue = services.issue_log(reported_by=reporter, **data)
         return self.respond(issue, status_code=status.HTTP_201_CREATED)
 
     def _update(self, request, *, partial: bool):
         issue = self.get_object()
         self.require("improvements.triage_issue", issue)
-        data = IssueUpdateSerializer(data=request.data, partial=partial)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        version = self.expected_version(issue, fields.pop("version", None))
-        issue = services.issue_edit(issue=issue, data=fields, version=version)
+        data = self.validated_input(IssueUpdateSerializer, partial=partial)
+        version = self.expected_version(issue, data.pop("version", None))
+        issue = services.issue_edit(issue=issue, data=data, version=version)
         return self.respond(issue)
 
     @extend_schema(request=IssueUpdateSerializer, responses=IssueSerializer)
@@ -109,15 +88,13 @@ class IssueViewSet(
         ``root_cause`` (required for root_cause_confirmed) and ``assignee``."""
         issue = self.get_object()
         self.require("improvements.triage_issue", issue)
-        data = IssueTransitionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        data = self.validated_input(IssueTransitionSerializer)
         issue = services.issue_triage(
             issue=issue,
-            status=values["status"],
-            root_cause=values.get("root_cause"),
-            assignee=values.get("assignee", services.UNSET),
-            version=self.expected_version(issue, values.get("version")),
+            status=data["status"],
+            root_cause=data.get("root_cause"),
+            assignee=data.get("assignee", services.UNSET),
+            version=self.expected_version(issue, data.get("version")),
         )
         return self.respond(issue)
 
@@ -153,20 +130,17 @@ class InitiativeViewSet(
     @extend_schema(request=InitiativeCreateSerializer, responses={201: InitiativeSerializer})
     def create(self, request):
         """Propose an initiative (the journey's owner or a manager)."""
-        data = InitiativeCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        self.require("improvements.manage_initiative", data.validated_data["journey"])
-        initiative = services.initiative_propose(**data.validated_data)
+        data = self.validated_input(InitiativeCreateSerializer)
+        self.require("improvements.manage_initiative", data["journey"])
+        initiative = services.initiative_propose(**data)
         return self.respond(initiative, status_code=status.HTTP_201_CREATED)
 
     def _update(self, request, *, partial: bool):
         initiative = self.get_object()
         self.require("improvements.manage_initiative", initiative)
-        data = InitiativeUpdateFieldsSerializer(data=request.data, partial=partial)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        version = self.expected_version(initiative, fields.pop("version", None))
-        initiative = services.initiative_edit(initiative=initiative, data=fields, version=version)
+        data = self.validated_input(InitiativeUpdateFieldsSerializer, partial=partial)
+        version = self.expected_version(initiative, data.pop("version", None))
+        initiative = services.initiative_edit(initiative=initiative, data=data, version=version)
         return self.respond(initiative)
 
     @extend_schema(request=InitiativeUpdateFieldsSerializer, responses=InitiativeSerializer)
@@ -184,14 +158,12 @@ class InitiativeViewSet(
         baseline); ``delivered_on`` applies when delivering (default today)."""
         initiative = self.get_object()
         self.require("improvements.manage_initiative", initiative)
-        data = InitiativeTransitionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        data = self.validated_input(InitiativeTransitionSerializer)
         initiative = services.initiative_transition(
             initiative=initiative,
-            status=values["status"],
-            delivered_on=values.get("delivered_on"),
-            version=self.expected_version(initiative, values.get("version")),
+            status=data["status"],
+            delivered_on=data.get("delivered_on"),
+            version=self.expected_version(initiative, data.get("version")),
         )
         return self.respond(initiative)
 
@@ -215,15 +187,14 @@ class InitiativeUpdateViewSet(
     @extend_schema(request=InitiativeUpdateCreateSerializer, responses={201: InitiativeUpdateSerializer})
     def create(self, request):
         """Post an update (the journey's team, its owner, managers). The author is your Person."""
-        data = InitiativeUpdateCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        initiative = data.validated_data["initiative"]
+        data = self.validated_input(InitiativeUpdateCreateSerializer)
+        initiative = data["initiative"]
         self.require("improvements.post_update", initiative)
         author = services.require_person(request.user, doing="post an update")
         update = services.initiative_update_post(
             initiative=initiative,
             author=author,
-            body=data.validated_data["body"],
-            progress=data.validated_data["progress"],
+            body=data["body"],
+            progress=data["progress"],
         )
         return self.respond(update, status_code=status.HTTP_201_CREATED)

@@ -1,13 +1,13 @@
 """API views of the owners app. Everybody logged in reads; writes follow design section 9."""
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import ServiceViewSet
 from core.listcache import CachedListMixin
 from journeys.models import Journey
 
@@ -26,13 +26,15 @@ from ..selectors import journey_gaps
 from . import serializers as s
 
 
-def require(user, permission: str, obj=None) -> None:
-    """403 unless the rules of design section 9 grant ``permission`` (on ``obj``)."""
-    if not user.has_perm(permission, obj):
-        raise PermissionDenied
-
-
-class OrganisationViewSet(CachedListMixin, viewsets.ModelViewSet):
+class OrganisationViewSet(
+    CachedListMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    mixins.ListModelMixin,
+    ServiceViewSet,
+):
     """Functions, people, incentives: managers write, everybody logged in reads."""
 
     permission = "owners.manage_organisation"
@@ -41,28 +43,22 @@ class OrganisationViewSet(CachedListMixin, viewsets.ModelViewSet):
     delete_service = None
     instance_argument = None
 
-    def _check(self):
-        require(self.request.user, self.permission)
-
     def create(self, request, *args, **kwargs):
-        self._check()
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        instance = type(self).create_service(**serializer.validated_data)
-        return Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)
+        self.require(self.permission)
+        instance = type(self).create_service(**self.validated_input())
+        return self.respond(instance, status_code=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
-        self._check()
+        self.require(self.permission)
         instance = self.get_object()
-        serializer = self.get_serializer(instance, data=request.data, partial=kwargs.pop("partial", False))
-        serializer.is_valid(raise_exception=True)
-        instance = type(self).update_service(**{self.instance_argument: instance}, **serializer.validated_data)
-        return Response(self.get_serializer(instance).data)
+        data = self.validated_input(instance=instance, partial=kwargs.pop("partial", False))
+        instance = type(self).update_service(**{self.instance_argument: instance}, **data)
+        return self.respond(instance)
 
     def destroy(self, request, *args, **kwargs):
-        self._check()
+        self.require(self.permission)
         type(self).delete_service(**{self.instance_argument: self.get_object()})
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return self.respond_no_content()
 
 
 class FunctionViewSet(OrganisationViewSet):
@@ -102,7 +98,7 @@ class IncentiveViewSet(OrganisationViewSet):
     instance_argument = "incentive"
 
 
-class OwnershipViewSet(CachedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class OwnershipViewSet(CachedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewSet):
     """Who owns which journey, when. POST assigns (managers); the previous owner's term ends."""
 
     queryset = Ownership.objects.select_related("journey", "person")
@@ -113,37 +109,39 @@ class OwnershipViewSet(CachedListMixin, mixins.ListModelMixin, mixins.RetrieveMo
 
     @extend_schema(request=s.OwnershipAssignSerializer, responses={201: s.OwnershipSerializer})
     def create(self, request, *args, **kwargs):
-        require(request.user, "owners.assign_owner")
-        serializer = s.OwnershipAssignSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        self.require("owners.assign_owner")
+        data = self.validated_input(s.OwnershipAssignSerializer)
         if "replaces" in data:
             data["expected_current"] = data.pop("replaces")
         ownership = services.ownership_assign(**data, assigned_by=request.user)
-        return Response(s.OwnershipSerializer(ownership).data, status=status.HTTP_201_CREATED)
+        return self.respond(ownership, status_code=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.OwnershipMandateSerializer, responses={200: s.OwnershipSerializer})
     def partial_update(self, request, *args, **kwargs):
-        require(request.user, "owners.assign_owner")
+        self.require("owners.assign_owner")
         ownership = self.get_object()
-        serializer = s.OwnershipMandateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        ownership = services.ownership_update_mandate(ownership=ownership, **serializer.validated_data)
-        return Response(s.OwnershipSerializer(ownership).data)
+        data = self.validated_input(s.OwnershipMandateSerializer)
+        return self.respond(services.ownership_update_mandate(ownership=ownership, **data))
 
     @extend_schema(request=s.OwnershipEndSerializer, responses={200: s.OwnershipSerializer})
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
         """End an active ownership without naming a successor."""
-        require(request.user, "owners.assign_owner")
+        self.require("owners.assign_owner")
         ownership = self.get_object()
-        serializer = s.OwnershipEndSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        ownership = services.ownership_end(ownership=ownership, **serializer.validated_data)
-        return Response(s.OwnershipSerializer(ownership).data)
+        data = self.validated_input(s.OwnershipEndSerializer)
+        return self.respond(services.ownership_end(ownership=ownership, **data))
 
 
-class TeamMembershipViewSet(CachedListMixin, viewsets.ModelViewSet):
+class TeamMembershipViewSet(
+    CachedListMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    mixins.ListModelMixin,
+    ServiceViewSet,
+):
     """Journey teams: the journey's owner or a manager adds, changes roles and removes."""
 
     queryset = TeamMembership.objects.select_related("journey", "person__function")
@@ -153,26 +151,22 @@ class TeamMembershipViewSet(CachedListMixin, viewsets.ModelViewSet):
     ordering_fields = ["person__name", "role", "journey__name", "created_at"]
 
     def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        require(request.user, "owners.manage_team", serializer.validated_data["journey"])
-        membership = services.team_member_add(**serializer.validated_data)
-        return Response(self.get_serializer(membership).data, status=status.HTTP_201_CREATED)
+        data = self.validated_input()
+        self.require("owners.manage_team", data["journey"])
+        return self.respond(services.team_member_add(**data), status_code=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.TeamMembershipRoleSerializer)
     def update(self, request, *args, **kwargs):
         membership = self.get_object()
-        require(request.user, "owners.manage_team", membership.journey)
-        serializer = s.TeamMembershipRoleSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        membership = services.team_member_change_role(membership=membership, **serializer.validated_data)
-        return Response(self.get_serializer(membership).data)
+        self.require("owners.manage_team", membership.journey)
+        data = self.validated_input(s.TeamMembershipRoleSerializer)
+        return self.respond(services.team_member_change_role(membership=membership, **data))
 
     def destroy(self, request, *args, **kwargs):
         membership = self.get_object()
-        require(request.user, "owners.manage_team", membership.journey)
+        self.require("owners.manage_team", membership.journey)
         services.team_member_remove(membership=membership)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return self.respond_no_content()
 
 
 class ResponsibilityViewSet(
@@ -181,7 +175,7 @@ class ResponsibilityViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
+    ServiceViewSet,
 ):
     """Which function delivers each touchpoint: edited by the journey's owner or a manager."""
 
@@ -192,22 +186,19 @@ class ResponsibilityViewSet(
     ordering_fields = ["touchpoint__position", "function__name", "created_at"]
 
     def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        touchpoint = serializer.validated_data["touchpoint"]
-        require(request.user, "journeys.change_journey", touchpoint.journey)
-        responsibility = services.responsibility_create(**serializer.validated_data)
-        return Response(self.get_serializer(responsibility).data, status=status.HTTP_201_CREATED)
+        data = self.validated_input()
+        self.require("journeys.change_journey", data["touchpoint"].journey)
+        return self.respond(services.responsibility_create(**data), status_code=status.HTTP_201_CREATED)
 
     def destroy(self, request, *args, **kwargs):
         responsibility = self.get_object()
-        require(request.user, "journeys.change_journey", responsibility.touchpoint.journey)
+        self.require("journeys.change_journey", responsibility.touchpoint.journey)
         services.responsibility_delete(responsibility=responsibility)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return self.respond_no_content()
 
 
 class IncentiveReviewViewSet(
-    CachedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    CachedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ServiceViewSet
 ):
     """Verdicts on incentives per journey: append-only (the newest per pair is current); managers."""
 
@@ -218,13 +209,10 @@ class IncentiveReviewViewSet(
     ordering_fields = ["reviewed_at", "verdict", "journey__name", "incentive__name"]
 
     def create(self, request, *args, **kwargs):
-        require(request.user, "owners.review_incentive")
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        review = services.incentive_review_create(
-            **serializer.validated_data, reviewer=getattr(request.user, "person", None)
-        )
-        return Response(self.get_serializer(review).data, status=status.HTTP_201_CREATED)
+        self.require("owners.review_incentive")
+        data = self.validated_input()
+        review = services.incentive_review_create(**data, reviewer=getattr(request.user, "person", None))
+        return self.respond(review, status_code=status.HTTP_201_CREATED)
 
 
 class JourneyGapsView(APIView):

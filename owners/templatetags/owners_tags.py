@@ -25,18 +25,6 @@ def percent(value) -> str:
     return f"{round(value * 100)}%"
 
 
-@register.simple_tag(takes_context=True)
-def query_with(context, **changes) -> str:
-    """The current query string with some parameters replaced (pagination and CSV links keep filters)."""
-    query = context["request"].GET.copy()
-    for key, value in changes.items():
-        query.pop(key, None)
-        if value not in (None, ""):
-            query[key] = value
-    encoded = query.urlencode()
-    return f"?{encoded}" if encoded else "?"
-
-
 @register.filter
 def code_label(code) -> str:
     """'touchpoint_paradox' -> 'Touchpoint paradox'."""
