@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "journeys",
     "owners",
     "improvements",
+    "demo",
 ]
 
 MIDDLEWARE = [
