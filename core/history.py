@@ -5,10 +5,15 @@ A page of the feed costs a constant number of queries whatever its size and howe
 exist: one UNION query for the page's keys (and one to count them), then per source one query for
 the records of the objects on the page (to diff each with its previous version) and one per related
 model for the names that foreign keys point to.
+
+Apps contribute sources to another app's feed through ``register_sources`` (from their
+``AppConfig.ready()``), so that the app showing a feed need not know the models of the apps above it:
+journeys' history page asks ``feed_sources(JOURNEY_FEED, journey)`` for owners' and improvements' parts.
 """
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
@@ -26,6 +31,23 @@ class HistorySource:
     model: type  # the tracked model (``Stage``); its records are ``model.history.model``
     condition: Q  # which records, on the historical model's columns (``Q(journey_id=7)``)
     subject_field: str  # the field that names the object ("name", "title", "person"...)
+
+
+JOURNEY_FEED = "journey"
+
+# feed name -> builders ``(obj) -> list[HistorySource]``, in registration (INSTALLED_APPS) order
+_feed_builders: dict[str, list[Callable[..., list[HistorySource]]]] = defaultdict(list)
+
+
+def register_sources(feed: str, builder: Callable[..., list[HistorySource]]) -> None:
+    """Add the sources ``builder(obj)`` returns to every ``feed`` page about ``obj``; once per builder."""
+    if builder not in _feed_builders[feed]:
+        _feed_builders[feed].append(builder)
+
+
+def feed_sources(feed: str, obj) -> list[HistorySource]:
+    """The sources every registered builder gives for ``obj``, in registration order."""
+    return [source for builder in _feed_builders[feed] for source in builder(obj)]
 
 
 @dataclass

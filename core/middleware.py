@@ -4,7 +4,11 @@ The API authenticates by token as well as session and answers 401/403 itself (DR
 a token client to a login page would confuse it. Public pages use ``@login_not_required``.
 """
 
+from urllib.parse import unquote
+
+from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.http import HttpResponseBadRequest, JsonResponse
 
 
 class LoginRequiredExceptApiMiddleware(LoginRequiredMiddleware):
@@ -25,8 +29,6 @@ class ContentSecurityPolicyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.conf import settings
-
         response = self.get_response(request)
         policy = getattr(settings, "CONTENT_SECURITY_POLICY", "")
         if policy and "Content-Security-Policy" not in response:
@@ -43,10 +45,6 @@ class RefuseNullCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from urllib.parse import unquote
-
-        from django.http import HttpResponseBadRequest, JsonResponse
-
         if "\x00" in unquote(request.META.get("QUERY_STRING", "")):
             message = "Null characters are not allowed."
             if request.path_info.startswith("/api/"):

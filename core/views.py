@@ -2,14 +2,13 @@
 
 import logging
 
+from celery import current_app as celery_app
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from config.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +25,7 @@ def _database_status() -> str:
 
 
 def _broker_status() -> str:
+    # The process's Celery app (config.celery, set as current when created): core does not import config.
     try:
         with celery_app.connection_for_write() as broker:
             broker.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)

@@ -1,11 +1,16 @@
+"""improvements in the admin, read-only: issues and initiatives move through improvements.services
+(their status transitions, baselines and results, versions)."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import ReadOnlyAdminMixin, ReadOnlyTabularInline
 
 from .models import Initiative, InitiativeUpdate, Issue
 
 
 @admin.register(Issue)
-class IssueAdmin(SimpleHistoryAdmin):
+class IssueAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("title", "journey", "category", "severity", "status", "assignee", "created_at")
     list_filter = ("status", "category", "severity", "journey")
     search_fields = ("title", "symptom", "root_cause")
@@ -14,14 +19,13 @@ class IssueAdmin(SimpleHistoryAdmin):
     raw_id_fields = ("stage", "touchpoint")
 
 
-class InitiativeUpdateInline(admin.TabularInline):
+class InitiativeUpdateInline(ReadOnlyTabularInline):
     model = InitiativeUpdate
-    extra = 0
     fields = ("author", "progress", "body")
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(SimpleHistoryAdmin):
+class InitiativeAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("title", "journey", "status", "lead", "target_component", "due_date", "expected_gain", "effort")
     list_filter = ("status", "target_component", "journey")
     search_fields = ("title", "hypothesis")
@@ -31,6 +35,6 @@ class InitiativeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(InitiativeUpdate)
-class InitiativeUpdateAdmin(admin.ModelAdmin):
+class InitiativeUpdateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("initiative", "author", "progress", "created_at")
     list_select_related = ("initiative", "author")

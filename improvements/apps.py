@@ -1,17 +1,24 @@
 from django.apps import AppConfig
 
+from core.history import JOURNEY_FEED, register_sources
+from journeys.panels import Panel, register_panel
+from owners.links import register_conflict_issue_link
+
 
 class ImprovementsConfig(AppConfig):
     name = "improvements"
     verbose_name = "Improvements"
 
     def ready(self):
-        # The journey page cannot import this app (journeys <- owners <- improvements): register
-        # the "Issues and initiatives" panel through its extension point instead.
-        from journeys.panels import Panel, register_panel
-
+        # Imported here, not at the top: Django imports this module before any model is loaded,
+        # and these modules import the models.
+        from .history import journey_history_sources
+        from .links import conflict_issue_path
         from .views import journey_panel_context
 
+        # The apps below cannot import this one (journeys <- owners <- improvements): contribute
+        # the journey page's "Issues and initiatives" panel, the journey's history and owners'
+        # "raise a root-cause issue" link through their extension points.
         register_panel(
             Panel(
                 key="improvements",
@@ -21,3 +28,5 @@ class ImprovementsConfig(AppConfig):
                 order=60,  # after the service blueprint (journeys.panels.BLUEPRINT_ORDER)
             )
         )
+        register_sources(JOURNEY_FEED, journey_history_sources)
+        register_conflict_issue_link(conflict_issue_path)

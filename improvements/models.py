@@ -3,6 +3,7 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel, VersionedModel
@@ -57,8 +58,6 @@ class Issue(TimeStampedModel, VersionedModel):
         return self.title
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("improvements:issue-detail", kwargs={"pk": self.pk})
 
 
@@ -119,8 +118,6 @@ class Initiative(TimeStampedModel, VersionedModel):
         return self.title
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("improvements:initiative-detail", kwargs={"pk": self.pk})
 
 

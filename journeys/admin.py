@@ -1,25 +1,28 @@
+"""journeys in the admin, read-only: maps change through journeys.services (versions, renumbering),
+instances and interactions through ingest (its rules and the data-changed mark), health through its recompute."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import ReadOnlyAdminMixin, ReadOnlyTabularInline
 
 from .models import HealthSnapshot, Import, Interaction, Journey, JourneyInstance, Stage, StageHealth, Touchpoint
 
 
-class StageInline(admin.TabularInline):
+class StageInline(ReadOnlyTabularInline):
     model = Stage
-    extra = 0
     fields = ("position", "name")
     ordering = ("position",)
 
 
-class TouchpointInline(admin.TabularInline):
+class TouchpointInline(ReadOnlyTabularInline):
     model = Touchpoint
-    extra = 0
     fields = ("position", "key", "name", "channel", "is_moment_of_truth")
     ordering = ("position",)
 
 
 @admin.register(Journey)
-class JourneyAdmin(SimpleHistoryAdmin):
+class JourneyAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "name",
         "slug",
@@ -32,13 +35,12 @@ class JourneyAdmin(SimpleHistoryAdmin):
     )
     list_filter = ("status", "tier", "service_position")
     search_fields = ("name", "slug", "description")
-    prepopulated_fields = {"slug": ("name",)}
     inlines = [StageInline]
     readonly_fields = ("data_changed_at", "created_at", "updated_at")
 
 
 @admin.register(Stage)
-class StageAdmin(SimpleHistoryAdmin):
+class StageAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "journey", "position")
     list_filter = ("journey",)
     search_fields = ("name", "journey__name")
@@ -47,7 +49,7 @@ class StageAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Touchpoint)
-class TouchpointAdmin(SimpleHistoryAdmin):
+class TouchpointAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "key", "journey", "stage", "channel", "is_moment_of_truth")
     list_filter = ("journey", "channel", "is_moment_of_truth")
     search_fields = ("name", "key", "description")
@@ -55,7 +57,7 @@ class TouchpointAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(JourneyInstance)
-class JourneyInstanceAdmin(admin.ModelAdmin):
+class JourneyInstanceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("external_id", "journey", "segment", "outcome", "started_at", "ended_at", "satisfaction")
     list_filter = ("journey", "outcome", "segment")
     search_fields = ("external_id", "customer_ref")
@@ -65,7 +67,7 @@ class JourneyInstanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Interaction)
-class InteractionAdmin(admin.ModelAdmin):
+class InteractionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "external_id",
         "instance",
@@ -83,15 +85,13 @@ class InteractionAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
 
-class StageHealthInline(admin.TabularInline):
+class StageHealthInline(ReadOnlyTabularInline):
     model = StageHealth
-    extra = 0
     readonly_fields = ("stage", "reached", "abandoned_here", "interactions", "csat")
-    can_delete = False
 
 
 @admin.register(HealthSnapshot)
-class HealthSnapshotAdmin(admin.ModelAdmin):
+class HealthSnapshotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("journey", "segment", "as_of", "score", "status", "sample_size", "alerts")
     list_filter = ("status", "journey")
     search_fields = ("journey__name", "segment")
@@ -101,7 +101,7 @@ class HealthSnapshotAdmin(admin.ModelAdmin):
 
 
 @admin.register(Import)
-class ImportAdmin(admin.ModelAdmin):
+class ImportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "id",
         "original_name",

@@ -1,14 +1,17 @@
 from django.apps import AppConfig
 
+from .panels import Panel, register_panel
+
 
 class JourneysConfig(AppConfig):
     name = "journeys"
     verbose_name = "Journeys"
 
     def ready(self):
+        # Imported here, not at the top: Django imports this module before any model is loaded,
+        # and these modules import the models.
         from . import receivers  # noqa: F401  (connects the signal receivers)
         from .health import health_panel_context
-        from .panels import Panel, register_panel
 
         register_panel(
             Panel(

@@ -576,29 +576,23 @@ def health_recompute(request, slug):
 
 # --- audit history: every change to the journey and what hangs off it ----------------------------
 
-from django.apps import apps as _apps  # noqa: E402
 from django.db.models import Q as _Q  # noqa: E402
 
 from core import history as _history  # noqa: E402
 
 
 def journey_history_sources(journey: Journey) -> list[_history.HistorySource]:
-    """The journey, its map, owners, team, incentive reviews, issues and initiatives.
+    """The journey and its map, then what the apps above journeys register for the journey feed.
 
-    The other apps' models are looked up by name so that journeys does not import them (as core.rules does).
+    owners (ownerships, team, incentive reviews) and improvements (issues, initiatives) register
+    their sources with ``core.history.register_sources`` from their ``AppConfig.ready()``.
     """
     on_journey = _Q(journey_id=journey.pk)
     return [
         _history.HistorySource("Journey", Journey, _Q(id=journey.pk), "name"),
-        _history.HistorySource("Stage", _apps.get_model("journeys", "Stage"), on_journey, "name"),
-        _history.HistorySource("Touchpoint", _apps.get_model("journeys", "Touchpoint"), on_journey, "name"),
-        _history.HistorySource("Ownership", _apps.get_model("owners", "Ownership"), on_journey, "person"),
-        _history.HistorySource("Team member", _apps.get_model("owners", "TeamMembership"), on_journey, "person"),
-        _history.HistorySource(
-            "Incentive review", _apps.get_model("owners", "IncentiveReview"), on_journey, "incentive"
-        ),
-        _history.HistorySource("Issue", _apps.get_model("improvements", "Issue"), on_journey, "title"),
-        _history.HistorySource("Initiative", _apps.get_model("improvements", "Initiative"), on_journey, "title"),
+        _history.HistorySource("Stage", Stage, on_journey, "name"),
+        _history.HistorySource("Touchpoint", Touchpoint, on_journey, "name"),
+        *_history.feed_sources(_history.JOURNEY_FEED, journey),
     ]
 
 

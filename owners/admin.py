@@ -1,19 +1,23 @@
+"""owners in the admin, read-only: owners.services is the one writer (ownership hand-overs, history reasons,
+the guards that keep reviewed incentives and owners' history)."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import ReadOnlyAdminMixin, ReadOnlyTabularInline
 
 from .models import Function, Incentive, IncentiveReview, Ownership, Person, Responsibility, TeamMembership
 
 
 @admin.register(Function)
-class FunctionAdmin(admin.ModelAdmin):
+class FunctionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "head")
     search_fields = ("name",)
-    prepopulated_fields = {"slug": ("name",)}
     list_select_related = ("head",)
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("name", "email", "title", "function", "user")
     list_filter = ("function",)
     search_fields = ("name", "email", "title")
@@ -21,7 +25,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Ownership)
-class OwnershipAdmin(SimpleHistoryAdmin):
+class OwnershipAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("journey", "person", "started_on", "ended_on")
     list_filter = ("journey", ("ended_on", admin.EmptyFieldListFilter))
     search_fields = ("journey__name", "person__name")
@@ -29,7 +33,7 @@ class OwnershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TeamMembership)
-class TeamMembershipAdmin(SimpleHistoryAdmin):
+class TeamMembershipAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("journey", "person", "role")
     list_filter = ("journey",)
     search_fields = ("person__name", "role")
@@ -37,20 +41,19 @@ class TeamMembershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Responsibility)
-class ResponsibilityAdmin(admin.ModelAdmin):
+class ResponsibilityAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("touchpoint", "function")
     list_filter = ("function", "touchpoint__journey")
     list_select_related = ("touchpoint", "function")
 
 
-class IncentiveReviewInline(admin.TabularInline):
+class IncentiveReviewInline(ReadOnlyTabularInline):
     model = IncentiveReview
-    extra = 0
     fields = ("journey", "verdict", "rationale", "reviewer", "reviewed_at")
 
 
 @admin.register(Incentive)
-class IncentiveAdmin(SimpleHistoryAdmin):
+class IncentiveAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "function", "measure", "target", "weight", "active")
     list_filter = ("function", "active")
     search_fields = ("name", "measure")
@@ -59,7 +62,7 @@ class IncentiveAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(IncentiveReview)
-class IncentiveReviewAdmin(SimpleHistoryAdmin):
+class IncentiveReviewAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("incentive", "journey", "verdict", "reviewer", "reviewed_at")
     list_filter = ("verdict", "journey")
     search_fields = ("incentive__name", "rationale")

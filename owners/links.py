@@ -1,45 +1,33 @@
-"""URLs into pages other parts own, with a fallback so that owners never hard-depends on them."""
+"""Links from owners' pages into pages of other apps.
 
-from urllib.parse import urlencode
+Pages below owners (journeys) are reached directly. Pages above it (improvements) cannot be
+named here (journeys <- owners <- improvements): those apps register a builder from their
+``AppConfig.ready()``, and without one owners shows no link.
+"""
 
-from django.urls import NoReverseMatch, reverse
+from collections.abc import Callable
 
-ISSUE_CREATE_FALLBACK = "/issues/new/"
+# builder(*, journey, incentive, review) -> the path of a page where a conflicting incentive is raised
+_conflict_issue_builders: list[Callable[..., str]] = []
+
+
+def register_conflict_issue_link(builder: Callable[..., str]) -> None:
+    """Set the page that raises an issue about an incentive conflicting with a journey (one per process)."""
+    _conflict_issue_builders[:] = [builder]
 
 
 def journey_path(journey) -> str:
-    """The journey page's path (``journeys:detail``), or its known path while that page is absent."""
-    try:
-        return journey.get_absolute_url()
-    except NoReverseMatch:
-        return f"/journeys/{journey.slug}/"
+    """The journey page's path."""
+    return journey.get_absolute_url()
 
 
 def object_path(obj) -> str:
-    """``obj.get_absolute_url()``, or '' when the page is not installed."""
-    try:
-        return obj.get_absolute_url()
-    except (NoReverseMatch, AttributeError):
-        return ""
+    """The page of an object another app owns (an issue, an initiative)."""
+    return obj.get_absolute_url()
 
 
 def raise_issue_path(*, journey, incentive, review=None) -> str:
-    """The improvements app's issue form prefilled for a conflicting incentive (no import of it)."""
-    try:
-        base = reverse("improvements:issue-create")
-    except NoReverseMatch:
-        base = ISSUE_CREATE_FALLBACK
-    symptom = (
-        f"The incentive '{incentive.name}' of {incentive.function.name} ({incentive.measure}) "
-        f"conflicts with the {journey.name} journey."
-    )
-    if review is not None and review.rationale:
-        symptom += f" {review.rationale}"
-    query = {
-        "journey": journey.slug,
-        "category": "conflicting_objectives",
-        "title": f"{incentive.function.name} incentive '{incentive.name}' conflicts with {journey.name}",
-        "symptom": symptom,
-        "functions": incentive.function.slug,
-    }
-    return f"{base}?{urlencode(query)}"
+    """Where to raise a root-cause issue about ``incentive`` conflicting with ``journey``; '' without such a page."""
+    if not _conflict_issue_builders:
+        return ""
+    return _conflict_issue_builders[0](journey=journey, incentive=incentive, review=review)

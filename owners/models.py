@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -31,8 +32,6 @@ class Function(TimeStampedModel):
         return self.name
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("owners:function-detail", kwargs={"slug": self.slug})
 
 
@@ -56,8 +55,6 @@ class Person(TimeStampedModel):
         return self.name
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("owners:person-detail", kwargs={"pk": self.pk})
 
 

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "journeys",
     "owners",
     "improvements",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.roles",
+                "config.navigation.navigation",
             ],
         },
     },

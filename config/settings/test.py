@@ -1,5 +1,8 @@
 """Settings for the test suite: same database selection as base, fast hashing, in-memory e-mail."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -18,9 +21,6 @@ CELERY_RESULT_BACKEND = "cache+memory://"
 
 # Tests get a broker folder of their own, so messages left by `make run` never reach them.
 if CELERY_BROKER_URL == "filesystem://":  # noqa: F405
-    import tempfile
-    from pathlib import Path
-
     _broker_dir = Path(tempfile.mkdtemp(prefix="throughline-test-broker-"))
     (_broker_dir / "processed").mkdir()
     (_broker_dir / "control").mkdir()

@@ -1,9 +1,9 @@
 """Template helpers of the improvements pages."""
 
 from django import template
-from django.urls import NoReverseMatch, reverse
 
 from improvements.impact import format_value
+from improvements.views import journey_panel_context
 
 register = template.Library()
 
@@ -31,15 +31,10 @@ def improvements_panel_data(context):
     journey, request = context.get("journey"), context.get("request")
     if journey is None or request is None:
         return None
-    from improvements.views import journey_panel_context
-
     return journey_panel_context(request, journey)["improvements_panel"]
 
 
 @register.filter
 def journey_url(journey):
-    """The journey page, or its issues when the journey page is not installed (parts merge separately)."""
-    try:
-        return journey.get_absolute_url()
-    except NoReverseMatch:
-        return f"{reverse('improvements:issue-list')}?journey={journey.slug}"
+    """The journey page."""
+    return journey.get_absolute_url()

@@ -9,13 +9,10 @@ import os
 import re
 from pathlib import Path
 
-# Playwright's sync API runs an event loop in this thread; Django must still be allowed to query.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-import pytest  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from playwright.sync_api import sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -30,6 +27,12 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 DEMO_PASSWORD = "throughline-demo"
+
+
+def pytest_configure(config):
+    # Playwright's sync API runs an event loop in this thread; Django must still be allowed to query.
+    # Django reads the variable at each query, so setting it when this conftest loads is early enough.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(items):

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from core.demo.activity import plan_activity
+from demo.activity import plan_activity
 from journeys.models import Interaction, Journey, JourneyInstance
 from owners.models import Person
 from tests import factories

@@ -15,8 +15,8 @@ from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Q, Subqu
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from core.demo.organisation import BILLING_REFERENCE_DAY, FIRST_TIME, PASSWORD, RAIL_AUTOMATION_DAY
 from core.rules import MANAGERS_GROUP
+from demo.organisation import BILLING_REFERENCE_DAY, FIRST_TIME, PASSWORD, RAIL_AUTOMATION_DAY
 from improvements.choices import InitiativeStatus, IssueCategory, IssueStatus
 from improvements.models import Initiative, InitiativeUpdate, Issue
 from journeys.choices import ASSISTED_CHANNELS, DIGITAL_CHANNELS, JourneyStatus, Outcome

@@ -5,8 +5,8 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from core.demo import seed_demo
-from core.demo.organisation import INTEGRATION_USERNAME, PASSWORD, ROLE_LOGINS
+from demo.loader import seed_demo
+from demo.organisation import INTEGRATION_USERNAME, PASSWORD, ROLE_LOGINS
 from improvements.models import Initiative, InitiativeUpdate, Issue
 from journeys.models import HealthSnapshot, Interaction, Journey, JourneyInstance, Stage, Touchpoint
 from owners.models import Function, Incentive, IncentiveReview, Ownership, Person, Responsibility, TeamMembership

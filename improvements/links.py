@@ -1,0 +1,25 @@
+"""Links into improvements' pages that the apps below it show (registered from ``ImprovementsConfig.ready()``)."""
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from .choices import IssueCategory
+
+
+def conflict_issue_path(*, journey, incentive, review=None) -> str:
+    """The issue form prefilled for an incentive that conflicts with a journey (owners' matrix and review)."""
+    symptom = (
+        f"The incentive '{incentive.name}' of {incentive.function.name} ({incentive.measure}) "
+        f"conflicts with the {journey.name} journey."
+    )
+    if review is not None and review.rationale:
+        symptom += f" {review.rationale}"
+    query = {
+        "journey": journey.slug,
+        "category": IssueCategory.CONFLICTING_OBJECTIVES.value,
+        "title": f"{incentive.function.name} incentive '{incentive.name}' conflicts with {journey.name}",
+        "symptom": symptom,
+        "functions": incentive.function.slug,
+    }
+    return f"{reverse('improvements:issue-create')}?{urlencode(query)}"
