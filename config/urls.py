@@ -16,4 +16,5 @@ urlpatterns = [
 ]
 
 # API clients get JSON for an unknown URL too (a path that matches no route, e.g. /api/v1/issues/abc/).
+handler400 = "core.views.bad_request"
 handler404 = "core.views.page_not_found"

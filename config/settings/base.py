@@ -92,9 +92,17 @@ else:
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache counts failed logins (and API throttles). The default is per process; with several web
-# processes or machines point CACHE_URL at a shared cache (redis://..., e.g. the broker's Redis).
+# The default cache holds API list pages (per process unless CACHE_URL points at a shared server,
+# redis://..., e.g. the broker's Redis).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://throughline")}
+# Failed-login and token-request counts must be seen by every web process (gunicorn runs several):
+# CACHE_URL's shared server when one is set, else a file cache under var/ that all processes share.
+CACHES["limits"] = env.cache(
+    "LIMITS_CACHE_URL", default=env("CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'cache' / 'limits'}")
+)
+# Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed when
+# counting failed logins per client address. Empty: the connecting address is the client, always.
+TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
 
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
@@ -169,8 +177,9 @@ FILTERS_EMPTY_CHOICE_LABEL = "Any"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: an anonymous request is answered 401 with `WWW-Authenticate: Token`.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.StandardPagination",

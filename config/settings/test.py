@@ -34,3 +34,5 @@ if CELERY_BROKER_URL == "filesystem://":  # noqa: F405
 # Failed-login limits would carry over between tests (one cache, one client address): tests that check
 # the limit set their own and clear the cache.
 LOGIN_FAILURE_LIMIT = 1000
+# Each test run counts in its own memory; tests/security checks that the default is shared across processes.
+CACHES = {**CACHES, "limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "limits"}}  # noqa: F405

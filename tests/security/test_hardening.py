@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
@@ -175,9 +175,9 @@ def test_a_post_without_a_csrf_token_is_refused_and_changes_nothing(name, world,
 @pytest.fixture
 def login_limit(settings):
     settings.LOGIN_FAILURE_LIMIT = 3
-    cache.clear()
+    caches["limits"].clear()
     yield 3
-    cache.clear()
+    caches["limits"].clear()
 
 
 def test_failed_logins_are_limited_per_username(client, viewer_user, login_limit):
@@ -215,12 +215,12 @@ def test_a_login_below_the_limit_still_works(client, viewer_user, login_limit):
 
 def test_the_token_endpoint_is_throttled(api_client, viewer_user, monkeypatch):
     monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"auth": "3/minute"})
-    cache.clear()
+    caches["limits"].clear()
     answers = [
         api_client.post("/api/v1/auth/token/", {"username": "viewer", "password": "wrong"}).status_code
         for _ in range(4)
     ]
-    cache.clear()
+    caches["limits"].clear()
 
     assert answers == [400, 400, 400, 429]
 
