@@ -1,35 +1,29 @@
-"""Every API viewset, registered under /api/v1/ with kebab-case plural prefixes.
-
-One block per app and part; keep additions in their block.
-"""
+"""Every API viewset, registered under /api/v1/ with kebab-case plural prefixes, grouped by app and part."""
 
 from rest_framework.routers import DefaultRouter
+
+from improvements.api.views import InitiativeUpdateViewSet, InitiativeViewSet, IssueViewSet
+from journeys.api.views.health import HealthSnapshotViewSet
+from journeys.api.views.ingest import ImportViewSet, InteractionViewSet, JourneyInstanceViewSet
+from journeys.api.views.maps import JourneyViewSet, StageViewSet, TouchpointViewSet
+from owners.api import views as owners_api
 
 router = DefaultRouter()
 
 # journeys: maps (journeys, stages, touchpoints)
-from journeys.api.views import JourneyViewSet, StageViewSet, TouchpointViewSet  # noqa: E402
-
 router.register("journeys", JourneyViewSet, basename="journey")
 router.register("stages", StageViewSet, basename="stage")
 router.register("touchpoints", TouchpointViewSet, basename="touchpoint")
 
 # journeys: data (instances, interactions, imports)
-
-from journeys.api.views import ImportViewSet, InteractionViewSet, JourneyInstanceViewSet  # noqa: E402
-
 router.register("instances", JourneyInstanceViewSet, basename="journeyinstance")
 router.register("interactions", InteractionViewSet, basename="interaction")
 router.register("imports", ImportViewSet, basename="import")
 
 # journeys: health (health-snapshots)
-from journeys.api.views import HealthSnapshotViewSet  # noqa: E402
-
 router.register("health-snapshots", HealthSnapshotViewSet, basename="health-snapshot")
 
 # owners (functions, people, ownerships, team-members, responsibilities, incentives, incentive-reviews)
-from owners.api import views as owners_api  # noqa: E402
-
 router.register("functions", owners_api.FunctionViewSet, basename="function")
 router.register("people", owners_api.PersonViewSet, basename="person")
 router.register("ownerships", owners_api.OwnershipViewSet, basename="ownership")
@@ -39,8 +33,6 @@ router.register("incentives", owners_api.IncentiveViewSet, basename="incentive")
 router.register("incentive-reviews", owners_api.IncentiveReviewViewSet, basename="incentive-review")
 
 # improvements (issues, initiatives, initiative-updates)
-from improvements.api.views import InitiativeUpdateViewSet, InitiativeViewSet, IssueViewSet  # noqa: E402
-
 router.register("issues", IssueViewSet, basename="issue")
 router.register("initiatives", InitiativeViewSet, basename="initiative")
 router.register("initiative-updates", InitiativeUpdateViewSet, basename="initiative-update")

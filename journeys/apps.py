@@ -7,8 +7,8 @@ class JourneysConfig(AppConfig):
 
     def ready(self):
         from . import receivers  # noqa: F401  (connects the signal receivers)
-        from .health import health_panel_context
         from .panels import Panel, register_panel
+        from .views.health import health_panel_context
 
         register_panel(
             Panel(

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from journeys.choices import Channel, HealthStatus, Outcome
-from journeys.health import compute_journey_health, health_status, health_window
 from journeys.models import HealthSnapshot, StageHealth
+from journeys.services.health import health_status, health_window, journey_health_compute
 from tests import factories
 from tests.journeys.conftest import AS_OF, build_map, moment
 
@@ -19,7 +19,7 @@ IN_PROGRESS = {"outcome": Outcome.IN_PROGRESS, "satisfaction": None}
 
 
 def compute(journey_map):
-    return compute_journey_health(journey=journey_map.journey, as_of=AS_OF).snapshot
+    return journey_health_compute(journey=journey_map.journey, as_of=AS_OF).snapshot
 
 
 def test_journey_csat_alone_carries_the_score_when_nothing_else_has_data(journey_map):
@@ -310,7 +310,7 @@ def test_an_onboarding_like_journey_raises_the_touchpoint_paradox_and_satisfacti
         )
 
     # when
-    result = compute_journey_health(journey=journey_map.journey, as_of=AS_OF)
+    result = journey_health_compute(journey=journey_map.journey, as_of=AS_OF)
 
     # then touchpoints 22 / 5 = 4.4, the journey 13 / 5 = 2.6, decay (5 - 4) / 5 = 0.2
     snapshot = result.snapshot
@@ -320,7 +320,7 @@ def test_an_onboarding_like_journey_raises_the_touchpoint_paradox_and_satisfacti
     assert snapshot.satisfaction_decay == 0.2
     assert snapshot.alerts == ["touchpoint_paradox", "satisfaction_decay"]
     assert result.new_alerts == ["touchpoint_paradox", "satisfaction_decay"]
-    from journeys.health import alert_rows
+    from journeys.selectors.health import alert_rows
 
     explanations = [row["explanation"] for row in alert_rows(snapshot)]
     assert explanations[0].startswith("Each touchpoint scores 4.4 of 5 but customers rate the whole journey 2.6")
@@ -361,7 +361,7 @@ def test_segment_snapshots_exist_only_at_or_above_min_sample(journey_map):
     journey_map.add_instance(segment="smb", satisfaction=3)
     journey_map.add_instance(segment="vip", satisfaction=1)
 
-    result = compute_journey_health(journey=journey_map.journey, as_of=AS_OF)
+    result = journey_health_compute(journey=journey_map.journey, as_of=AS_OF)
 
     assert [(s.segment, s.sample_size, s.journey_csat) for s in result.segment_snapshots] == [("smb", 2, 4.0)]
     assert result.snapshot.sample_size == 3
@@ -436,7 +436,7 @@ def test_health_drop_compares_with_the_latest_earlier_snapshot(journey_map):
     # then
     assert snapshot.score == Decimal("50.0")
     assert snapshot.alerts == ["health_drop"]
-    from journeys.health import alert_rows, with_previous_score
+    from journeys.selectors.health import alert_rows, with_previous_score
 
     annotated = with_previous_score(HealthSnapshot.objects.filter(pk=snapshot.pk)).get()
     assert alert_rows(annotated)[0]["explanation"].startswith("The health score fell 10.0 points, from 60.0 on")
@@ -459,7 +459,7 @@ def test_new_alerts_leave_out_those_already_raised_the_day_before(journey_map):
         journey=journey_map.journey, as_of=AS_OF - dt.timedelta(days=1), score=Decimal("90.0"), alerts=["health_drop"]
     )
 
-    result = compute_journey_health(journey=journey_map.journey, as_of=AS_OF)
+    result = journey_health_compute(journey=journey_map.journey, as_of=AS_OF)
 
     assert result.snapshot.alerts == ["health_drop"]
     assert result.new_alerts == []
@@ -472,7 +472,7 @@ def test_the_query_count_does_not_grow_with_segments_stages_or_rows():
             for _ in range(3):
                 journey_map.add_instance(segment=f"s{index}", interactions=[{"touchpoint": "call"}] * 2)
         with CaptureQueriesContext(connection) as context:
-            compute_journey_health(journey=journey_map.journey, as_of=AS_OF)
+            journey_health_compute(journey=journey_map.journey, as_of=AS_OF)
         return len(context.captured_queries)
 
     assert queries_for(1) == queries_for(6)

@@ -12,8 +12,9 @@ from django_celery_beat.models import PeriodicTask
 
 from config.celery import app
 from journeys.choices import JourneyStatus
-from journeys.health import compute_journey_health, stale_journeys
 from journeys.models import HealthSnapshot
+from journeys.selectors.health import stale_journeys
+from journeys.services.health import journey_health_compute
 from journeys.signals import health_recomputed, journey_data_changed
 from journeys.tasks import recompute_all_health, recompute_journey_health, recompute_stale_health
 from tests import factories
@@ -155,7 +156,7 @@ def test_a_real_worker_recomputes_only_stale_journeys_then_every_active_one():
     fresh = recent_map().journey
     fresh.data_changed_at = now - dt.timedelta(days=1)
     fresh.save()
-    compute_journey_health(journey=fresh)
+    journey_health_compute(journey=fresh)
     fresh_computed_at = HealthSnapshot.objects.get(journey=fresh).computed_at
 
     with running_worker():
@@ -197,7 +198,7 @@ def test_recompute_health_command_backfills_a_snapshot_per_day():
     assert not HealthSnapshot.objects.filter(journey=other.journey).exists()
     # the same figures as a recompute of that day alone
     backfilled = HealthSnapshot.objects.get(journey=journey_map.journey, as_of=today - dt.timedelta(days=1))
-    alone = compute_journey_health(journey=journey_map.journey, as_of=today - dt.timedelta(days=1)).snapshot
+    alone = journey_health_compute(journey=journey_map.journey, as_of=today - dt.timedelta(days=1)).snapshot
     assert (alone.pk, alone.score, alone.sample_size) == (backfilled.pk, backfilled.score, backfilled.sample_size)
 
 

@@ -10,14 +10,15 @@ from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.db import OperationalError
 
-from journeys import ingest
+from journeys import records
 from journeys.models import Import, Interaction, Journey, JourneyInstance
+from journeys.services import imports
 from tests import factories
 from tests.celery_worker import running_worker
 
 pytestmark = pytest.mark.django_db
 
-HEADER = list(ingest.CSV_COLUMNS)
+HEADER = list(records.CSV_COLUMNS)
 
 
 def a_row(**values):
@@ -62,8 +63,8 @@ def valid_rows():
 
 
 def run_import(content: bytes, *, journey=None, name="interactions.csv"):
-    record = ingest.import_create(file=ContentFile(content, name=name), journey=journey, enqueue=False)
-    return ingest.import_run(import_id=record.pk)
+    record = imports.import_create(file=ContentFile(content, name=name), journey=journey, enqueue=False)
+    return imports.import_run(import_id=record.pk)
 
 
 def test_a_valid_file_is_imported_with_its_counts(mapped_journey):
@@ -115,7 +116,7 @@ def test_importing_the_same_file_twice_changes_nothing(mapped_journey):
 
 def test_rows_of_one_instance_may_be_scattered_over_several_load_batches(mapped_journey, monkeypatch):
     # given staging batches of two rows, and an instance whose rows are far apart
-    monkeypatch.setattr(ingest, "STAGE_BATCH_ROWS", 2)
+    monkeypatch.setattr(imports, "STAGE_BATCH_ROWS", 2)
     rows = [a_row(instance_external_id=f"i-{n}", customer_ref=f"c-{n}") for n in range(5)]
     rows.append(a_row(instance_external_id="i-0", customer_ref="c-0", interaction_external_id="late"))
 
@@ -251,7 +252,7 @@ def test_the_report_keeps_the_first_1000_problems_and_counts_the_rest(mapped_jou
     assert record.errors[0] == {
         "row": 2,
         "column": "outcome",
-        "message": ingest.read_instance({"outcome": "done"})[1]["outcome"],
+        "message": records.read_instance({"outcome": "done"})[1]["outcome"],
     }
 
 
@@ -259,7 +260,7 @@ def test_running_a_finished_import_again_leaves_it_as_it_is(mapped_journey):
     record = run_import(csv_bytes(valid_rows()))
     JourneyInstance.objects.all().delete()
 
-    again = ingest.import_run(import_id=record.pk)
+    again = imports.import_run(import_id=record.pk)
 
     assert again.status == "succeeded"
     assert again.instances_created == 2
@@ -660,7 +661,7 @@ def test_the_documented_example_file_imports(mapped_journey):
 def test_an_import_that_ran_out_of_retries_is_marked_failed(mapped_journey):
     record = factories.ImportFactory(status="running")
 
-    ingest.import_give_up(import_id=record.pk)
+    imports.import_give_up(import_id=record.pk)
 
     record.refresh_from_db()
     assert (record.status, record.error_count) == ("failed", 1)
@@ -719,7 +720,7 @@ def test_an_import_that_changes_one_value_updates_only_that_row(mapped_journey):
 
 def test_problems_across_rows_are_found_whatever_the_staging_batch_of_each_row(mapped_journey, monkeypatch):
     # given staging batches of two rows, and the rows of instance i-1 in the first and the last batch
-    monkeypatch.setattr(ingest, "STAGE_BATCH_ROWS", 2)
+    monkeypatch.setattr(imports, "STAGE_BATCH_ROWS", 2)
     rows = [a_row()]
     rows += [a_row(instance_external_id=f"i-{n}", customer_ref=f"c-{n}") for n in range(2, 6)]
     rows.append(a_row(outcome="abandoned", occurred_at="2026-09-30T08:00:00Z"))  # row 7: contradicts, early, duplicate
@@ -769,7 +770,7 @@ def test_a_row_whose_instance_columns_are_invalid_contradicts_nothing(mapped_jou
 def test_the_staging_table_is_gone_after_an_import_that_succeeded_or_failed(mapped_journey):
     from django.db import DatabaseError, connection, transaction
 
-    from journeys.staging import TABLE
+    from journeys.services.staging import TABLE
 
     def staging_exists():
         try:

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from journeys import selectors
 from journeys.models import Touchpoint
+from journeys.selectors import maps as selectors
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,8 @@
 """The staging table every ingest write goes through: typed rows in, checks across rows, one merge.
 
-Rows are read and checked one at a time in Python (``journeys.ingest``); what needs more than one
-row is done here, in the database, so that the importer's memory does not grow with the file:
+Rows are read and checked one at a time in Python (``journeys.records``, by
+``journeys.services.ingest`` and ``journeys.services.imports``); what needs more than one row is
+done here, in the database, so that the importer's memory does not grow with the file:
 
 1. ``Staging`` creates a temporary table (one row per CSV row or per interaction of an ingest
    call, instance values repeated on every row) and ``add`` streams typed rows into it: ``COPY``
@@ -30,7 +31,7 @@ from typing import Any
 from django.db import DatabaseError, connection
 from django.utils.dateparse import parse_datetime
 
-from .models import Interaction, JourneyInstance, Touchpoint
+from ..models import Interaction, JourneyInstance, Touchpoint
 
 TABLE = "throughline_ingest_rows"
 ANALYZE_FROM = 50_000
