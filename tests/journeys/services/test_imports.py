@@ -650,7 +650,7 @@ def test_a_real_worker_imports_an_uploaded_file(api_client, integration_user, ma
 
 
 def test_the_documented_example_file_imports(mapped_journey):
-    example = Path(__file__).resolve().parents[2] / "docs" / "example-interactions.csv"
+    example = Path(__file__).resolve().parents[3] / "docs" / "example-interactions.csv"
 
     record = run_import(example.read_bytes())
 
