@@ -1,4 +1,4 @@
-"""The Mermaid `journey` export of a journey map."""
+"""The Mermaid `journey` export of a journey map: the selector, and the page that serves its text."""
 
 import datetime as dt
 

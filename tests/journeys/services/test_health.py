@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from journeys.choices import Channel, HealthStatus, Outcome
 from journeys.models import HealthSnapshot, StageHealth
+from journeys.selectors.health import alert_rows, with_previous_score
 from journeys.services.health import health_status, health_window, journey_health_compute
 from tests import factories
 from tests.journeys.conftest import AS_OF, build_map, moment
@@ -320,8 +321,6 @@ def test_an_onboarding_like_journey_raises_the_touchpoint_paradox_and_satisfacti
     assert snapshot.satisfaction_decay == 0.2
     assert snapshot.alerts == ["touchpoint_paradox", "satisfaction_decay"]
     assert result.new_alerts == ["touchpoint_paradox", "satisfaction_decay"]
-    from journeys.selectors.health import alert_rows
-
     explanations = [row["explanation"] for row in alert_rows(snapshot)]
     assert explanations[0].startswith("Each touchpoint scores 4.4 of 5 but customers rate the whole journey 2.6")
     assert explanations[1].startswith("Satisfaction falls 20% between a customer's first and last rated interaction")
@@ -436,8 +435,6 @@ def test_health_drop_compares_with_the_latest_earlier_snapshot(journey_map):
     # then
     assert snapshot.score == Decimal("50.0")
     assert snapshot.alerts == ["health_drop"]
-    from journeys.selectors.health import alert_rows, with_previous_score
-
     annotated = with_previous_score(HealthSnapshot.objects.filter(pk=snapshot.pk)).get()
     assert alert_rows(annotated)[0]["explanation"].startswith("The health score fell 10.0 points, from 60.0 on")
 
