@@ -1,7 +1,8 @@
 """The one registry of health knowledge (design section 4): every component, the status bands and the alerts.
 
 Per component: its name (the ``HealthSnapshot`` field), label, unit, weight in the score, scorer
-(value -> 0-100), which way is better, how its value and a change of it read, and what it means.
+(value -> 0-100), which way is better, how its value and a change of it read, and what it means;
+``component_values`` computes them all from a population's integer totals.
 Per alert: its code, label, the threshold that raises it and its wording. The engine
 (``journeys.services.health``), the journey page and API (``journeys.selectors.health``), the
 charts, the impact of initiatives, the portfolio, the owner e-mails and the demo all read them here.
@@ -215,6 +216,62 @@ COMPONENT_NAMES = tuple(component.name for component in COMPONENTS)
 # Every measure an initiative can target: the score and the components.
 MEASURES: dict[str, HealthComponent] = {component.name: component for component in (SCORE, *COMPONENTS)}
 LOWER_IS_BETTER = frozenset(name for name, component in MEASURES.items() if component.lower_is_better)
+
+
+@dataclass
+class PopulationTotals:
+    """Integer totals of one population (all customers or one segment) over one window: what the components
+    are computed from. The engine sums them in SQL; the demo counts them over its planned data."""
+
+    instances: int = 0
+    rated_instances: int = 0
+    instance_satisfaction: int = 0
+    completed: int = 0
+    abandoned: int = 0
+    on_time: int = 0  # completed within the journey's target duration
+    interactions: int = 0
+    rated_interactions: int = 0
+    interaction_satisfaction: int = 0
+    repeats: int = 0
+    reidentified: int = 0
+    handoffs: int = 0  # a change of channel from one interaction of an instance to the next
+    decay_instances: int = 0  # instances with two or more rated interactions
+    first_rated_satisfaction: int = 0  # over those instances, the first rated interaction's satisfaction
+    last_rated_satisfaction: int = 0  # and the last one's
+
+
+def _ratio(numerator: int, denominator: int) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+def component_values(totals: PopulationTotals, *, has_target_duration: bool) -> dict[str, float | None]:
+    """Every component's value (None without data), as design section 4 defines it.
+
+    Divisions of integer totals only, so every database gives the same figures.
+    """
+    t = totals
+    journey_csat = _ratio(t.instance_satisfaction, t.rated_instances)
+    touchpoint_csat = _ratio(t.interaction_satisfaction, t.rated_interactions)
+    # (F - L) / F with F and L means over the same instances: the instance count cancels out.
+    decay = (
+        (t.first_rated_satisfaction - t.last_rated_satisfaction) / t.first_rated_satisfaction
+        if t.decay_instances and t.first_rated_satisfaction
+        else None
+    )
+    return {
+        "journey_csat": journey_csat,
+        "touchpoint_csat": touchpoint_csat,
+        "csat_gap": (
+            touchpoint_csat - journey_csat if touchpoint_csat is not None and journey_csat is not None else None
+        ),
+        "completion_rate": _ratio(t.completed, t.completed + t.abandoned),
+        "on_time_rate": _ratio(t.on_time, t.completed) if has_target_duration else None,
+        "contacts_per_instance": _ratio(t.interactions, t.instances),
+        "repeat_rate": _ratio(t.repeats, t.interactions),
+        "reidentification_rate": _ratio(t.reidentified, t.interactions),
+        "handoffs_per_instance": _ratio(t.handoffs, t.instances),
+        "satisfaction_decay": decay,
+    }
 
 
 def component(name: str) -> HealthComponent:

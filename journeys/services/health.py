@@ -56,6 +56,8 @@ from ..health_components import (
     HEALTHY_FROM,
     OVERALL,
     VALUE_DECIMALS,
+    PopulationTotals,
+    component_values,
     raised_alerts,
 )
 from ..models import HealthSnapshot, Interaction, Journey, JourneyInstance, Stage, StageHealth
@@ -111,57 +113,12 @@ STAGE_FIELDS = ("reached", "abandoned_here", "interactions", "rated", "satisfact
 
 
 @dataclass
-class _Population:
-    """Integer totals of one population (all customers or one segment) over one window."""
+class _Population(PopulationTotals):
+    """The totals the components are computed from, plus the channel mix of the same population."""
 
-    instances: int = 0
-    rated_instances: int = 0
-    instance_satisfaction: int = 0
-    completed: int = 0
-    abandoned: int = 0
-    on_time: int = 0
     digital_only: int = 0
     assisted_only: int = 0
     cross_channel: int = 0
-    interactions: int = 0
-    rated_interactions: int = 0
-    interaction_satisfaction: int = 0
-    repeats: int = 0
-    reidentified: int = 0
-    handoffs: int = 0
-    decay_instances: int = 0
-    first_rated_satisfaction: int = 0
-    last_rated_satisfaction: int = 0
-
-
-def _ratio(numerator: int, denominator: int) -> float | None:
-    return numerator / denominator if denominator else None
-
-
-def _components(population: _Population, *, has_target_duration: bool) -> dict[str, float | None]:
-    p = population
-    journey_csat = _ratio(p.instance_satisfaction, p.rated_instances)
-    touchpoint_csat = _ratio(p.interaction_satisfaction, p.rated_interactions)
-    # (F - L) / F with F and L means over the same instances: the instance count cancels out.
-    decay = (
-        (p.first_rated_satisfaction - p.last_rated_satisfaction) / p.first_rated_satisfaction
-        if p.decay_instances and p.first_rated_satisfaction
-        else None
-    )
-    return {
-        "journey_csat": journey_csat,
-        "touchpoint_csat": touchpoint_csat,
-        "csat_gap": (
-            touchpoint_csat - journey_csat if touchpoint_csat is not None and journey_csat is not None else None
-        ),
-        "completion_rate": _ratio(p.completed, p.completed + p.abandoned),
-        "on_time_rate": _ratio(p.on_time, p.completed) if has_target_duration else None,
-        "contacts_per_instance": _ratio(p.interactions, p.instances),
-        "repeat_rate": _ratio(p.repeats, p.interactions),
-        "reidentification_rate": _ratio(p.reidentified, p.interactions),
-        "handoffs_per_instance": _ratio(p.handoffs, p.instances),
-        "satisfaction_decay": decay,
-    }
 
 
 def _round_score(value: float) -> Decimal:
@@ -482,7 +439,7 @@ def _compute_day(
     computed_at = timezone.now()
     snapshots = []
     for segment, population in targets.items():
-        values = _components(population, has_target_duration=journey.target_duration is not None)
+        values = component_values(population, has_target_duration=journey.target_duration is not None)
         score = overall_score(values)
         previous_snapshot = previous.get(segment)
         snapshot = HealthSnapshot(
