@@ -42,6 +42,11 @@ def with_previous_score(queryset: QuerySet[HealthSnapshot]) -> QuerySet[HealthSn
     )
 
 
+def snapshot_list() -> QuerySet[HealthSnapshot]:
+    """Every snapshot with its journey, stage health and previous score: what the API lists."""
+    return with_previous_score(HealthSnapshot.objects.select_related("journey").prefetch_related("stage_health__stage"))
+
+
 def latest_overall_snapshot(journey: Journey) -> HealthSnapshot | None:
     return (
         with_previous_score(HealthSnapshot.objects.filter(journey=journey, segment=OVERALL))

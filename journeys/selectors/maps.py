@@ -49,7 +49,12 @@ def journey_get(*, slug: str) -> Journey:
 
 
 def stage_list() -> QuerySet[Stage]:
-    return Stage.objects.select_related("journey").order_by("journey__name", "position", "id")
+    """Stages with their journey and their touchpoints (by position)."""
+    return (
+        Stage.objects.select_related("journey")
+        .prefetch_related(Prefetch("touchpoints", queryset=Touchpoint.objects.order_by("position", "id")))
+        .order_by("journey__name", "position", "id")
+    )
 
 
 def touchpoint_list() -> QuerySet[Touchpoint]:

@@ -13,7 +13,7 @@ from core.listcache import CachedListMixin
 from core.queue import enqueue_on_commit
 from journeys.api.serializers import HealthSnapshotSerializer, JourneyHealthSerializer
 from journeys.filters import HealthSnapshotFilter
-from journeys.models import HealthSnapshot, Journey
+from journeys.models import Journey
 from journeys.selectors import health
 from journeys.tasks import recompute_journey_health
 
@@ -29,9 +29,7 @@ class HealthSnapshotViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         # Everyone logged in reads health (design section 9); the previous score explains health_drop.
-        return health.with_previous_score(
-            HealthSnapshot.objects.select_related("journey").prefetch_related("stage_health__stage")
-        )
+        return health.snapshot_list()
 
 
 class JourneyHealthView(APIView):

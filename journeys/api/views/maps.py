@@ -1,6 +1,5 @@
 """API views of journey maps: journeys, stages and touchpoints."""
 
-from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
@@ -10,7 +9,7 @@ from rest_framework.response import Response
 from core.concurrency import VersionETagMixin
 from core.listcache import CachedListMixin
 from journeys.filters import JourneyFilterSet, StageFilterSet, TouchpointFilterSet
-from journeys.models import Journey, Touchpoint
+from journeys.models import Journey
 from journeys.selectors import maps as selectors
 from journeys.services import maps as services
 
@@ -136,9 +135,7 @@ class StageViewSet(CachedListMixin, viewsets.ModelViewSet):
     ordering_fields = ["position", "name", "journey__name", "created_at", "updated_at"]
 
     def get_queryset(self):
-        return selectors.stage_list().prefetch_related(
-            Prefetch("touchpoints", queryset=Touchpoint.objects.order_by("position", "id"))
-        )
+        return selectors.stage_list()
 
     def _response(self, stage, status_code=status.HTTP_200_OK) -> Response:
         stage = self.get_queryset().get(pk=stage.pk)
