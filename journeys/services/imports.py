@@ -45,15 +45,8 @@ from ..records import (
     unknown_touchpoint_message,
 )
 from ..selectors.ingest import touchpoint_index
-from .ingest import (
-    NO_INSTANCE,
-    NO_INTERACTION,
-    instance_part,
-    interaction_part,
-    journey_data_changed_mark,
-    staged_rows_merge,
-)
-from .staging import IngestCounts, RowProblem, Staging
+from .ingest import journey_data_changed_mark, staged_rows_merge
+from .staging import NO_INSTANCE, NO_INTERACTION, IngestCounts, RowProblem, Staging, instance_part, interaction_part
 
 logger = logging.getLogger(__name__)
 

@@ -25,7 +25,6 @@ from core.errors import ApplicationError
 from ..models import Interaction, Journey, JourneyInstance, Touchpoint
 from ..records import (
     InstanceRecord,
-    InteractionRecord,
     TouchpointIndex,
     check_instance_end,
     interaction_time_problem,
@@ -39,46 +38,9 @@ from ..records import (
 )
 from ..selectors.ingest import touchpoint_index
 from ..signals import journey_data_changed
-from .staging import IngestCounts, Staging
+from .staging import NO_INTERACTION, IngestCounts, Staging, instance_part, interaction_part
 
 MAX_INSTANCES_PER_CALL = 1000
-
-
-# --- writes -------------------------------------------------------------------------------------
-
-
-# A staged row (journeys.services.staging.COLUMNS): (row number, journey id, instance id, *instance part,
-# *interaction part). The parts of a row that carries no valid instance or interaction:
-NO_INSTANCE = (False, None, None, None, None, None, None)
-NO_INTERACTION = (False, None, None, None, None, None, None, None, None)
-
-
-def instance_part(record: InstanceRecord) -> tuple:
-    return (
-        True,
-        record.customer_ref,
-        record.segment,
-        record.started_at,
-        record.ended_at,
-        record.outcome,
-        record.satisfaction,
-    )
-
-
-def interaction_part(item: InteractionRecord, touchpoint: tuple[int, str] | None) -> tuple:
-    """The staged interaction; ``touchpoint`` is (id, channel), None when its key is unknown."""
-    touchpoint_id, touchpoint_channel = touchpoint if touchpoint is not None else (None, "")
-    return (
-        True,
-        item.external_id,
-        touchpoint_id,
-        item.channel or touchpoint_channel,
-        item.occurred_at,
-        item.satisfaction,
-        item.resolved,
-        item.repeat,
-        item.reidentified,
-    )
 
 
 def staged_rows_merge(*, staging: Staging) -> tuple[IngestCounts, list[int]]:
