@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel, VersionedModel
@@ -87,8 +88,6 @@ class Journey(TimeStampedModel, VersionedModel):
         return self.name
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("journeys:detail", kwargs={"slug": self.slug})
 
 
