@@ -30,10 +30,10 @@ COMPARED = (
 
 def _service():
     try:
-        from journeys.health import compute_journey_health
+        from journeys.services.health import journey_health_compute
     except ImportError:
         return None
-    return compute_journey_health
+    return journey_health_compute
 
 
 def run_floor(as_of: dt.date) -> tuple[float, dict]:
@@ -59,7 +59,7 @@ def run_project(as_of: dt.date, *, statement_limit: int) -> float:
 
     from journeys.models import Journey
 
-    compute_journey_health = _service()
+    journey_health_compute = _service()
     journeys = list(Journey.objects.active().order_by("pk"))
     with connection.cursor() as cursor:
         cursor.execute(f"SET statement_timeout = '{int(statement_limit)}s'")
@@ -67,7 +67,7 @@ def run_project(as_of: dt.date, *, statement_limit: int) -> float:
     try:
         for journey in journeys:
             try:
-                compute_journey_health(journey=journey, as_of=as_of)
+                journey_health_compute(journey=journey, as_of=as_of)
             except OperationalError as error:
                 if "statement timeout" not in str(error):
                     raise
@@ -156,7 +156,7 @@ def measure(*, repeats: int = 2, statement_limit: int = 300) -> list[Figure]:
         floor_seconds, floor = run_floor(as_of)
         return [
             Figure(SECTION, "floor: one SQL pass over every journey", round(floor_seconds, 3), "s"),
-            unavailable(SECTION, "journeys.health.compute_journey_health (the health engine)"),
+            unavailable(SECTION, "journeys.services.health.journey_health_compute (the health engine)"),
         ]
     project_times = []
     for _ in range(repeats):
@@ -169,7 +169,7 @@ def measure(*, repeats: int = 2, statement_limit: int = 300) -> list[Figure]:
                 Figure(SECTION, "floor: one SQL pass over every journey", round(min(floor_times), 3), "s"),
                 Figure(
                     SECTION,
-                    "recompute all journeys via compute_journey_health: did not finish",
+                    "recompute all journeys via journey_health_compute: did not finish",
                     str(error),
                     target=f"<= {TARGET_RATIO}x the floor",
                     ok=False,
@@ -183,7 +183,7 @@ def measure(*, repeats: int = 2, statement_limit: int = 300) -> list[Figure]:
     return [
         Figure(
             SECTION,
-            f"recompute all {journeys} journeys (overall, segments, stages) via compute_journey_health",
+            f"recompute all {journeys} journeys (overall, segments, stages) via journey_health_compute",
             round(project_best, 3),
             "s",
             beside=f"floor {floor_best:.3f} s",

@@ -53,7 +53,7 @@ HEADER = [
 
 def importer_available() -> bool:
     return (
-        importlib.util.find_spec("journeys.ingest") is not None
+        importlib.util.find_spec("journeys.services.imports") is not None
         and importlib.util.find_spec("journeys.management.commands.import_interactions") is not None
     )
 
@@ -225,7 +225,7 @@ def measure(*, rows: int, repeats: int = 5) -> list[Figure]:
     processes), so a single pair of runs could report a ratio that is mostly noise.
     """
     if not importer_available():
-        return [unavailable(SECTION, "journeys.ingest and manage.py import_interactions (the CSV importer)")]
+        return [unavailable(SECTION, "journeys.services.imports and manage.py import_interactions (the CSV importer)")]
     journey_id, slug = target_journey()
     figures = []
     results = {}

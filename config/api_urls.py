@@ -4,7 +4,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from core.api import ThrottledObtainAuthToken
-from journeys.api.views import IngestView, JourneyHealthView, JourneyRecomputeView
+from journeys.api.views.health import JourneyHealthView, JourneyRecomputeView
+from journeys.api.views.ingest import IngestView
 from owners.api import views as owners_api
 
 from .api_router import router

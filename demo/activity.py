@@ -11,6 +11,7 @@ import random
 from dataclasses import dataclass, field
 
 from journeys.choices import ASSISTED_CHANNELS, DIGITAL_CHANNELS, Channel, Component, Outcome
+from journeys.health_components import PopulationTotals, component_values
 
 from .organisation import (
     BILLING_REFERENCE_DAY,
@@ -484,40 +485,53 @@ def plan_activity(*, slug: str, seed: int, count: int, cutoff: dt.datetime, days
 # --- measuring the plan (initiative baselines and results) -----------------------------------
 
 
+# The components an initiative of the demo targets; the others need data the plan does not keep.
+MEASURED_FROM_PLAN = frozenset(
+    {
+        Component.JOURNEY_CSAT,
+        Component.ON_TIME_RATE,
+        Component.REPEAT_RATE,
+        Component.REIDENTIFICATION_RATE,
+        Component.CONTACTS_PER_INSTANCE,
+        Component.SATISFACTION_DECAY,
+    }
+)
+
+
+def plan_totals(instances: list[PlannedInstance], *, target_duration: dt.timedelta | None = None) -> PopulationTotals:
+    """The integer totals the health components are computed from, counted over planned instances."""
+    totals = PopulationTotals(instances=len(instances))
+    for instance in instances:
+        if instance.satisfaction is not None:
+            totals.rated_instances += 1
+            totals.instance_satisfaction += instance.satisfaction
+        if instance.outcome == Outcome.COMPLETED:
+            totals.completed += 1
+            if target_duration is not None and instance.ended_at - instance.started_at <= target_duration:
+                totals.on_time += 1
+        elif instance.outcome == Outcome.ABANDONED:
+            totals.abandoned += 1
+        totals.interactions += len(instance.interactions)
+        totals.repeats += sum(step.repeat for step in instance.interactions)
+        totals.reidentified += sum(step.reidentified for step in instance.interactions)
+        rated = [step.satisfaction for step in instance.interactions if step.satisfaction is not None]
+        totals.rated_interactions += len(rated)
+        totals.interaction_satisfaction += sum(rated)
+        if len(rated) >= 2:
+            totals.decay_instances += 1
+            totals.first_rated_satisfaction += rated[0]
+            totals.last_rated_satisfaction += rated[-1]
+    return totals
+
+
 def component_value(
     component: str, instances: list[PlannedInstance], *, target_duration: dt.timedelta | None = None
 ) -> float | None:
-    """A health component over planned instances, as design section 4 defines it (None without data)."""
-    interactions = [step for instance in instances for step in instance.interactions]
-    if component == Component.JOURNEY_CSAT:
-        ratings = [instance.satisfaction for instance in instances if instance.satisfaction is not None]
-        return sum(ratings) / len(ratings) if ratings else None
-    if component == Component.ON_TIME_RATE:
-        completed = [instance for instance in instances if instance.outcome == Outcome.COMPLETED]
-        if not completed or target_duration is None:
-            return None
-        return sum(instance.ended_at - instance.started_at <= target_duration for instance in completed) / len(
-            completed
-        )
-    if component in (Component.REPEAT_RATE, Component.REIDENTIFICATION_RATE):
-        if not interactions:
-            return None
-        attribute = "repeat" if component == Component.REPEAT_RATE else "reidentified"
-        return sum(getattr(step, attribute) for step in interactions) / len(interactions)
-    if component == Component.CONTACTS_PER_INSTANCE:
-        return len(interactions) / len(instances) if instances else None
-    if component == Component.SATISFACTION_DECAY:
-        firsts, lasts = [], []
-        for instance in instances:
-            rated = [step.satisfaction for step in instance.interactions if step.satisfaction is not None]
-            if len(rated) >= 2:
-                firsts.append(rated[0])
-                lasts.append(rated[-1])
-        if not firsts:
-            return None
-        first = sum(firsts) / len(firsts)
-        return (first - sum(lasts) / len(lasts)) / first
-    raise ValueError(f"Component {component} is not measured from the plan.")
+    """A health component over planned instances, by the health registry's definition (None without data)."""
+    if component not in MEASURED_FROM_PLAN:
+        raise ValueError(f"Component {component} is not measured from the plan.")
+    totals = plan_totals(instances, target_duration=target_duration)
+    return component_values(totals, has_target_duration=target_duration is not None)[component]
 
 
 def channel_family(instance: PlannedInstance) -> str | None:

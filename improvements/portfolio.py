@@ -17,8 +17,9 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from journeys.choices import Alert, HealthStatus, Tier
-from journeys.health import with_previous_score
+from journeys.health_components import ALERTS_BY_CODE, OVERALL
 from journeys.models import HealthSnapshot, Journey
+from journeys.selectors.health import with_previous_score
 from owners.choices import Gap
 from owners.models import Function, Ownership, Person, TeamMembership
 from owners.selectors import JourneyGaps, journeys_gaps
@@ -27,7 +28,6 @@ from .choices import IN_FLIGHT_INITIATIVE_STATUSES, OPEN_ISSUE_STATUSES, Initiat
 from .models import Initiative, Issue
 from .selectors import person_of
 
-OVERALL = ""
 TREND_WEEKS = 12
 MY_WORK_LIMIT = 20
 # Worst first: a failing status outranks a merely low score; journeys with no data come last.
@@ -109,20 +109,10 @@ class PortfolioRow:
 
 def alert_label(code: str, snapshot: HealthSnapshot) -> AlertLabel:
     """A short label and a one-line reason with the snapshot's own figures (the journey page says more)."""
-    if code == Alert.TOUCHPOINT_PARADOX and snapshot.touchpoint_csat is not None and snapshot.journey_csat is not None:
-        explanation = (
-            f"touchpoints score {snapshot.touchpoint_csat:.1f}/5, the whole journey {snapshot.journey_csat:.1f}/5"
-        )
-    elif code == Alert.SATISFACTION_DECAY and snapshot.satisfaction_decay is not None:
-        explanation = f"satisfaction falls {snapshot.satisfaction_decay * 100:.0f}% from first contact to last"
-    elif code == Alert.HEALTH_DROP and getattr(snapshot, "previous_score", None) is not None and snapshot.score:
-        explanation = f"score fell {snapshot.previous_score - snapshot.score:.1f} points since the previous snapshot"
-    elif code == Alert.HEALTH_DROP:
-        explanation = "score fell 10 points or more since the previous snapshot"
-    else:
-        explanation = ""
-    label = Alert(code).label if code in Alert.values else code.replace("_", " ").capitalize()
-    return AlertLabel(code=code, label=label, explanation=explanation)
+    alert = ALERTS_BY_CODE.get(code)
+    if alert is None:
+        return AlertLabel(code=code, label=code.replace("_", " ").capitalize(), explanation="")
+    return AlertLabel(code=code, label=alert.label, explanation=alert.reason(snapshot))
 
 
 def _latest_overall_snapshots(journey_ids: list[int]) -> dict[int, HealthSnapshot]:

@@ -23,6 +23,7 @@ from django.utils import timezone
 from core.history import HistoryEntry, changes, related_names, user_label
 from core.rules import is_manager
 from journeys.choices import Component
+from journeys.health_components import OVERALL
 from journeys.models import HealthSnapshot, Journey
 from owners.models import Function, Ownership, Person, TeamMembership
 
@@ -76,7 +77,7 @@ def contributable_journey_ids(user) -> set[int] | None:
 
 def latest_overall_snapshot(*, journey_id: int) -> HealthSnapshot | None:
     """The journey's newest snapshot for all customers (segment '')."""
-    return HealthSnapshot.objects.filter(journey_id=journey_id, segment="").order_by("-as_of").first()
+    return HealthSnapshot.objects.filter(journey_id=journey_id, segment=OVERALL).order_by("-as_of").first()
 
 
 def component_value(snapshot: HealthSnapshot | None, component: str) -> float | None:

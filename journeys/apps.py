@@ -11,7 +11,7 @@ class JourneysConfig(AppConfig):
         # Imported here, not at the top: Django imports this module before any model is loaded,
         # and these modules import the models.
         from . import receivers  # noqa: F401  (connects the signal receivers)
-        from .health import health_panel_context
+        from .views.health import health_panel_context
 
         register_panel(
             Panel(

@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from .health_components import ALERTS, MEASURES
+
 
 class JourneyStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -51,10 +53,10 @@ class HealthStatus(models.TextChoices):
     INSUFFICIENT_DATA = "insufficient_data", "Insufficient data"
 
 
-class Alert(models.TextChoices):
-    TOUCHPOINT_PARADOX = "touchpoint_paradox", "Touchpoint paradox"
-    SATISFACTION_DECAY = "satisfaction_decay", "Satisfaction decay"
-    HEALTH_DROP = "health_drop", "Health drop"
+# The alert codes and labels, from the health registry (thresholds and wording live there too).
+Alert = models.TextChoices(
+    "Alert", [(alert.code.upper(), (alert.code, alert.label)) for alert in ALERTS], module=__name__
+)
 
 
 class ImportStatus(models.TextChoices):
@@ -64,30 +66,7 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class Component(models.TextChoices):
-    """The health components of design section 4, plus the overall score."""
-
-    SCORE = "score", "Health score"
-    JOURNEY_CSAT = "journey_csat", "Journey satisfaction"
-    TOUCHPOINT_CSAT = "touchpoint_csat", "Touchpoint satisfaction"
-    CSAT_GAP = "csat_gap", "Satisfaction gap"
-    COMPLETION_RATE = "completion_rate", "Completion rate"
-    ON_TIME_RATE = "on_time_rate", "On-time rate"
-    CONTACTS_PER_INSTANCE = "contacts_per_instance", "Contacts per journey"
-    REPEAT_RATE = "repeat_rate", "Repeat rate"
-    REIDENTIFICATION_RATE = "reidentification_rate", "Re-identification rate"
-    HANDOFFS_PER_INSTANCE = "handoffs_per_instance", "Channel hand-offs per journey"
-    SATISFACTION_DECAY = "satisfaction_decay", "Satisfaction decay"
-
-
-# Components where a lower value is the better one (an initiative succeeds by lowering them).
-LOWER_IS_BETTER = frozenset(
-    {
-        Component.CSAT_GAP,
-        Component.CONTACTS_PER_INSTANCE,
-        Component.REPEAT_RATE,
-        Component.REIDENTIFICATION_RATE,
-        Component.HANDOFFS_PER_INSTANCE,
-        Component.SATISFACTION_DECAY,
-    }
+# The health components of design section 4, plus the overall score, from the health registry.
+Component = models.TextChoices(
+    "Component", [(name.upper(), (name, measure.label)) for name, measure in MEASURES.items()], module=__name__
 )

@@ -1,16 +1,12 @@
-"""django-filter FilterSets, one per listable model, shared by the API and the HTML lists.
+"""django-filter FilterSets, one per listable model, shared by the API and the HTML lists."""
 
-One block per part of the app (maps, data ingest, health); keep additions inside their block.
-"""
+import django_filters
 
-# --- maps: journeys, stages, touchpoints -------------------------------------------------------
+from core.filters import IdFilter
 
-import django_filters  # noqa: E402 (imports of each part stay in its block)
-
-from core.filters import IdFilter  # noqa: E402
-
-from .choices import Channel, JourneyStatus, ServicePosition, Tier  # noqa: E402
-from .models import Journey, Stage, Touchpoint  # noqa: E402
+from .choices import Channel, HealthStatus, ImportStatus, JourneyStatus, Outcome, ServicePosition, Tier
+from .health_components import OVERALL
+from .models import HealthSnapshot, Import, Interaction, Journey, JourneyInstance, Stage, Touchpoint
 
 
 class JourneyFilterSet(django_filters.FilterSet):
@@ -47,31 +43,19 @@ class TouchpointFilterSet(django_filters.FilterSet):
         fields = ["journey", "stage", "channel", "is_moment_of_truth"]
 
 
-# --- data ingest: instances, interactions, imports ---------------------------------------------
-
-import django_filters  # noqa: E402
-
-from .choices import Channel as _Channel  # noqa: E402
-from .choices import ImportStatus as _ImportStatus  # noqa: E402
-from .choices import Outcome as _Outcome  # noqa: E402
-from .models import Import as _Import  # noqa: E402
-from .models import Interaction as _Interaction  # noqa: E402
-from .models import JourneyInstance as _JourneyInstance  # noqa: E402
-
-
 class JourneyInstanceFilter(django_filters.FilterSet):
     """Instances: ?journey=<slug>&segment=&outcome=&started_at_after=&started_at_before=&satisfaction__gte=..."""
 
     journey = django_filters.CharFilter(field_name="journey__slug", label="Journey (slug)")
     segment = django_filters.CharFilter(field_name="segment")
-    outcome = django_filters.MultipleChoiceFilter(choices=_Outcome.choices)
+    outcome = django_filters.MultipleChoiceFilter(choices=Outcome.choices)
     started_at = django_filters.DateFromToRangeFilter(label="Started between (dates)")
     ended_at = django_filters.DateFromToRangeFilter(label="Ended between (dates)")
     external_id = django_filters.CharFilter(field_name="external_id")
     customer_ref = django_filters.CharFilter(field_name="customer_ref")
 
     class Meta:
-        model = _JourneyInstance
+        model = JourneyInstance
         fields = {"satisfaction": ["exact", "gte", "lte", "isnull"]}
 
 
@@ -82,7 +66,7 @@ class InteractionFilter(django_filters.FilterSet):
     instance = IdFilter(field_name="instance_id")
     instance_external_id = django_filters.CharFilter(field_name="instance__external_id")
     touchpoint = django_filters.CharFilter(field_name="touchpoint__key", label="Touchpoint (key)")
-    channel = django_filters.MultipleChoiceFilter(choices=_Channel.choices)
+    channel = django_filters.MultipleChoiceFilter(choices=Channel.choices)
     stage = IdFilter(field_name="touchpoint__stage_id", label="Stage (id)")
     moment_of_truth = django_filters.BooleanFilter(field_name="touchpoint__is_moment_of_truth")
     occurred_at = django_filters.DateFromToRangeFilter(label="Occurred between (dates)")
@@ -91,25 +75,17 @@ class InteractionFilter(django_filters.FilterSet):
     resolved = django_filters.BooleanFilter()
 
     class Meta:
-        model = _Interaction
+        model = Interaction
         fields = {"satisfaction": ["exact", "gte", "lte", "isnull"], "external_id": ["exact"]}
 
 
 class ImportFilter(django_filters.FilterSet):
     journey = django_filters.CharFilter(field_name="journey__slug", label="Journey (slug)")
-    status = django_filters.MultipleChoiceFilter(choices=_ImportStatus.choices)
+    status = django_filters.MultipleChoiceFilter(choices=ImportStatus.choices)
 
     class Meta:
-        model = _Import
+        model = Import
         fields = ["journey", "status"]
-
-
-# --- health --------------------------------------------------------------------------------------
-
-import django_filters  # noqa: E402
-
-from .choices import HealthStatus  # noqa: E402
-from .models import HealthSnapshot  # noqa: E402
 
 
 class HealthSnapshotFilter(django_filters.FilterSet):
@@ -129,4 +105,4 @@ class HealthSnapshotFilter(django_filters.FilterSet):
 
     def filter_overall(self, queryset, name, value):
         # An empty ?segment= means "no filter" in a query string, so the overall rows get their own switch.
-        return queryset.filter(segment="") if value else queryset.exclude(segment="")
+        return queryset.filter(segment=OVERALL) if value else queryset.exclude(segment=OVERALL)

@@ -1,16 +1,12 @@
-"""Forms of the journeys app.
+"""Forms of the journeys app: the journey, stage and touchpoint forms of the map editor, the CSV upload."""
 
-One block per part of the app (maps, data ingest, health); keep additions inside their block.
-"""
+import datetime as dt
 
-# --- maps: journeys, stages, touchpoints -------------------------------------------------------
+from django import forms
 
-import datetime as dt  # noqa: E402 (imports of each part stay in its block)
-
-from django import forms  # noqa: E402
-
-from .choices import Channel  # noqa: E402
-from .models import Journey  # noqa: E402
+from .choices import Channel
+from .models import Journey
+from .services.imports import import_size_problem
 
 
 def add_service_errors(form: forms.Form, error) -> None:
@@ -110,13 +106,6 @@ class TouchpointForm(forms.Form):
         return self.stages[self.cleaned_data["stage"]]
 
 
-# --- data ingest: instances, interactions, imports ---------------------------------------------
-
-from django import forms  # noqa: E402
-
-from .models import Journey as _Journey  # noqa: E402
-
-
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
@@ -124,7 +113,7 @@ class ImportUploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
     journey = forms.ModelChoiceField(
-        queryset=_Journey.objects.order_by("name"),
+        queryset=Journey.objects.order_by("name"),
         to_field_name="slug",
         required=False,
         empty_label="Any: the journey column of each row says",
@@ -132,13 +121,8 @@ class ImportUploadForm(forms.Form):
     )
 
     def clean_file(self):
-        from .ingest import import_size_problem
-
         upload = self.cleaned_data["file"]
         problem = import_size_problem(upload.size)
         if problem:
             raise forms.ValidationError(problem)
         return upload
-
-
-# --- health --------------------------------------------------------------------------------------

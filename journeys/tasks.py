@@ -1,49 +1,15 @@
-"""Celery tasks of the journeys app: thin adapters that load rows and call one service.
+"""Celery tasks of the journeys app: thin adapters that load rows and call one service."""
 
-One block per part of the app (maps, data ingest, health); keep additions inside their block.
-"""
+import datetime as dt
+import logging
 
-# --- maps: journeys, stages, touchpoints -------------------------------------------------------
+from celery import shared_task
+from django.db import DatabaseError, InterfaceError, OperationalError
 
-
-# --- data ingest: instances, interactions, imports ---------------------------------------------
-
-from celery import shared_task  # noqa: E402
-from django.db import DatabaseError  # noqa: E402
-
-
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=(DatabaseError,),
-    retry_backoff=5,
-    retry_backoff_max=300,
-    max_retries=5,
-    soft_time_limit=3 * 60 * 60,
-    time_limit=3 * 60 * 60 + 120,
-)
-def run_import(self, import_id: int) -> str:
-    """Check and load one uploaded CSV file; safe to run twice (a finished import is left alone)."""
-    from .ingest import import_give_up, import_run
-
-    try:
-        return import_run(import_id=import_id).status
-    except DatabaseError:
-        if self.request.retries >= self.max_retries:
-            import_give_up(import_id=import_id)
-        raise
-
-
-# --- health --------------------------------------------------------------------------------------
-
-import datetime as dt  # noqa: E402
-import logging  # noqa: E402
-
-from celery import shared_task  # noqa: E402
-from django.db import InterfaceError, OperationalError  # noqa: E402
-
-from .health import recompute_and_notify, stale_journeys  # noqa: E402
-from .models import Journey  # noqa: E402
+from .models import Journey
+from .selectors.health import stale_journeys
+from .services.health import journey_health_recompute
+from .services.imports import import_give_up, import_run
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +24,26 @@ HEALTH_RETRY = {
 }
 
 
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    max_retries=5,
+    soft_time_limit=3 * 60 * 60,
+    time_limit=3 * 60 * 60 + 120,
+)
+def run_import(self, import_id: int) -> str:
+    """Check and load one uploaded CSV file; safe to run twice (a finished import is left alone)."""
+    try:
+        return import_run(import_id=import_id).status
+    except DatabaseError:
+        if self.request.retries >= self.max_retries:
+            import_give_up(import_id=import_id)
+        raise
+
+
 @shared_task(name="journeys.tasks.recompute_journey_health", soft_time_limit=240, time_limit=300, **HEALTH_RETRY)
 def recompute_journey_health(journey_id: int, as_of: str | None = None) -> dict | None:
     """Recompute and store one journey's health as of a day (ISO date, default today); idempotent."""
@@ -65,7 +51,7 @@ def recompute_journey_health(journey_id: int, as_of: str | None = None) -> dict 
     if journey is None:
         logger.info("Journey %s no longer exists; nothing to recompute.", journey_id)
         return None
-    result = recompute_and_notify(journey=journey, as_of=dt.date.fromisoformat(as_of) if as_of else None)
+    result = journey_health_recompute(journey=journey, as_of=dt.date.fromisoformat(as_of) if as_of else None)
     snapshot = result.snapshot
     return {
         "journey": journey.slug,

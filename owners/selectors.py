@@ -13,12 +13,13 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from journeys.choices import JourneyStatus
+from journeys.health_components import OVERALL
 from journeys.models import HealthSnapshot, Journey
+from journeys.selectors.maps import STALE_MAP_DAYS
 
 from .choices import Gap, Verdict
 from .models import Function, Incentive, IncentiveReview, Ownership, Person, Responsibility, TeamMembership
 
-STALE_MAP_DAYS = 90
 UNASSIGNED_LANE = "Unassigned"
 UNREVIEWED = "unreviewed"
 NOT_TOUCHED = "not_touched"
@@ -310,7 +311,7 @@ def person_profile(person: Person) -> dict:
     if journey_ids:
         since = timezone.localdate() - dt.timedelta(days=RECENT_ALERT_DAYS)
         snapshots = (
-            HealthSnapshot.objects.filter(journey_id__in=journey_ids, segment="", as_of__gte=since)
+            HealthSnapshot.objects.filter(journey_id__in=journey_ids, segment=OVERALL, as_of__gte=since)
             .select_related("journey")
             .order_by("-as_of", "journey__name")
             .only("id", "as_of", "alerts", "score", "status", "journey__name", "journey__slug")

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.errors import ApplicationError
+from journeys.health_components import ALERTS_BY_CODE
 from journeys.models import Journey, Touchpoint
 
 from .choices import Verdict
@@ -273,14 +274,13 @@ def incentive_review_create(
 
 # --- owner alerts ------------------------------------------------------------------------------
 
-ALERT_EXPLANATIONS = {
-    "touchpoint_paradox": "Touchpoints score well but the journey as a whole does not: customers are let down "
-    "between the moments you measure.",
-    "satisfaction_decay": "Satisfaction falls over the course of the journey: customers start happier than they end.",
-    "health_drop": "The health score fell 10 points or more since the previous snapshot.",
-}
 # A recompute of an old day (a backfill) is history, not news: only recent days alert the owner.
 ALERT_MAX_AGE_DAYS = 1
+
+
+def _alert_summary(code: str) -> str:
+    alert = ALERTS_BY_CODE.get(code)
+    return alert.summary if alert is not None else ""
 
 
 def owner_alerts_notify(*, journey: Journey, as_of: dt.date, new_alerts: list[str]) -> list[str]:
@@ -311,7 +311,7 @@ def owner_alerts_notify(*, journey: Journey, as_of: dt.date, new_alerts: list[st
                     message=(
                         f"Hello {person.name},\n\n"
                         f"The health of {journey.name} (as of {as_of:%d %b %Y}) raised a new alert: {label}.\n"
-                        f"{ALERT_EXPLANATIONS.get(alert, '')}\n\n"
+                        f"{_alert_summary(alert)}\n\n"
                         f"See the journey: {link}\n\n"
                         "You receive this because you own the journey. You will not be told again while "
                         "the alert persists.\n"

@@ -1,18 +1,25 @@
-"""API serializers of the journeys app.
+"""API serializers of the journeys app: maps (journeys, stages, touchpoints), data (instances,
+interactions, the ingest body, imports) and health (snapshots explained)."""
 
-One block per part of the app (maps, data ingest, health); keep additions inside their block.
-"""
+import functools
 
-# --- maps: journeys, stages, touchpoints -------------------------------------------------------
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.relations import PKOnlyObject
 
-import functools  # noqa: E402
-
-from drf_spectacular.utils import extend_schema_field  # noqa: E402 (imports of each part stay in its block)
-from rest_framework import serializers  # noqa: E402
-from rest_framework.relations import PKOnlyObject  # noqa: E402
-
-from journeys.choices import Channel, JourneyStatus, ServicePosition, Tier  # noqa: E402
-from journeys.models import Journey, Stage, Touchpoint  # noqa: E402
+from journeys.choices import Channel, JourneyStatus, Outcome, ServicePosition, Tier
+from journeys.models import (
+    HealthSnapshot,
+    Import,
+    Interaction,
+    Journey,
+    JourneyInstance,
+    Stage,
+    StageHealth,
+    Touchpoint,
+)
+from journeys.selectors import health
 
 
 class JourneyOwnerSerializer(serializers.Serializer):
@@ -164,27 +171,14 @@ class TouchpointInputSerializer(serializers.Serializer):
     position = serializers.IntegerField(min_value=0, required=False, help_text="0-based within the stage.")
 
 
-# --- data ingest: instances, interactions, imports ---------------------------------------------
-
-from django.urls import reverse as _reverse  # noqa: E402
-from rest_framework import serializers  # noqa: E402
-
-from journeys.choices import Channel as _Channel  # noqa: E402
-from journeys.choices import Outcome as _Outcome  # noqa: E402
-from journeys.models import Import as _Import  # noqa: E402
-from journeys.models import Interaction as _Interaction  # noqa: E402
-from journeys.models import Journey as _Journey  # noqa: E402
-from journeys.models import JourneyInstance as _JourneyInstance  # noqa: E402
-
-
 class JourneyInstanceSerializer(serializers.ModelSerializer):
-    """One customer's run through a journey. Writes go through ``journeys.ingest.instance_*``."""
+    """One customer's run through a journey. Writes go through ``journeys.services.ingest.instance_*``."""
 
-    journey = serializers.SlugRelatedField(slug_field="slug", queryset=_Journey.objects.all())
+    journey = serializers.SlugRelatedField(slug_field="slug", queryset=Journey.objects.all())
     interaction_count = serializers.IntegerField(read_only=True)
 
     class Meta:
-        model = _JourneyInstance
+        model = JourneyInstance
         fields = [
             "id",
             "journey",
@@ -212,7 +206,7 @@ class TouchpointKeyField(serializers.CharField):
 class InteractionSerializer(serializers.ModelSerializer):
     """One contact within an instance. ``touchpoint`` is the key of a touchpoint of the instance's journey."""
 
-    instance = serializers.PrimaryKeyRelatedField(queryset=_JourneyInstance.objects.select_related("journey"))
+    instance = serializers.PrimaryKeyRelatedField(queryset=JourneyInstance.objects.select_related("journey"))
     journey = serializers.CharField(source="instance.journey.slug", read_only=True)
     instance_external_id = serializers.CharField(source="instance.external_id", read_only=True)
     touchpoint = TouchpointKeyField(source="touchpoint_key", max_length=100)
@@ -220,11 +214,11 @@ class InteractionSerializer(serializers.ModelSerializer):
     stage = serializers.IntegerField(source="touchpoint.stage_id", read_only=True)
     moment_of_truth = serializers.BooleanField(source="touchpoint.is_moment_of_truth", read_only=True)
     channel = serializers.ChoiceField(
-        choices=_Channel.choices, required=False, allow_blank=True, help_text="Defaults to the touchpoint's channel."
+        choices=Channel.choices, required=False, allow_blank=True, help_text="Defaults to the touchpoint's channel."
     )
 
     class Meta:
-        model = _Interaction
+        model = Interaction
         fields = [
             "id",
             "instance",
@@ -248,11 +242,11 @@ class InteractionSerializer(serializers.ModelSerializer):
 
 
 # POST /api/v1/ingest/: these serializers document the body for the OpenAPI schema; the body is read by
-# journeys.ingest.ingest_batch, which shares its value parsers with the CSV import.
+# journeys.services.ingest.instance_batch_ingest, which shares its value parsers with the CSV import.
 class IngestInteractionSerializer(serializers.Serializer):
     external_id = serializers.CharField(max_length=100, help_text="Unique within the instance.")
     touchpoint = serializers.CharField(max_length=100, help_text="Key of a touchpoint of the journey.")
-    channel = serializers.ChoiceField(choices=_Channel.choices, required=False, help_text="Default: the touchpoint's.")
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False, help_text="Default: the touchpoint's.")
     occurred_at = serializers.DateTimeField()
     satisfaction = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True)
     resolved = serializers.BooleanField(required=False, allow_null=True)
@@ -268,7 +262,7 @@ class IngestInstanceSerializer(serializers.Serializer):
     segment = serializers.CharField(max_length=100, required=False)
     started_at = serializers.DateTimeField()
     ended_at = serializers.DateTimeField(required=False, allow_null=True)
-    outcome = serializers.ChoiceField(choices=_Outcome.choices, required=False, help_text="Default: in_progress.")
+    outcome = serializers.ChoiceField(choices=Outcome.choices, required=False, help_text="Default: in_progress.")
     satisfaction = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True)
     interactions = IngestInteractionSerializer(many=True, required=False)
 
@@ -296,7 +290,7 @@ class ImportSerializer(serializers.ModelSerializer):
     errors_not_listed = serializers.SerializerMethodField()
 
     class Meta:
-        model = _Import
+        model = Import
         fields = [
             "id",
             "url",
@@ -324,12 +318,12 @@ class ImportSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, obj) -> str:
-        path = _reverse("import-detail", kwargs={"pk": obj.pk})
+        path = reverse("import-detail", kwargs={"pk": obj.pk})
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
 
     def get_page_url(self, obj) -> str:
-        path = _reverse("journeys:import-detail", kwargs={"pk": obj.pk})
+        path = reverse("journeys:import-detail", kwargs={"pk": obj.pk})
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
 
@@ -355,20 +349,11 @@ class ImportCreateSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="A UTF-8 CSV file, one row per interaction (docs/csv-format.md).")
     journey = serializers.SlugRelatedField(
         slug_field="slug",
-        queryset=_Journey.objects.all(),
+        queryset=Journey.objects.all(),
         required=False,
         allow_null=True,
         help_text="When given, every row must belong to this journey and the journey column may be left out.",
     )
-
-
-# --- health --------------------------------------------------------------------------------------
-
-from drf_spectacular.utils import extend_schema_field  # noqa: E402
-from rest_framework import serializers  # noqa: E402
-
-from journeys import health  # noqa: E402
-from journeys.models import HealthSnapshot, StageHealth  # noqa: E402
 
 
 class StageHealthSerializer(serializers.ModelSerializer):

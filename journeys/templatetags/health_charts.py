@@ -13,6 +13,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from journeys.health_components import AT_RISK_FROM, HEALTHY_FROM, component_score
+
 register = template.Library()
 
 WIDTH, HEIGHT = 640, 220
@@ -198,8 +200,6 @@ TREND_SERIES = (
 @register.simple_tag
 def health_trend_chart(points: list[dict]) -> SafeString:
     """The score and the weighted components' scores (0-100) over the daily snapshots."""
-    from journeys.health import component_score
-
     dates = [point["as_of"] for point in points]
     series = []
     for name, label, colour, width, dash in TREND_SERIES:
@@ -228,7 +228,7 @@ def health_trend_chart(points: list[dict]) -> SafeString:
         low=0,
         high=100,
         ticks=[0, 25, 50, 75, 100],
-        bands=[(75, "healthy from 75"), (50, "at risk from 50")],
+        bands=[(HEALTHY_FROM, f"healthy from {HEALTHY_FROM}"), (AT_RISK_FROM, f"at risk from {AT_RISK_FROM}")],
     )
     return chart + legend(series) if dates else chart
 
@@ -333,7 +333,6 @@ def channel_mix_bar(mix: dict) -> SafeString:
 
 SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 120, 32, 3
 SPARK_MIN_SPAN = 20
-HEALTHY_FROM = 75
 
 
 @register.simple_tag

@@ -98,13 +98,13 @@ def test_a_segment_below_the_minimum_sample_gets_no_figures_but_counts_in_the_ov
 
 def test_the_floor_agrees_with_the_health_service_on_generated_data(tiny_reference_data):
     # given
-    health = pytest.importorskip("journeys.health", reason="the health engine is not merged yet")
+    health = pytest.importorskip("journeys.services.health", reason="the health engine is not merged yet")
     from benchmarks.health_bench import compare
     from journeys.models import Journey
 
     as_of = NOW.date()
     for journey in Journey.objects.all():
-        health.compute_journey_health(journey=journey, as_of=as_of)
+        health.journey_health_compute(journey=journey, as_of=as_of)
 
     # when
     with connection.cursor() as cursor:

@@ -8,8 +8,8 @@ import pytest
 
 from improvements import services as improvements_services
 from improvements.models import Initiative, Issue
-from journeys import services as journeys_services
 from journeys.models import Journey
+from journeys.services import maps as journeys_services
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,8 @@
 import pytest
 
 from improvements.impact import Direction, format_delta, format_value, impact_of
-from journeys.choices import LOWER_IS_BETTER, Component
+from journeys.choices import Component
+from journeys.health_components import LOWER_IS_BETTER
 
 HIGHER_IS_BETTER = [component for component in Component if component not in LOWER_IS_BETTER]
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.utils import timezone
 
 from journeys import panels
 from journeys.choices import Channel, Outcome
@@ -164,3 +165,15 @@ def build_map(**journey_fields) -> JourneyMap:
 @pytest.fixture
 def journey_map(db):
     return build_map(name="Broadband onboarding", slug="broadband-onboarding", min_sample=2, window_days=30)
+
+
+def recent_map(**fields):
+    """A journey with data started yesterday and the day before (relative to the real today)."""
+    journey_map = build_map(min_sample=1, **fields)
+    for days_ago in (1, 2):
+        journey_map.add_instance(
+            started_at=timezone.now() - dt.timedelta(days=days_ago),
+            satisfaction=2,
+            interactions=[{"touchpoint": "call", "satisfaction": 5}, {"touchpoint": "visit", "satisfaction": 4}],
+        )
+    return journey_map

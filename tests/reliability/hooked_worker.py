@@ -16,7 +16,7 @@ def _install_hook() -> None:
     django.setup()
     from django.db import connection, transaction
 
-    from journeys import health
+    from journeys.services import health
 
     original_store = health._store
 

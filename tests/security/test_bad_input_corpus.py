@@ -8,8 +8,8 @@ import pytest
 from django.apps import apps
 from django.core.files.base import ContentFile
 
-from journeys import ingest
 from journeys.models import Import
+from journeys.services import imports
 
 pytestmark = pytest.mark.django_db
 
@@ -119,8 +119,8 @@ def test_a_malformed_csv_file_is_refused_by_row_and_column_and_nothing_is_import
     content = (CORPUS / "csv" / name).read_bytes()
 
     # when the file is imported
-    record = ingest.import_create(file=ContentFile(content, name=name), journey=None, enqueue=False)
-    record = ingest.import_run(import_id=record.pk)
+    record = imports.import_create(file=ContentFile(content, name=name), journey=None, enqueue=False)
+    record = imports.import_run(import_id=record.pk)
 
     # then the import failed with the expected message at its row and column, and nothing was written
     row, column, message = CSV_EXPECTED[name]

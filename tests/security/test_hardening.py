@@ -14,8 +14,8 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.throttling import ScopedRateThrottle
 
-from journeys import ingest
 from journeys.models import JourneyInstance
+from journeys.services import imports
 from tests.security import permission_matrix as matrix
 from tests.security.test_permission_matrix import ROUTES, _url
 
@@ -272,8 +272,8 @@ def test_a_csv_import_refuses_personal_customer_references(world, customer_ref):
         f"onboarding,new,{customer_ref},2026-11-01T09:00:00Z,,,\n"
     )
 
-    record = ingest.import_create(file=ContentFile(content.encode(), name="refs.csv"), journey=None, enqueue=False)
-    record = ingest.import_run(import_id=record.pk)
+    record = imports.import_create(file=ContentFile(content.encode(), name="refs.csv"), journey=None, enqueue=False)
+    record = imports.import_run(import_id=record.pk)
 
     assert record.status == "failed"
     assert record.errors[0]["column"] == "customer_ref"

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from journeys import services as journey_services
+from journeys.services import maps as journey_services
 from owners import services as owner_services
 from tests import factories
 

@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from journeys.choices import ImportStatus
-from journeys.ingest import ImportTooLarge, import_create, import_run
 from journeys.models import Journey
+from journeys.services.imports import ImportTooLarge, import_create, import_run
 
 
 class Command(BaseCommand):

@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from tqdm import tqdm
 
-from journeys.health import backfill_journey_health, recompute_and_notify
 from journeys.models import Journey
+from journeys.services.health import journey_health_backfill, journey_health_recompute
 
 
 class Command(BaseCommand):
@@ -46,13 +46,13 @@ class Command(BaseCommand):
                 bar.set_postfix_str(each.slug)
                 # Past days are history: the data is read once for the whole range and only today's
                 # recompute tells other apps about new alerts (as the Celery task does).
-                backfill_journey_health(
+                journey_health_backfill(
                     journey=each,
                     first_as_of=first_as_of,
                     last_as_of=today - dt.timedelta(days=1),
                     progress=lambda _day: bar.update(),
                 )
-                snapshot = recompute_and_notify(journey=each, as_of=today).snapshot
+                snapshot = journey_health_recompute(journey=each, as_of=today).snapshot
                 bar.update()
                 bar.write(
                     f"{each.slug}: {since + 1} day(s); as of {snapshot.as_of} score "

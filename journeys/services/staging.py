@@ -1,7 +1,8 @@
 """The staging table every ingest write goes through: typed rows in, checks across rows, one merge.
 
-Rows are read and checked one at a time in Python (``journeys.ingest``); what needs more than one
-row is done here, in the database, so that the importer's memory does not grow with the file:
+Rows are read and checked one at a time in Python (``journeys.records``, by
+``journeys.services.ingest`` and ``journeys.services.imports``); what needs more than one row is
+done here, in the database, so that the importer's memory does not grow with the file:
 
 1. ``Staging`` creates a temporary table (one row per CSV row or per interaction of an ingest
    call, instance values repeated on every row) and ``add`` streams typed rows into it: ``COPY``
@@ -30,7 +31,8 @@ from typing import Any
 from django.db import DatabaseError, connection
 from django.utils.dateparse import parse_datetime
 
-from .models import Interaction, JourneyInstance, Touchpoint
+from ..models import Interaction, JourneyInstance, Touchpoint
+from ..records import InstanceRecord, InteractionRecord
 
 TABLE = "throughline_ingest_rows"
 ANALYZE_FROM = 50_000
@@ -75,6 +77,40 @@ INSTANCE_VALUES = (
     ("instance_satisfaction", "satisfaction"),
 )
 INTERACTION_VALUES = ("touchpoint_id", "channel", "occurred_at", "satisfaction", "resolved", "repeat", "reidentified")
+
+
+# A staged row (COLUMNS): (row number, journey id, instance id, *instance part,
+# *interaction part). The parts of a row that carries no valid instance or interaction:
+NO_INSTANCE = (False, None, None, None, None, None, None)
+NO_INTERACTION = (False, None, None, None, None, None, None, None, None)
+
+
+def instance_part(record: InstanceRecord) -> tuple:
+    return (
+        True,
+        record.customer_ref,
+        record.segment,
+        record.started_at,
+        record.ended_at,
+        record.outcome,
+        record.satisfaction,
+    )
+
+
+def interaction_part(item: InteractionRecord, touchpoint: tuple[int, str] | None) -> tuple:
+    """The staged interaction; ``touchpoint`` is (id, channel), None when its key is unknown."""
+    touchpoint_id, touchpoint_channel = touchpoint if touchpoint is not None else (None, "")
+    return (
+        True,
+        item.external_id,
+        touchpoint_id,
+        item.channel or touchpoint_channel,
+        item.occurred_at,
+        item.satisfaction,
+        item.resolved,
+        item.repeat,
+        item.reidentified,
+    )
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,7 @@
-"""The journey health engine (design section 4): compute, store and explain a journey's health.
+"""The journey health engine (design section 4): compute and store a journey's health.
+
+What the components are (weights, scorers, thresholds, wording) is in ``journeys.health_components``;
+reading and explaining the stored snapshots is in ``journeys.selectors.health``.
 
 Everything is set-based SQL. Per journey there are two reading queries, whether one day or a
 backfill of many days is computed:
@@ -35,10 +38,8 @@ from django.db.models import (
     F,
     IntegerField,
     Max,
-    OuterRef,
     Q,
     RowRange,
-    Subquery,
     Sum,
     Value,
     When,
@@ -47,143 +48,20 @@ from django.db.models import (
 from django.db.models.functions import Lag, Lead, RowNumber, TruncDate
 from django.utils import timezone
 
-from .choices import ASSISTED_CHANNELS, DIGITAL_CHANNELS, Alert, Component, HealthStatus, Outcome
-from .models import HealthSnapshot, Interaction, Journey, JourneyInstance, Stage, StageHealth
-
-OVERALL = ""
-HEALTHY_FROM = 75
-AT_RISK_FROM = 50
-PARADOX_TOUCHPOINT_CSAT = 4.0
-PARADOX_GAP = 1.0
-DECAY_ALERT_FROM = 0.20
-HEALTH_DROP_POINTS = Decimal("10")
-VALUE_DECIMALS = 4
-TREND_DAYS = 180
-
-
-# --- the components -----------------------------------------------------------------------------
-
-
-def _clamp(value: float, low: float, high: float) -> float:
-    return max(low, min(high, value))
-
-
-def _rating_score(value: float) -> float:
-    return (value - 1) / 4 * 100
-
-
-def _rate_score(value: float) -> float:
-    return 100 * value
-
-
-def _effort_score(value: float) -> float:
-    return 100 * (1 - value)
-
-
-def _trajectory_score(value: float) -> float:
-    return 100 * _clamp(1 - 2 * max(value, 0), 0, 1)
-
-
-def _fmt_rating(value: float) -> str:
-    return f"{value:.2f} of 5"
-
-
-def _fmt_signed_rating(value: float) -> str:
-    return f"{value:+.2f} points"
-
-
-def _fmt_percent(value: float) -> str:
-    return f"{value * 100:.1f}%"
-
-
-def _fmt_per_journey(value: float) -> str:
-    return f"{value:.2f} per journey"
-
-
-@dataclass(frozen=True)
-class ComponentSpec:
-    name: str
-    weight: int | None  # None: informational, not part of the score
-    meaning: str
-    formatter: Callable[[float], str]
-    scorer: Callable[[float], float] | None = None
-
-    @property
-    def label(self) -> str:
-        return Component(self.name).label
-
-
-COMPONENTS: tuple[ComponentSpec, ...] = (
-    ComponentSpec(
-        "journey_csat",
-        30,
-        "How satisfied customers are with the journey as a whole, rated 1 to 5 when it ends.",
-        _fmt_rating,
-        _rating_score,
-    ),
-    ComponentSpec(
-        "touchpoint_csat",
-        None,
-        "How customers rate the individual interactions along the way, 1 to 5.",
-        _fmt_rating,
-    ),
-    ComponentSpec(
-        "csat_gap",
-        None,
-        "Touchpoint satisfaction minus journey satisfaction: a large gap means good moments add up to a poor journey.",
-        _fmt_signed_rating,
-    ),
-    ComponentSpec(
-        "completion_rate",
-        20,
-        "Of the journeys that ended, the share that were completed rather than abandoned.",
-        _fmt_percent,
-        _rate_score,
-    ),
-    ComponentSpec(
-        "on_time_rate",
-        15,
-        "Of the completed journeys, the share that finished within the promised duration.",
-        _fmt_percent,
-        _rate_score,
-    ),
-    ComponentSpec(
-        "contacts_per_instance",
-        None,
-        "How many interactions a customer needs on average to get through the journey.",
-        _fmt_per_journey,
-    ),
-    ComponentSpec(
-        "repeat_rate",
-        15,
-        "The share of interactions where the customer had to come back about the same need (effort).",
-        _fmt_percent,
-        _effort_score,
-    ),
-    ComponentSpec(
-        "reidentification_rate",
-        10,
-        "The share of interactions where the customer had to identify themselves or repeat information again.",
-        _fmt_percent,
-        _effort_score,
-    ),
-    ComponentSpec(
-        "handoffs_per_instance",
-        None,
-        "How often a journey switches channel from one interaction to the next, on average.",
-        _fmt_per_journey,
-    ),
-    ComponentSpec(
-        "satisfaction_decay",
-        10,
-        "How much satisfaction falls from a customer's first rated interaction to their last (0% = no fall).",
-        _fmt_percent,
-        _trajectory_score,
-    ),
+from ..choices import ASSISTED_CHANNELS, DIGITAL_CHANNELS, HealthStatus, Outcome
+from ..health_components import (
+    AT_RISK_FROM,
+    COMPONENT_NAMES,
+    COMPONENTS,
+    HEALTHY_FROM,
+    OVERALL,
+    VALUE_DECIMALS,
+    PopulationTotals,
+    component_values,
+    raised_alerts,
 )
-COMPONENT_SPECS = {spec.name: spec for spec in COMPONENTS}
-COMPONENT_NAMES = tuple(spec.name for spec in COMPONENTS)
-
+from ..models import HealthSnapshot, Interaction, Journey, JourneyInstance, Stage, StageHealth
+from ..signals import health_recomputed
 
 # --- the window -----------------------------------------------------------------------------------
 
@@ -235,80 +113,27 @@ STAGE_FIELDS = ("reached", "abandoned_here", "interactions", "rated", "satisfact
 
 
 @dataclass
-class _Population:
-    """Integer totals of one population (all customers or one segment) over one window."""
+class _Population(PopulationTotals):
+    """The totals the components are computed from, plus the channel mix of the same population."""
 
-    instances: int = 0
-    rated_instances: int = 0
-    instance_satisfaction: int = 0
-    completed: int = 0
-    abandoned: int = 0
-    on_time: int = 0
     digital_only: int = 0
     assisted_only: int = 0
     cross_channel: int = 0
-    interactions: int = 0
-    rated_interactions: int = 0
-    interaction_satisfaction: int = 0
-    repeats: int = 0
-    reidentified: int = 0
-    handoffs: int = 0
-    decay_instances: int = 0
-    first_rated_satisfaction: int = 0
-    last_rated_satisfaction: int = 0
-
-
-def _ratio(numerator: int, denominator: int) -> float | None:
-    return numerator / denominator if denominator else None
-
-
-def _components(population: _Population, *, has_target_duration: bool) -> dict[str, float | None]:
-    p = population
-    journey_csat = _ratio(p.instance_satisfaction, p.rated_instances)
-    touchpoint_csat = _ratio(p.interaction_satisfaction, p.rated_interactions)
-    # (F - L) / F with F and L means over the same instances: the instance count cancels out.
-    decay = (
-        (p.first_rated_satisfaction - p.last_rated_satisfaction) / p.first_rated_satisfaction
-        if p.decay_instances and p.first_rated_satisfaction
-        else None
-    )
-    return {
-        "journey_csat": journey_csat,
-        "touchpoint_csat": touchpoint_csat,
-        "csat_gap": (
-            touchpoint_csat - journey_csat if touchpoint_csat is not None and journey_csat is not None else None
-        ),
-        "completion_rate": _ratio(p.completed, p.completed + p.abandoned),
-        "on_time_rate": _ratio(p.on_time, p.completed) if has_target_duration else None,
-        "contacts_per_instance": _ratio(p.interactions, p.instances),
-        "repeat_rate": _ratio(p.repeats, p.interactions),
-        "reidentification_rate": _ratio(p.reidentified, p.interactions),
-        "handoffs_per_instance": _ratio(p.handoffs, p.instances),
-        "satisfaction_decay": decay,
-    }
 
 
 def _round_score(value: float) -> Decimal:
     return Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def component_score(name: str, value: float | None) -> float | None:
-    """The 0-100 score of one component's value, or None (informational, or no data)."""
-    spec = COMPONENT_SPECS[name]
-    if spec.scorer is None or value is None:
-        return None
-    return spec.scorer(value)
-
-
 def overall_score(values: dict[str, float | None]) -> Decimal | None:
     """Weighted mean of the scores that exist, weights renormalised over them; one decimal."""
     weighted = total_weight = 0.0
-    for spec in COMPONENTS:
-        score = component_score(spec.name, values.get(spec.name))
-        if score is None or spec.weight is None:
+    for component in COMPONENTS:
+        score = component.score(values.get(component.name))
+        if score is None or component.weight is None:
             continue
-        weighted += spec.weight * score
-        total_weight += spec.weight
+        weighted += component.weight * score
+        total_weight += component.weight
     if not total_weight:
         return None
     return _round_score(weighted / total_weight)
@@ -322,25 +147,6 @@ def health_status(*, score: Decimal | None, sample_size: int, min_sample: int) -
     if score >= AT_RISK_FROM:
         return HealthStatus.AT_RISK
     return HealthStatus.CRITICAL
-
-
-def _alerts(values: dict[str, float | None], score: Decimal | None, previous_score: Decimal | None) -> list[str]:
-    alerts = []
-    touchpoint_csat, gap = values["touchpoint_csat"], values["csat_gap"]
-    # Thresholds compare on the stored (rounded) values, so 4.4 - 3.4 counts as the 1.0 it is, not 0.99999...
-    if (
-        touchpoint_csat is not None
-        and gap is not None
-        and round(touchpoint_csat, VALUE_DECIMALS) >= PARADOX_TOUCHPOINT_CSAT
-        and round(gap, VALUE_DECIMALS) >= PARADOX_GAP
-    ):
-        alerts.append(Alert.TOUCHPOINT_PARADOX.value)
-    decay = values["satisfaction_decay"]
-    if decay is not None and round(decay, VALUE_DECIMALS) >= DECAY_ALERT_FROM:
-        alerts.append(Alert.SATISFACTION_DECAY.value)
-    if score is not None and previous_score is not None and previous_score - score >= HEALTH_DROP_POINTS:
-        alerts.append(Alert.HEALTH_DROP.value)
-    return alerts
 
 
 def _channel_mix(population: _Population) -> dict:
@@ -583,7 +389,7 @@ class HealthResult:
     new_alerts: list[str] = field(default_factory=list)
 
 
-def compute_journey_health(*, journey: Journey, as_of: dt.date | None = None) -> HealthResult:
+def journey_health_compute(*, journey: Journey, as_of: dt.date | None = None) -> HealthResult:
     """Compute and store the journey's health as of a day (default: today in the project's time zone).
 
     Writes the overall snapshot (segment ''), one snapshot per segment with at least
@@ -592,10 +398,10 @@ def compute_journey_health(*, journey: Journey, as_of: dt.date | None = None) ->
     the same day replaces that day's rows (snapshots of segments that no longer qualify go).
     """
     as_of = as_of or timezone.localdate()
-    return backfill_journey_health(journey=journey, first_as_of=as_of, last_as_of=as_of)[0]
+    return journey_health_backfill(journey=journey, first_as_of=as_of, last_as_of=as_of)[0]
 
 
-def backfill_journey_health(
+def journey_health_backfill(
     *, journey: Journey, first_as_of: dt.date, last_as_of: dt.date, progress: Callable | None = None
 ) -> list[HealthResult]:
     """Compute and store the journey's health for every day from ``first_as_of`` to ``last_as_of``.
@@ -633,7 +439,7 @@ def _compute_day(
     computed_at = timezone.now()
     snapshots = []
     for segment, population in targets.items():
-        values = _components(population, has_target_duration=journey.target_duration is not None)
+        values = component_values(population, has_target_duration=journey.target_duration is not None)
         score = overall_score(values)
         previous_snapshot = previous.get(segment)
         snapshot = HealthSnapshot(
@@ -647,7 +453,7 @@ def _compute_day(
             score=score,
             status=health_status(score=score, sample_size=population.instances, min_sample=journey.min_sample),
             channel_mix=_channel_mix(population),
-            alerts=_alerts(values, score, previous_snapshot.score if previous_snapshot else None),
+            alerts=raised_alerts(values, score, previous_snapshot.score if previous_snapshot else None),
             **{name: (round(value, VALUE_DECIMALS) if value is not None else None) for name, value in values.items()},
         )
         snapshot.full_clean(exclude=["journey"], validate_unique=False, validate_constraints=False)
@@ -725,224 +531,12 @@ def _store(
     return HealthResult(snapshot=overall, segment_snapshots=snapshots[1:], new_alerts=new_alerts)
 
 
-# --- staleness ----------------------------------------------------------------------------------
-
-
-def stale_journeys():
-    """Active journeys whose data changed after their latest overall snapshot, or never computed."""
-    latest_computed = (
-        HealthSnapshot.objects.filter(journey=OuterRef("pk"), segment=OVERALL)
-        .order_by("-computed_at")
-        .values("computed_at")[:1]
-    )
-    return (
-        Journey.objects.active()
-        .annotate(last_computed_at=Subquery(latest_computed))
-        .filter(Q(last_computed_at__isnull=True) | Q(data_changed_at__gt=F("last_computed_at")))
-        .order_by("pk")
-    )
-
-
-# --- reading and explaining -------------------------------------------------------------------
-
-
-def with_previous_score(queryset):
-    """Annotate snapshots with their segment's previous snapshot (score, as_of) for health_drop text."""
-    earlier = HealthSnapshot.objects.filter(
-        journey=OuterRef("journey"), segment=OuterRef("segment"), as_of__lt=OuterRef("as_of")
-    ).order_by("-as_of")
-    return queryset.annotate(
-        previous_score=Subquery(earlier.values("score")[:1]),
-        previous_as_of=Subquery(earlier.values("as_of")[:1]),
-    )
-
-
-def latest_overall_snapshot(journey: Journey) -> HealthSnapshot | None:
-    return (
-        with_previous_score(HealthSnapshot.objects.filter(journey=journey, segment=OVERALL))
-        .prefetch_related("stage_health__stage")
-        .order_by("-as_of")
-        .first()
-    )
-
-
-def component_rows(snapshot: HealthSnapshot) -> list[dict]:
-    """Each component with value, display text, score, nominal and effective weight, label and meaning."""
-    values = {name: getattr(snapshot, name) for name in COMPONENT_NAMES}
-    scores = {name: component_score(name, value) for name, value in values.items()}
-    counted = sum(spec.weight for spec in COMPONENTS if spec.weight and scores[spec.name] is not None)
-    rows = []
-    for spec in COMPONENTS:
-        value, score = values[spec.name], scores[spec.name]
-        effective = round(100 * spec.weight / counted, 1) if spec.weight and score is not None and counted else None
-        rows.append(
-            {
-                "name": spec.name,
-                "label": spec.label,
-                "value": value,
-                "display": spec.formatter(value) if value is not None else "no data",
-                "score": round(score, 1) if score is not None else None,
-                "weight": spec.weight,
-                "effective_weight": effective,
-                "informational": spec.weight is None,
-                "meaning": spec.meaning,
-            }
-        )
-    return rows
-
-
-def explain_alert(code: str, snapshot: HealthSnapshot) -> str:
-    """One sentence a journey owner can act on."""
-    if code == Alert.TOUCHPOINT_PARADOX:
-        return (
-            f"Each touchpoint scores {snapshot.touchpoint_csat:.1f} of 5 but customers rate the whole journey "
-            f"{snapshot.journey_csat:.1f}: good moments are adding up to a poor journey."
-        )
-    if code == Alert.SATISFACTION_DECAY:
-        return (
-            f"Satisfaction falls {snapshot.satisfaction_decay * 100:.0f}% between a customer's first and last "
-            "rated interaction: the journey wears customers down as it goes on."
-        )
-    if code == Alert.HEALTH_DROP:
-        previous_score = getattr(snapshot, "previous_score", None)
-        previous_as_of = getattr(snapshot, "previous_as_of", None)
-        if previous_score is not None and snapshot.score is not None:
-            return (
-                f"The health score fell {previous_score - snapshot.score:.1f} points, from {previous_score:.1f} on "
-                f"{previous_as_of:%d %b %Y} to {snapshot.score:.1f}."
-            )
-        return "The health score fell 10 points or more since the previous snapshot."
-    return Alert(code).label if code in Alert.values else code
-
-
-def alert_rows(snapshot: HealthSnapshot) -> list[dict]:
-    return [
-        {
-            "code": code,
-            "label": Alert(code).label if code in Alert.values else code,
-            "explanation": explain_alert(code, snapshot),
-        }
-        for code in snapshot.alerts
-    ]
-
-
-def segment_rows(snapshot: HealthSnapshot) -> list[dict]:
-    """Every segment seen in the snapshot's window: n, and score/status where it had a snapshot.
-
-    Segments below ``min_sample`` have no snapshot; they are listed with their n so that a
-    reader knows they exist but are too small to judge.
-    """
-    counts = (
-        JourneyInstance.objects.filter(
-            journey_id=snapshot.journey_id, started_at__gt=snapshot.window_start, started_at__lte=snapshot.window_end
-        )
-        .exclude(segment=OVERALL)
-        .order_by()
-        .values("segment")
-        .annotate(n=Count("id"))
-    )
-    scored = {
-        row.segment: row
-        for row in HealthSnapshot.objects.filter(journey_id=snapshot.journey_id, as_of=snapshot.as_of).exclude(
-            segment=OVERALL
-        )
-    }
-    seen = {row["segment"]: row["n"] for row in counts}
-    rows = []
-    for segment in sorted(set(seen) | set(scored)):
-        segment_snapshot = scored.get(segment)
-        rows.append(
-            {
-                "segment": segment,
-                "sample_size": segment_snapshot.sample_size if segment_snapshot else seen.get(segment, 0),
-                "score": segment_snapshot.score if segment_snapshot else None,
-                "status": segment_snapshot.status if segment_snapshot else HealthStatus.INSUFFICIENT_DATA,
-                "status_label": HealthStatus(
-                    segment_snapshot.status if segment_snapshot else HealthStatus.INSUFFICIENT_DATA
-                ).label,
-                "below_min_sample": segment_snapshot is None,
-                "alerts": list(segment_snapshot.alerts) if segment_snapshot else [],
-            }
-        )
-    return rows
-
-
-def stage_rows(snapshot: HealthSnapshot) -> list[dict]:
-    rows = sorted(snapshot.stage_health.all(), key=lambda row: (row.stage.position, row.stage_id))
-    return [
-        {
-            "stage": row.stage_id,
-            "name": row.stage.name,
-            "position": row.stage.position,
-            "reached": row.reached,
-            "abandoned_here": row.abandoned_here,
-            "interactions": row.interactions,
-            "csat": row.csat,
-        }
-        for row in rows
-    ]
-
-
-def trend(journey: Journey, *, days: int = TREND_DAYS, until: dt.date | None = None) -> list[dict]:
-    """The overall daily snapshots of the last ``days`` days, oldest first, for the trend charts."""
-    until = until or timezone.localdate()
-    return list(
-        HealthSnapshot.objects.filter(
-            journey=journey, segment=OVERALL, as_of__gt=until - dt.timedelta(days=days), as_of__lte=until
-        )
-        .order_by("as_of")
-        .values("as_of", "score", "status", *COMPONENT_NAMES)
-    )
-
-
-def recompute_and_notify(*, journey: Journey, as_of: dt.date | None = None) -> HealthResult:
-    """Recompute, then tell other apps (after commit) which alerts are new: what the task and command run."""
-    from .signals import health_recomputed
-
-    result = compute_journey_health(journey=journey, as_of=as_of)
+def journey_health_recompute(*, journey: Journey, as_of: dt.date | None = None) -> HealthResult:
+    """Compute and store, then tell other apps (after commit) which alerts are new: what the task and command run."""
+    result = journey_health_compute(journey=journey, as_of=as_of)
     transaction.on_commit(
         lambda: health_recomputed.send(
             sender=Journey, journey=journey, snapshot=result.snapshot, new_alerts=result.new_alerts
         )
     )
     return result
-
-
-# --- the journey page panel -------------------------------------------------------------------
-
-
-def health_panel_context(request, journey: Journey) -> dict:
-    """Context of the "Journey health" panel of the journey page (a constant number of queries)."""
-    from django.urls import reverse
-
-    snapshot = latest_overall_snapshot(journey)
-    context = {
-        "journey": journey,
-        "can_recompute": request.user.has_perm("journeys.recompute_journey", journey),
-        "recompute_url": reverse("journeys:recompute", kwargs={"slug": journey.slug}),
-        "next_url": request.get_full_path(),
-        "snapshot": snapshot,
-    }
-    if snapshot is None:
-        return {"health": context}
-    points = trend(journey, until=max(snapshot.as_of, timezone.localdate()))
-    context.update(
-        {
-            "status_label": HealthStatus(snapshot.status).label,
-            "below_min_sample": snapshot.sample_size < journey.min_sample,
-            "components": component_rows(snapshot),
-            "alerts": alert_rows(snapshot),
-            "segments": segment_rows(snapshot),
-            "trend": points,
-            "channel_mix": snapshot.channel_mix,
-            "channel_mix_rows": [
-                {"label": label, "share": snapshot.channel_mix.get(key)}
-                for key, label in (
-                    ("digital_only", "Digital only"),
-                    ("assisted_only", "Assisted or offline only"),
-                    ("cross_channel", "Cross-channel"),
-                )
-            ],
-        }
-    )
-    return {"health": context}

@@ -1,4 +1,5 @@
-"""Health jobs: the Celery tasks with a real worker, the ingest receiver, beat schedules, the command."""
+"""Celery tasks of the journeys app, with a real worker: health recomputes (with the ingest receiver and the
+beat schedules) and the CSV import."""
 
 import datetime as dt
 import importlib
@@ -6,33 +7,25 @@ import time
 
 import pytest
 from django.apps import apps as django_apps
-from django.core.management import CommandError, call_command
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.db import OperationalError
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from config.celery import app
 from journeys.choices import JourneyStatus
-from journeys.health import compute_journey_health, stale_journeys
-from journeys.models import HealthSnapshot
+from journeys.models import HealthSnapshot, Import, Interaction
+from journeys.selectors.health import stale_journeys
+from journeys.services.health import journey_health_compute
 from journeys.signals import health_recomputed, journey_data_changed
 from journeys.tasks import recompute_all_health, recompute_journey_health, recompute_stale_health
 from tests import factories
 from tests.celery_worker import running_worker
-from tests.journeys.conftest import build_map
+from tests.journeys.conftest import recent_map
+from tests.journeys.csv_files import csv_bytes, valid_rows
 
 pytestmark = pytest.mark.django_db
-
-
-def recent_map(**fields):
-    """A journey with data started yesterday and the day before (relative to the real today)."""
-    journey_map = build_map(min_sample=1, **fields)
-    for days_ago in (1, 2):
-        journey_map.add_instance(
-            started_at=timezone.now() - dt.timedelta(days=days_ago),
-            satisfaction=2,
-            interactions=[{"touchpoint": "call", "satisfaction": 5}, {"touchpoint": "visit", "satisfaction": 4}],
-        )
-    return journey_map
 
 
 def wait_for(condition, timeout=30.0):
@@ -155,7 +148,7 @@ def test_a_real_worker_recomputes_only_stale_journeys_then_every_active_one():
     fresh = recent_map().journey
     fresh.data_changed_at = now - dt.timedelta(days=1)
     fresh.save()
-    compute_journey_health(journey=fresh)
+    journey_health_compute(journey=fresh)
     fresh_computed_at = HealthSnapshot.objects.get(journey=fresh).computed_at
 
     with running_worker():
@@ -185,37 +178,54 @@ def test_the_schedule_migration_can_run_again_without_duplicates():
     assert PeriodicTask.objects.filter(task__startswith="journeys.tasks.recompute_").count() == 2
 
 
-def test_recompute_health_command_backfills_a_snapshot_per_day():
-    journey_map = recent_map()
-    other = recent_map()
-
-    call_command("recompute_health", journey=journey_map.journey.slug, since=3, verbosity=0)
-
-    today = timezone.localdate()
-    days = list(HealthSnapshot.objects.filter(journey=journey_map.journey, segment="").values_list("as_of", flat=True))
-    assert sorted(days) == [today - dt.timedelta(days=offset) for offset in (3, 2, 1, 0)]
-    assert not HealthSnapshot.objects.filter(journey=other.journey).exists()
-    # the same figures as a recompute of that day alone
-    backfilled = HealthSnapshot.objects.get(journey=journey_map.journey, as_of=today - dt.timedelta(days=1))
-    alone = compute_journey_health(journey=journey_map.journey, as_of=today - dt.timedelta(days=1)).snapshot
-    assert (alone.pk, alone.score, alone.sample_size) == (backfilled.pk, backfilled.score, backfilled.sample_size)
+# --- the CSV import task -------------------------------------------------------------------------------------------
 
 
-def test_recompute_health_command_without_a_journey_covers_every_active_journey(capsys):
-    recent_map()
-    recent_map(status=JourneyStatus.RETIRED)
+def wait_for_import(pk, statuses, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            record = Import.objects.get(pk=pk)
+        except OperationalError:  # the worker holds the write lock on SQLite for a moment
+            record = None
+        if record is not None and record.status in statuses:
+            return record
+        time.sleep(0.2)
+    raise AssertionError(f"import {pk} did not finish in {timeout}s")
 
-    call_command("recompute_health", verbosity=0)
 
-    assert HealthSnapshot.objects.filter(segment="").count() == 1
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_imports_an_uploaded_file(api_client, integration_user, mapped_journey):
+    api_client.force_authenticate(integration_user)
+
+    with running_worker():
+        response = api_client.post(
+            "/api/v1/imports/", {"file": ContentFile(csv_bytes(valid_rows()), name="feed.csv")}, format="multipart"
+        )
+        assert response.status_code == 202
+        record = wait_for_import(response.json()["id"], {"succeeded", "failed"})
+
+    assert record.status == "succeeded", record.errors
+    assert (record.total_rows, record.processed_rows, record.interactions_created) == (3, 3, 3)
+    assert Interaction.objects.count() == 3
 
 
-def test_recompute_health_command_refuses_an_unknown_journey_or_negative_days():
-    recent_map()
+@pytest.mark.django_db(transaction=True)
+def test_an_import_by_a_real_worker_is_in_the_next_read_of_a_cached_list(
+    api_client, integration_user, mapped_journey, django_assert_num_queries
+):
+    cache.clear()
+    api_client.force_authenticate(integration_user)
+    assert api_client.get("/api/v1/instances/").json()["count"] == 0
+    with django_assert_num_queries(1):  # the data generation: the page comes from the cache
+        assert api_client.get("/api/v1/instances/").json()["count"] == 0
 
-    with pytest.raises(CommandError, match="No journey with slug 'nope'"):
-        call_command("recompute_health", journey="nope", verbosity=0)
-    with pytest.raises(CommandError, match="--since"):
-        call_command("recompute_health", since=-1, verbosity=0)
+    with running_worker():
+        response = api_client.post(
+            "/api/v1/imports/", {"file": ContentFile(csv_bytes(valid_rows()), name="feed.csv")}, format="multipart"
+        )
+        assert wait_for_import(response.json()["id"], {"succeeded", "failed"}).status == "succeeded"
 
-    assert not HealthSnapshot.objects.exists()
+    # the worker's connection raised the generation after its commit: the page is built afresh
+    assert api_client.get("/api/v1/instances/").json()["count"] == 2

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.errors import ApplicationError, StaleObjectError
-from journeys import services
 from journeys.models import Journey, Stage, Touchpoint
+from journeys.services import maps as services
 from tests import factories
 
 pytestmark = pytest.mark.django_db

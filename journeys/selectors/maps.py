@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from django.db.models import Avg, Count, F, FilteredRelation, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from .models import HealthSnapshot, Interaction, Journey, Stage, StageHealth, Touchpoint
-from .panels import lane_provider
+from ..health_components import OVERALL
+from ..models import HealthSnapshot, Interaction, Journey, Stage, StageHealth, Touchpoint
+from ..panels import lane_provider
 
 STALE_MAP_DAYS = 90
 DEFAULT_LANE = "All touchpoints"
@@ -48,7 +49,12 @@ def journey_get(*, slug: str) -> Journey:
 
 
 def stage_list() -> QuerySet[Stage]:
-    return Stage.objects.select_related("journey").order_by("journey__name", "position", "id")
+    """Stages with their journey and their touchpoints (by position)."""
+    return (
+        Stage.objects.select_related("journey")
+        .prefetch_related(Prefetch("touchpoints", queryset=Touchpoint.objects.order_by("position", "id")))
+        .order_by("journey__name", "position", "id")
+    )
 
 
 def touchpoint_list() -> QuerySet[Touchpoint]:
@@ -76,7 +82,7 @@ def map_is_stale(journey: Journey, *, today: dt.date | None = None) -> bool:
 
 def latest_stage_health(journey: Journey) -> tuple[HealthSnapshot | None, dict[int, StageHealth]]:
     """The latest overall snapshot's stage health by stage id (one query)."""
-    latest = HealthSnapshot.objects.filter(journey=journey, segment="").order_by("-as_of", "-id").values("id")[:1]
+    latest = HealthSnapshot.objects.filter(journey=journey, segment=OVERALL).order_by("-as_of", "-id").values("id")[:1]
     rows = list(StageHealth.objects.filter(snapshot_id=Subquery(latest)).select_related("snapshot"))
     snapshot = rows[0].snapshot if rows else None
     return snapshot, {row.stage_id: row for row in rows}

@@ -1,30 +1,27 @@
-"""Pages of the journeys app.
+"""Pages of journey maps: the journey list, the journey page, the map editor, the Mermaid export."""
 
-One block per part of the app (maps, data ingest, health); keep additions inside their block.
-"""
+from django.contrib import messages
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-# --- maps: journeys, stages, touchpoints -------------------------------------------------------
+from core.errors import ApplicationError, StaleObjectError
 
-from django.contrib import messages  # noqa: E402 (imports of each part stay in its block)
-from django.core.exceptions import BadRequest, PermissionDenied, ValidationError  # noqa: E402
-from django.core.paginator import Paginator  # noqa: E402
-from django.http import HttpResponse  # noqa: E402
-from django.shortcuts import get_object_or_404, redirect, render  # noqa: E402
-from django.urls import NoReverseMatch, reverse  # noqa: E402
-from django.views.decorators.http import require_GET, require_http_methods, require_POST  # noqa: E402
-
-from core.errors import ApplicationError, StaleObjectError  # noqa: E402
-
-from . import panels, selectors, services  # noqa: E402
-from .choices import JourneyStatus, ServicePosition, Tier  # noqa: E402
-from .filters import JourneyFilterSet  # noqa: E402
-from .forms import JourneyCreateForm, JourneyForm, StageForm, TouchpointForm, add_service_errors  # noqa: E402
-from .models import Journey, Stage, Touchpoint  # noqa: E402
+from .. import panels
+from ..choices import JourneyStatus, ServicePosition, Tier
+from ..filters import JourneyFilterSet
+from ..forms import JourneyCreateForm, JourneyForm, StageForm, TouchpointForm, add_service_errors
+from ..models import Journey, Stage, Touchpoint
+from ..selectors import maps as selectors
+from ..services import maps as services
 
 JOURNEYS_PER_PAGE = 50
 
 
-def _journey_crumbs(journey: Journey | None = None, *, last: str | None = None) -> list[dict]:
+def journey_crumbs(journey: Journey | None = None, *, last: str | None = None) -> list[dict]:
     crumbs = [{"label": "Journeys", "url": reverse("journeys:list")}]
     if journey is not None:
         crumbs.append({"label": journey.name, "url": journey.get_absolute_url() if last else None})
@@ -33,12 +30,9 @@ def _journey_crumbs(journey: Journey | None = None, *, last: str | None = None) 
     return crumbs
 
 
-def _issue_create_url() -> str | None:
-    """The improvements app's "log an issue" page, once it exists."""
-    try:
-        return reverse("improvements:issue-create")
-    except NoReverseMatch:
-        return None
+def _issue_create_url() -> str:
+    """The improvements app's "log an issue" page."""
+    return reverse("improvements:issue-create")
 
 
 @require_GET
@@ -77,7 +71,7 @@ def journey_create(request):
         else:
             messages.success(request, f"Journey \u201c{journey.name}\u201d created. Now draw its map.")
             return redirect("journeys:edit", slug=journey.slug)
-    context = {"form": form, "breadcrumbs": _journey_crumbs(last="New journey")}
+    context = {"form": form, "breadcrumbs": journey_crumbs(last="New journey")}
     return render(request, "journeys/journey_form.html", context)
 
 
@@ -95,7 +89,7 @@ def journey_detail(request, slug):
         "can_review_map": user.has_perm("journeys.review_map", journey),
         "can_see_history": user.has_perm("core.view_history", journey),
         "issue_create_url": _issue_create_url() if user.has_perm("improvements.log_issue", journey) else None,
-        "breadcrumbs": _journey_crumbs(journey),
+        "breadcrumbs": journey_crumbs(journey),
     }
     rendered = panels.render_context(request, journey)
     context["panels_before_blueprint"] = [item for item in rendered if item["panel"].order < panels.BLUEPRINT_ORDER]
@@ -167,7 +161,7 @@ def _render_edit(request, journey: Journey, *, form: JourneyForm | None = None, 
         "form": form or JourneyForm(instance=journey),
         "map_entries": _map_entries(journey, bound),
         "stage_add_form": bound.get("stage-add") or StageForm(prefix="stage-add"),
-        "breadcrumbs": _journey_crumbs(journey, last="Edit"),
+        "breadcrumbs": journey_crumbs(journey, last="Edit"),
     }
     return render(request, "journeys/journey_edit.html", context)
 
@@ -353,259 +347,3 @@ def touchpoint_delete(request, slug, touchpoint_id):
         return _back_to_map(journey, f"touchpoint-{touchpoint.pk}")
     messages.success(request, f"Touchpoint \u201c{touchpoint.name}\u201d deleted.")
     return _back_to_map(journey, f"stage-{touchpoint.stage_id}")
-
-
-# --- data ingest: instances, interactions, imports ---------------------------------------------
-
-import csv as _csv  # noqa: E402
-
-from django.conf import settings as _settings  # noqa: E402
-from django.contrib import messages as _messages  # noqa: E402
-from django.core.exceptions import PermissionDenied as _PermissionDenied  # noqa: E402
-from django.core.paginator import Paginator as _Paginator  # noqa: E402
-from django.http import JsonResponse as _JsonResponse  # noqa: E402
-from django.http import StreamingHttpResponse as _StreamingHttpResponse  # noqa: E402
-from django.shortcuts import get_object_or_404 as _get_object_or_404  # noqa: E402
-from django.shortcuts import redirect as _redirect  # noqa: E402
-from django.shortcuts import render as _render  # noqa: E402
-from django.urls import reverse as _reverse  # noqa: E402
-from django.views.decorators.http import require_GET as _require_GET  # noqa: E402
-from django.views.decorators.http import require_http_methods as _require_http_methods  # noqa: E402
-
-from core.errors import ApplicationError as _ApplicationError  # noqa: E402
-from core.rules import can_ingest as _can_ingest  # noqa: E402
-
-from . import ingest as _ingest  # noqa: E402
-from .choices import ImportStatus as _ImportStatus  # noqa: E402
-from .filters import ImportFilter as _ImportFilter  # noqa: E402
-from .forms import ImportUploadForm as _ImportUploadForm  # noqa: E402
-from .models import Import as _Import  # noqa: E402
-from .models import Journey as _Journey  # noqa: E402
-from .models import JourneyInstance as _JourneyInstance  # noqa: E402
-
-IMPORTS_PER_PAGE = 25
-
-
-def _imports_crumb():
-    return {"label": "Imports", "url": _reverse("journeys:import-list")}
-
-
-@_require_GET
-def import_list(request):
-    """Every CSV import, newest first, with status, progress and counts."""
-    queryset = _Import.objects.select_related("journey", "created_by").defer("errors").order_by("-created_at", "-id")
-    filterset = _ImportFilter(request.GET or None, queryset=queryset)
-    page = _Paginator(filterset.qs, IMPORTS_PER_PAGE).get_page(request.GET.get("page"))
-    return _render(
-        request,
-        "journeys/import_list.html",
-        {
-            "page": page,
-            "imports": page.object_list,
-            "filter": filterset,
-            "can_ingest": _can_ingest(request.user),
-            "status_choices": _ImportStatus.choices,
-            "breadcrumbs": [{"label": "Imports", "url": None}],
-        },
-    )
-
-
-@_require_http_methods(["GET", "POST"])
-def import_create(request):
-    """Upload a CSV file; it is checked and loaded in the background."""
-    if not _can_ingest(request.user):
-        raise _PermissionDenied("Importing data needs the ingest permission.")
-    form = _ImportUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = _ingest.import_create(
-                file=form.cleaned_data["file"], journey=form.cleaned_data["journey"], user=request.user
-            )
-        except _ApplicationError as error:
-            form.add_error("file", error.message)
-        else:
-            _messages.success(request, f"'{record.original_name}' is queued; this page follows its progress.")
-            return _redirect("journeys:import-detail", pk=record.pk)
-    return _render(
-        request,
-        "journeys/import_form.html",
-        {
-            "form": form,
-            "columns": _ingest.CSV_COLUMNS,
-            "required_columns": _ingest.REQUIRED_COLUMNS,
-            "max_megabytes": _ingest.megabytes(_settings.IMPORT_MAX_BYTES),
-            "breadcrumbs": [_imports_crumb(), {"label": "New import", "url": None}],
-        },
-    )
-
-
-def _progress(record) -> dict:
-    finished = record.status in (_ImportStatus.SUCCEEDED, _ImportStatus.FAILED)
-    if record.status == _ImportStatus.RUNNING and record.total_rows and record.processed_rows >= record.total_rows:
-        phase = "loading"
-    elif record.status == _ImportStatus.RUNNING:
-        phase = "checking"
-    else:
-        phase = record.status
-    return {
-        "id": record.pk,
-        "status": record.status,
-        "status_display": record.get_status_display(),
-        "phase": phase,
-        "finished": finished,
-        "total_rows": record.total_rows,
-        "processed_rows": record.processed_rows,
-        "percent": record.progress_percent,
-        "created": record.instances_created + record.interactions_created,
-        "updated": record.instances_updated + record.interactions_updated,
-        "error_count": record.error_count,
-    }
-
-
-@_require_GET
-def import_detail(request, pk):
-    """One import: live progress while it runs, then its counts or its error report."""
-    record = _get_object_or_404(_Import.objects.select_related("journey", "created_by"), pk=pk)
-    progress = _progress(record)
-    return _render(
-        request,
-        "journeys/import_detail.html",
-        {
-            "record": record,
-            "progress": progress,
-            "errors_not_listed": max(0, record.error_count - len(record.errors or [])),
-            "breadcrumbs": [_imports_crumb(), {"label": f"Import {record.pk}", "url": None}],
-        },
-    )
-
-
-@_require_GET
-def import_progress(request, pk):
-    """The small JSON document the progress bar polls."""
-    record = _get_object_or_404(_Import.objects.defer("errors"), pk=pk)
-    return _JsonResponse(_progress(record))
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-EXPORT_CHUNK_SIZE = 2000
-
-
-def _instance_rows(journey):
-    """Every instance of the journey with its interactions, one CSV row per interaction (the import format).
-
-    An instance without interactions gets one row with the interaction columns empty.
-    """
-    columns = (
-        "external_id",
-        "customer_ref",
-        "segment",
-        "started_at",
-        "ended_at",
-        "outcome",
-        "satisfaction",
-        "interactions__external_id",
-        "interactions__touchpoint__key",
-        "interactions__channel",
-        "interactions__occurred_at",
-        "interactions__satisfaction",
-        "interactions__resolved",
-        "interactions__repeat",
-        "interactions__reidentified",
-    )
-    rows = (
-        _JourneyInstance.objects.filter(journey=journey)
-        .order_by("started_at", "id", "interactions__occurred_at", "interactions__id")
-        .values_list(*columns)
-    )
-    writer = _csv.writer(_Echo())
-    yield writer.writerow(list(_ingest.CSV_COLUMNS))
-    for row in rows.iterator(chunk_size=EXPORT_CHUNK_SIZE):
-        values = [_ingest.csv_value(value) for value in row]
-        if row[7] is None:  # no interaction: leave the interaction flags empty too
-            values[7:] = [""] * 8
-        yield writer.writerow([journey.slug, *values])
-
-
-@_require_GET
-def instances_csv(request, slug):
-    """The journey's instances and interactions as CSV, in exactly the import format, streamed."""
-    journey = _get_object_or_404(_Journey, slug=slug)
-    response = _StreamingHttpResponse(_instance_rows(journey), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{journey.slug}-instances.csv"'
-    return response
-
-
-# --- health --------------------------------------------------------------------------------------
-
-from django.utils.http import url_has_allowed_host_and_scheme  # noqa: E402
-from django.views.decorators.http import require_POST  # noqa: E402
-
-from core.queue import enqueue_on_commit  # noqa: E402
-
-from .models import Journey  # noqa: E402
-from .tasks import recompute_journey_health  # noqa: E402
-
-
-@require_POST
-def health_recompute(request, slug):
-    """ "Recompute now" on the journey page: owners and managers queue a recompute, then go back."""
-    journey = get_object_or_404(Journey, slug=slug)
-    if not request.user.has_perm("journeys.recompute_journey", journey):
-        raise PermissionDenied("Only the journey's owner or a manager can recompute its health.")
-    if enqueue_on_commit(recompute_journey_health, args=[journey.pk]):
-        messages.success(
-            request,
-            f"Health of {journey.name} is being recomputed; refresh the page in a moment to see the new figures.",
-        )
-    else:
-        messages.error(request, "The task queue is unavailable right now, so nothing was queued. Try again shortly.")
-    next_url = request.POST.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(next_url)
-    try:
-        return redirect(journey.get_absolute_url())
-    except NoReverseMatch:  # the journey page belongs to the maps part
-        return redirect("home")
-
-
-# --- audit history: every change to the journey and what hangs off it ----------------------------
-
-from django.db.models import Q as _Q  # noqa: E402
-
-from core import history as _history  # noqa: E402
-
-
-def journey_history_sources(journey: Journey) -> list[_history.HistorySource]:
-    """The journey and its map, then what the apps above journeys register for the journey feed.
-
-    owners (ownerships, team, incentive reviews) and improvements (issues, initiatives) register
-    their sources with ``core.history.register_sources`` from their ``AppConfig.ready()``.
-    """
-    on_journey = _Q(journey_id=journey.pk)
-    return [
-        _history.HistorySource("Journey", Journey, _Q(id=journey.pk), "name"),
-        _history.HistorySource("Stage", Stage, on_journey, "name"),
-        _history.HistorySource("Touchpoint", Touchpoint, on_journey, "name"),
-        *_history.feed_sources(_history.JOURNEY_FEED, journey),
-    ]
-
-
-@require_GET
-def journey_history(request, slug):
-    """Who changed what and when on this journey, newest first: its owner and managers only."""
-    journey = get_object_or_404(Journey, slug=slug)
-    if not request.user.has_perm("core.view_history", journey):
-        raise PermissionDenied("The change history is visible to the journey's owner and to managers.")
-    page = _history.history_page(journey_history_sources(journey), page_number=request.GET.get("page"))
-    context = {
-        "journey": journey,
-        "page": page,
-        "breadcrumbs": _journey_crumbs(journey, last="History"),
-    }
-    return render(request, "journeys/journey_history.html", context)

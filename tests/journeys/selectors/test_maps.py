@@ -1,12 +1,12 @@
-"""The Mermaid `journey` export of a journey map."""
+"""The Mermaid `journey` export of a journey map: the selector, and the page that serves its text."""
 
 import datetime as dt
 
 import pytest
 from django.utils import timezone
 
-from journeys import selectors
 from journeys.models import Touchpoint
+from journeys.selectors import maps as selectors
 from tests import factories
 
 pytestmark = pytest.mark.django_db

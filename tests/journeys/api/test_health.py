@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from journeys.health import compute_journey_health
 from journeys.models import HealthSnapshot
+from journeys.services.health import journey_health_compute
 from tests import factories
 from tests.journeys.conftest import AS_OF
 
@@ -35,7 +35,7 @@ def test_the_snapshot_list_explains_components_alerts_and_stages(api_client, vie
             satisfaction=satisfaction,
             interactions=[{"touchpoint": "call", "satisfaction": 5}, {"touchpoint": "visit", "satisfaction": 4}],
         )
-    compute_journey_health(journey=journey_map.journey, as_of=AS_OF)
+    journey_health_compute(journey=journey_map.journey, as_of=AS_OF)
     api_client.force_authenticate(viewer_user)
 
     response = api_client.get(LIST_URL)
@@ -131,8 +131,8 @@ def test_journey_health_gives_the_latest_overall_snapshot_with_its_segments(
     for segment in ("smb", "smb", "vip"):
         journey_map.add_instance(segment=segment, interactions=[{"touchpoint": "call", "satisfaction": 4}])
     journey = journey_map.journey
-    compute_journey_health(journey=journey, as_of=AS_OF - dt.timedelta(days=1))
-    compute_journey_health(journey=journey, as_of=AS_OF)
+    journey_health_compute(journey=journey, as_of=AS_OF - dt.timedelta(days=1))
+    journey_health_compute(journey=journey, as_of=AS_OF)
     api_client.force_authenticate(viewer_user)
 
     with django_assert_max_num_queries(8):

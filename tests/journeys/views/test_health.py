@@ -9,8 +9,8 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from journeys import panels
-from journeys.health import backfill_journey_health, compute_journey_health
 from journeys.models import HealthSnapshot
+from journeys.services.health import journey_health_backfill, journey_health_compute
 from tests import factories
 from tests.journeys.conftest import AS_OF
 
@@ -35,7 +35,7 @@ def onboarding_history(journey_map):
                 {"touchpoint": "visit", "satisfaction": 4},
             ],
         )
-    backfill_journey_health(journey=journey_map.journey, first_as_of=AS_OF - dt.timedelta(days=5), last_as_of=AS_OF)
+    journey_health_backfill(journey=journey_map.journey, first_as_of=AS_OF - dt.timedelta(days=5), last_as_of=AS_OF)
 
 
 def test_the_health_panel_is_registered_on_the_journey_page():
@@ -84,7 +84,7 @@ def test_the_panel_draws_accessible_trend_and_paradox_charts_with_a_data_table(j
 
 def test_the_panel_warns_when_the_sample_is_below_min_sample(journey_map, viewer_user):
     journey_map.add_instance()
-    compute_journey_health(journey=journey_map.journey)
+    journey_health_compute(journey=journey_map.journey)
 
     html = render_panel(journey_map.journey, viewer_user)
 
@@ -108,7 +108,7 @@ def test_the_panel_costs_the_same_queries_for_a_short_or_a_long_history(
     context = panels.render_context(request, journey_map.journey)  # warms the per-user role caches
     with django_assert_max_num_queries(20) as short:
         render_panel(journey_map.journey, viewer_user)
-    backfill_journey_health(journey=journey_map.journey, first_as_of=AS_OF - dt.timedelta(days=60), last_as_of=AS_OF)
+    journey_health_backfill(journey=journey_map.journey, first_as_of=AS_OF - dt.timedelta(days=60), last_as_of=AS_OF)
 
     with django_assert_max_num_queries(len(short.captured_queries)):
         render_panel(journey_map.journey, viewer_user)

@@ -21,7 +21,7 @@ from simple_history.utils import bulk_update_with_history
 
 from core.errors import ApplicationError, StaleObjectError
 
-from .models import Interaction, Journey, Stage, Touchpoint
+from ..models import Interaction, Journey, Stage, Touchpoint
 
 # Paths under /journeys/ that a slug must not shadow.
 RESERVED_SLUGS = frozenset({"new"})

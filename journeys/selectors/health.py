@@ -1,0 +1,170 @@
+"""Reads of journey health: the latest snapshot, its components, alerts, segments and stages explained,
+the trend, and the journeys whose health is out of date.
+
+The meaning of every figure (labels, weights, scorers, wording) comes from ``journeys.health_components``.
+"""
+
+import datetime as dt
+
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from ..choices import Alert, HealthStatus
+from ..health_components import ALERTS_BY_CODE, COMPONENT_NAMES, COMPONENTS, OVERALL
+from ..models import HealthSnapshot, Journey, JourneyInstance
+
+TREND_DAYS = 180
+
+
+def stale_journeys() -> QuerySet[Journey]:
+    """Active journeys whose data changed after their latest overall snapshot, or never computed."""
+    latest_computed = (
+        HealthSnapshot.objects.filter(journey=OuterRef("pk"), segment=OVERALL)
+        .order_by("-computed_at")
+        .values("computed_at")[:1]
+    )
+    return (
+        Journey.objects.active()
+        .annotate(last_computed_at=Subquery(latest_computed))
+        .filter(Q(last_computed_at__isnull=True) | Q(data_changed_at__gt=F("last_computed_at")))
+        .order_by("pk")
+    )
+
+
+def with_previous_score(queryset: QuerySet[HealthSnapshot]) -> QuerySet[HealthSnapshot]:
+    """Annotate snapshots with their segment's previous snapshot (score, as_of) for health_drop text."""
+    earlier = HealthSnapshot.objects.filter(
+        journey=OuterRef("journey"), segment=OuterRef("segment"), as_of__lt=OuterRef("as_of")
+    ).order_by("-as_of")
+    return queryset.annotate(
+        previous_score=Subquery(earlier.values("score")[:1]),
+        previous_as_of=Subquery(earlier.values("as_of")[:1]),
+    )
+
+
+def snapshot_list() -> QuerySet[HealthSnapshot]:
+    """Every snapshot with its journey, stage health and previous score: what the API lists."""
+    return with_previous_score(HealthSnapshot.objects.select_related("journey").prefetch_related("stage_health__stage"))
+
+
+def latest_overall_snapshot(journey: Journey) -> HealthSnapshot | None:
+    return (
+        with_previous_score(HealthSnapshot.objects.filter(journey=journey, segment=OVERALL))
+        .prefetch_related("stage_health__stage")
+        .order_by("-as_of")
+        .first()
+    )
+
+
+def component_rows(snapshot: HealthSnapshot) -> list[dict]:
+    """Each component with value, display text, score, nominal and effective weight, label and meaning."""
+    values = {name: getattr(snapshot, name) for name in COMPONENT_NAMES}
+    scores = {component.name: component.score(values[component.name]) for component in COMPONENTS}
+    counted = sum(
+        component.weight for component in COMPONENTS if component.weight and scores[component.name] is not None
+    )
+    rows = []
+    for component in COMPONENTS:
+        value, score = values[component.name], scores[component.name]
+        weight = component.weight
+        effective = round(100 * weight / counted, 1) if weight and score is not None and counted else None
+        rows.append(
+            {
+                "name": component.name,
+                "label": component.label,
+                "value": value,
+                "display": component.display(value) if value is not None else "no data",
+                "score": round(score, 1) if score is not None else None,
+                "weight": weight,
+                "effective_weight": effective,
+                "informational": component.informational,
+                "meaning": component.meaning,
+            }
+        )
+    return rows
+
+
+def explain_alert(code: str, snapshot: HealthSnapshot) -> str:
+    """One sentence a journey owner can act on."""
+    alert = ALERTS_BY_CODE.get(code)
+    return alert.explain(snapshot) if alert is not None else code
+
+
+def alert_rows(snapshot: HealthSnapshot) -> list[dict]:
+    return [
+        {
+            "code": code,
+            "label": Alert(code).label if code in Alert.values else code,
+            "explanation": explain_alert(code, snapshot),
+        }
+        for code in snapshot.alerts
+    ]
+
+
+def segment_rows(snapshot: HealthSnapshot) -> list[dict]:
+    """Every segment seen in the snapshot's window: n, and score/status where it had a snapshot.
+
+    Segments below ``min_sample`` have no snapshot; they are listed with their n so that a
+    reader knows they exist but are too small to judge.
+    """
+    counts = (
+        JourneyInstance.objects.filter(
+            journey_id=snapshot.journey_id, started_at__gt=snapshot.window_start, started_at__lte=snapshot.window_end
+        )
+        .exclude(segment=OVERALL)
+        .order_by()
+        .values("segment")
+        .annotate(n=Count("id"))
+    )
+    scored = {
+        row.segment: row
+        for row in HealthSnapshot.objects.filter(journey_id=snapshot.journey_id, as_of=snapshot.as_of).exclude(
+            segment=OVERALL
+        )
+    }
+    seen = {row["segment"]: row["n"] for row in counts}
+    rows = []
+    for segment in sorted(set(seen) | set(scored)):
+        segment_snapshot = scored.get(segment)
+        rows.append(
+            {
+                "segment": segment,
+                "sample_size": segment_snapshot.sample_size if segment_snapshot else seen.get(segment, 0),
+                "score": segment_snapshot.score if segment_snapshot else None,
+                "status": segment_snapshot.status if segment_snapshot else HealthStatus.INSUFFICIENT_DATA,
+                "status_label": HealthStatus(
+                    segment_snapshot.status if segment_snapshot else HealthStatus.INSUFFICIENT_DATA
+                ).label,
+                "below_min_sample": segment_snapshot is None,
+                "alerts": list(segment_snapshot.alerts) if segment_snapshot else [],
+            }
+        )
+    return rows
+
+
+def stage_rows(snapshot: HealthSnapshot) -> list[dict]:
+    rows = sorted(snapshot.stage_health.all(), key=lambda row: (row.stage.position, row.stage_id))
+    return [
+        {
+            "stage": row.stage_id,
+            "name": row.stage.name,
+            "position": row.stage.position,
+            "reached": row.reached,
+            "abandoned_here": row.abandoned_here,
+            "interactions": row.interactions,
+            "csat": row.csat,
+        }
+        for row in rows
+    ]
+
+
+def trend(journey: Journey, *, days: int = TREND_DAYS, until: dt.date | None = None) -> list[dict]:
+    """The overall daily snapshots of the last ``days`` days, oldest first, for the trend charts."""
+    until = until or timezone.localdate()
+    return list(
+        HealthSnapshot.objects.filter(
+            journey=journey, segment=OVERALL, as_of__gt=until - dt.timedelta(days=days), as_of__lte=until
+        )
+        .order_by("as_of")
+        .values("as_of", "score", "status", *COMPONENT_NAMES)
+    )

@@ -1,0 +1,1 @@
+"""Pages of the journeys app, split by part: ``maps``, ``ingest``, ``health`` and ``history``."""

@@ -1,0 +1,157 @@
+"""Pages of ingested data: CSV imports (upload, progress, report) and the instances CSV export."""
+
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core.errors import ApplicationError
+from core.rules import can_ingest
+
+from ..choices import ImportStatus
+from ..filters import ImportFilter
+from ..forms import ImportUploadForm
+from ..models import Journey
+from ..records import CSV_COLUMNS, REQUIRED_COLUMNS, csv_value
+from ..selectors import ingest as selectors
+from ..services import imports
+
+IMPORTS_PER_PAGE = 25
+
+
+def _imports_crumb():
+    return {"label": "Imports", "url": reverse("journeys:import-list")}
+
+
+@require_GET
+def import_list(request):
+    """Every CSV import, newest first, with status, progress and counts."""
+    queryset = selectors.import_list().order_by("-created_at", "-id")
+    filterset = ImportFilter(request.GET or None, queryset=queryset)
+    page = Paginator(filterset.qs, IMPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "journeys/import_list.html",
+        {
+            "page": page,
+            "imports": page.object_list,
+            "filter": filterset,
+            "can_ingest": can_ingest(request.user),
+            "status_choices": ImportStatus.choices,
+            "breadcrumbs": [{"label": "Imports", "url": None}],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def import_create(request):
+    """Upload a CSV file; it is checked and loaded in the background."""
+    if not can_ingest(request.user):
+        raise PermissionDenied("Importing data needs the ingest permission.")
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = imports.import_create(
+                file=form.cleaned_data["file"], journey=form.cleaned_data["journey"], user=request.user
+            )
+        except ApplicationError as error:
+            form.add_error("file", error.message)
+        else:
+            messages.success(request, f"'{record.original_name}' is queued; this page follows its progress.")
+            return redirect("journeys:import-detail", pk=record.pk)
+    return render(
+        request,
+        "journeys/import_form.html",
+        {
+            "form": form,
+            "columns": CSV_COLUMNS,
+            "required_columns": REQUIRED_COLUMNS,
+            "max_megabytes": imports.megabytes(settings.IMPORT_MAX_BYTES),
+            "breadcrumbs": [_imports_crumb(), {"label": "New import", "url": None}],
+        },
+    )
+
+
+def _progress(record) -> dict:
+    finished = record.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED)
+    if record.status == ImportStatus.RUNNING and record.total_rows and record.processed_rows >= record.total_rows:
+        phase = "loading"
+    elif record.status == ImportStatus.RUNNING:
+        phase = "checking"
+    else:
+        phase = record.status
+    return {
+        "id": record.pk,
+        "status": record.status,
+        "status_display": record.get_status_display(),
+        "phase": phase,
+        "finished": finished,
+        "total_rows": record.total_rows,
+        "processed_rows": record.processed_rows,
+        "percent": record.progress_percent,
+        "created": record.instances_created + record.interactions_created,
+        "updated": record.instances_updated + record.interactions_updated,
+        "error_count": record.error_count,
+    }
+
+
+@require_GET
+def import_detail(request, pk):
+    """One import: live progress while it runs, then its counts or its error report."""
+    record = get_object_or_404(selectors.import_list(with_errors=True), pk=pk)
+    progress = _progress(record)
+    return render(
+        request,
+        "journeys/import_detail.html",
+        {
+            "record": record,
+            "progress": progress,
+            "errors_not_listed": max(0, record.error_count - len(record.errors or [])),
+            "breadcrumbs": [_imports_crumb(), {"label": f"Import {record.pk}", "url": None}],
+        },
+    )
+
+
+@require_GET
+def import_progress(request, pk):
+    """The small JSON document the progress bar polls."""
+    record = get_object_or_404(selectors.import_list(), pk=pk)
+    return JsonResponse(_progress(record))
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+EXPORT_CHUNK_SIZE = 2000
+
+
+def _instance_rows(journey):
+    """Every instance of the journey with its interactions, one CSV row per interaction (the import format).
+
+    An instance without interactions gets one row with the interaction columns empty.
+    """
+    rows = selectors.instance_export_rows(journey)
+    writer = csv.writer(_Echo())
+    yield writer.writerow(list(CSV_COLUMNS))
+    for row in rows.iterator(chunk_size=EXPORT_CHUNK_SIZE):
+        values = [csv_value(value) for value in row]
+        if row[7] is None:  # no interaction: leave the interaction flags empty too
+            values[7:] = [""] * 8
+        yield writer.writerow([journey.slug, *values])
+
+
+@require_GET
+def instances_csv(request, slug):
+    """The journey's instances and interactions as CSV, in exactly the import format, streamed."""
+    journey = get_object_or_404(Journey, slug=slug)
+    response = StreamingHttpResponse(_instance_rows(journey), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{journey.slug}-instances.csv"'
+    return response
