@@ -4,12 +4,12 @@ from django.conf import settings
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
-from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.filters import NullsLastOrderingFilter
 from core.listcache import CachedListMixin
-from core.ordering import nulls_last
 from core.pagination import EstimatedCountPagination
 from core.parsers import FormParser, MultiPartParser
 from core.rules import can_ingest
@@ -48,16 +48,6 @@ class CanIngest(permissions.BasePermission):
 
     def has_permission(self, request, view):
         return bool(request.user and request.user.is_authenticated and can_ingest(request.user))
-
-
-class NullsLastOrderingFilter(OrderingFilter):
-    """``?ordering=`` with empty values (no satisfaction, no end yet) last in both directions, on every database."""
-
-    def filter_queryset(self, request, queryset, view):
-        ordering = self.get_ordering(request, queryset, view)
-        if not ordering:
-            return queryset
-        return queryset.order_by(*[nulls_last(queryset.model, name) for name in ordering], "pk")
 
 
 DATA_FILTER_BACKENDS = [DjangoFilterBackend, SearchFilter, NullsLastOrderingFilter]
