@@ -1,12 +1,12 @@
 """API views of journey maps: journeys, stages and touchpoints."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, status
+from rest_framework import permissions, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from core.api import ServiceViewSet
+from core.api import ServiceModelViewSet
 from core.concurrency import VersionETagMixin
 from core.listcache import CachedListMixin
 from journeys.filters import JourneyFilterSet, StageFilterSet, TouchpointFilterSet
@@ -48,19 +48,12 @@ class JourneyMapPermission(permissions.BasePermission):
 
 
 CHANGE_MAP_REFUSED = "Only the journey's owner or a manager can change its map."
-MODEL_MIXINS = (
-    mixins.CreateModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    mixins.ListModelMixin,
-)
 
 
 @extend_schema_view(
     partial_update=extend_schema(request=JourneyInputSerializer, responses={200: JourneyDetailSerializer})
 )
-class JourneyViewSet(CachedListMixin, VersionETagMixin, *MODEL_MIXINS, ServiceViewSet):
+class JourneyViewSet(CachedListMixin, VersionETagMixin, ServiceModelViewSet):
     """Journeys by slug. The detail nests the map: stages in order, each with its touchpoints."""
 
     lookup_field = "slug"
@@ -118,7 +111,7 @@ class JourneyViewSet(CachedListMixin, VersionETagMixin, *MODEL_MIXINS, ServiceVi
 
 
 @extend_schema_view(partial_update=extend_schema(request=StageUpdateInputSerializer, responses={200: StageSerializer}))
-class StageViewSet(CachedListMixin, *MODEL_MIXINS, ServiceViewSet):
+class StageViewSet(CachedListMixin, ServiceModelViewSet):
     """Stages of journey maps, each with its touchpoints. Positions are 0-based within a journey."""
 
     permission_classes = [JourneyMapPermission]
@@ -166,7 +159,7 @@ class StageViewSet(CachedListMixin, *MODEL_MIXINS, ServiceViewSet):
 @extend_schema_view(
     partial_update=extend_schema(request=TouchpointInputSerializer, responses={200: TouchpointSerializer})
 )
-class TouchpointViewSet(CachedListMixin, *MODEL_MIXINS, ServiceViewSet):
+class TouchpointViewSet(CachedListMixin, ServiceModelViewSet):
     """Touchpoints of journey maps. The journey is the stage's; ``key`` is unique within the journey.
 
     PUT/PATCH with another ``stage`` (of the same journey) or ``position`` moves the touchpoint."""
