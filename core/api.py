@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.cache import caches
-from rest_framework import status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
@@ -52,6 +52,18 @@ class ServiceViewSet(viewsets.GenericViewSet):
 
     def respond_no_content(self) -> Response:
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ServiceModelViewSet(
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    mixins.ListModelMixin,
+    ServiceViewSet,
+):
+    """A ServiceViewSet with every route of DRF's ModelViewSet; ``create``/``update``/``perform_destroy``
+    are the subclass's, each calling its service."""
 
 
 class ClientAddressThrottle(ScopedRateThrottle):

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 from core.history import JOURNEY_FEED, register_sources
-from journeys.panels import Panel, register_panel
+from journeys.panels import Panel, TouchpointAction, register_panel, register_touchpoint_action
 from owners.links import register_conflict_issue_link
 
 
@@ -13,7 +13,7 @@ class ImprovementsConfig(AppConfig):
         # Imported here, not at the top: Django imports this module before any model is loaded,
         # and these modules import the models.
         from .history import journey_history_sources
-        from .links import conflict_issue_path
+        from .links import conflict_issue_path, touchpoint_issue_path
         from .views import journey_panel_context
 
         # The apps below cannot import this one (journeys <- owners <- improvements): contribute
@@ -30,3 +30,8 @@ class ImprovementsConfig(AppConfig):
         )
         register_sources(JOURNEY_FEED, journey_history_sources)
         register_conflict_issue_link(conflict_issue_path)
+        register_touchpoint_action(
+            TouchpointAction(
+                key="log-issue", label="Log an issue", url=touchpoint_issue_path, permission="improvements.log_issue"
+            )
+        )

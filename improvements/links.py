@@ -23,3 +23,10 @@ def conflict_issue_path(*, journey, incentive, review=None) -> str:
         "functions": incentive.function.slug,
     }
     return f"{reverse('improvements:issue-create')}?{urlencode(query)}"
+
+
+def touchpoint_issue_path(journey, touchpoint) -> str:
+    """The issue form for a touchpoint of the journey (a link on every blueprint card)."""
+    return (
+        f"{reverse('improvements:issue-create')}?{urlencode({'journey': journey.slug, 'touchpoint': touchpoint.key})}"
+    )

@@ -16,7 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import web
 from core.errors import ApplicationError
+from journeys import health_components
 from journeys.models import Journey
+from journeys.selectors.maps import STALE_MAP_DAYS
 
 from . import portfolio as portfolio_reads
 from . import selectors, services
@@ -578,6 +580,10 @@ def portfolio(request):
         "trend_start": today - dt.timedelta(weeks=portfolio_reads.TREND_WEEKS),
         "trend_end": today,
         "can_create_journey": request.user.has_perm("journeys.create_journey"),
+        "health_alerts": health_components.ALERTS,
+        "healthy_from": health_components.HEALTHY_FROM,
+        "at_risk_from": health_components.AT_RISK_FROM,
+        "stale_map_days": STALE_MAP_DAYS,
         "breadcrumbs": [],
     }
     return render(request, "improvements/portfolio.html", context)

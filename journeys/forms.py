@@ -9,15 +9,6 @@ from .models import Journey
 from .services.imports import import_size_problem
 
 
-def add_service_errors(form: forms.Form, error) -> None:
-    """Show a service's ValidationError on the form: field messages on their field, others on top."""
-    messages = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-    for field, field_messages in messages.items():
-        target = field if field in form.fields and not form.fields[field].widget.is_hidden else None
-        for message in field_messages:
-            form.add_error(target, message)
-
-
 class JourneyForm(forms.ModelForm):
     """A journey's details and targets. ``version`` carries the version the editor read."""
 

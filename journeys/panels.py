@@ -8,6 +8,8 @@ the owners or improvements apps, so they register what they contribute here from
   by a callable ``context(request, journey) -> dict``; sorted by ``order``. Panels ordered below
   ``BLUEPRINT_ORDER`` come before the service blueprint (owner and team, health), the others after
   it (issues and initiatives), following the design's order of the journey page;
+- a touchpoint action: a link on every blueprint card, ``url(journey, touchpoint) -> str``, shown only to people
+  who hold ``permission`` on the journey (the improvements app's "Log an issue");
 - a lane provider: the swimlanes of the service blueprint, ``lanes(journey, touchpoints)
   -> list[tuple[str, set[int]]]`` (lane label, ids of the touchpoints in that lane). Without
   one the blueprint has a single lane.
@@ -28,9 +30,18 @@ class Panel:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class TouchpointAction:
+    key: str
+    label: str
+    url: Callable
+    permission: str
+
+
 BLUEPRINT_ORDER = 50
 
 _panels: dict[str, Panel] = {}
+_touchpoint_actions: dict[str, TouchpointAction] = {}
 _lane_provider: Callable | None = None
 
 
@@ -53,6 +64,15 @@ def render_context(request, journey) -> list[dict]:
         context = {"journey": journey, "panel": panel, **panel.context(request, journey)}
         rendered.append({"panel": panel, "html": render_to_string(panel.template, context, request=request)})
     return rendered
+
+
+def register_touchpoint_action(action: TouchpointAction) -> None:
+    _touchpoint_actions[action.key] = action
+
+
+def touchpoint_actions(user, journey) -> list[TouchpointAction]:
+    """The registered touchpoint actions ``user`` may take on ``journey``, in key order."""
+    return [action for key, action in sorted(_touchpoint_actions.items()) if user.has_perm(action.permission, journey)]
 
 
 def register_lane_provider(provider: Callable) -> None:

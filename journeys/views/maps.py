@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import ApplicationError, StaleObjectError
+from core.web import add_service_error
 
 from .. import panels
 from ..choices import JourneyStatus, ServicePosition, Tier
 from ..filters import JourneyFilterSet
-from ..forms import JourneyCreateForm, JourneyForm, StageForm, TouchpointForm, add_service_errors
+from ..forms import JourneyCreateForm, JourneyForm, StageForm, TouchpointForm
 from ..models import Journey, Stage, Touchpoint
 from ..selectors import maps as selectors
 from ..services import maps as services
@@ -28,11 +29,6 @@ def journey_crumbs(journey: Journey | None = None, *, last: str | None = None) -
     if last:
         crumbs.append({"label": last, "url": None})
     return crumbs
-
-
-def _issue_create_url() -> str:
-    """The improvements app's "log an issue" page."""
-    return reverse("improvements:issue-create")
 
 
 @require_GET
@@ -67,7 +63,7 @@ def journey_create(request):
         try:
             journey = services.journey_create(**form.service_fields())
         except ValidationError as error:
-            add_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, f"Journey \u201c{journey.name}\u201d created. Now draw its map.")
             return redirect("journeys:edit", slug=journey.slug)
@@ -88,7 +84,7 @@ def journey_detail(request, slug):
         "can_change": user.has_perm("journeys.change_journey", journey),
         "can_review_map": user.has_perm("journeys.review_map", journey),
         "can_see_history": user.has_perm("core.view_history", journey),
-        "issue_create_url": _issue_create_url() if user.has_perm("improvements.log_issue", journey) else None,
+        "touchpoint_actions": panels.touchpoint_actions(user, journey),
         "breadcrumbs": journey_crumbs(journey),
     }
     rendered = panels.render_context(request, journey)
@@ -198,7 +194,7 @@ def journey_edit(request, slug):
             data["version"] = current.version
             form.data = data
         except ValidationError as error:
-            add_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "Journey details saved.")
             return redirect("journeys:edit", slug=journey.slug)
@@ -234,7 +230,7 @@ def stage_add(request, slug):
         try:
             stage = services.stage_create(journey=journey, name=form.cleaned_data["name"])
         except ValidationError as error:
-            add_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, f"Stage \u201c{stage.name}\u201d added.")
             return _back_to_map(journey, f"stage-{stage.pk}")
@@ -254,7 +250,7 @@ def stage_edit(request, slug, stage_id):
         try:
             services.stage_update(stage=stage, name=form.cleaned_data["name"])
         except ValidationError as error:
-            add_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "Stage renamed.")
             return _back_to_map(journey, f"stage-{stage.pk}")
@@ -300,7 +296,7 @@ def touchpoint_add(request, slug, stage_id):
                 description=data["description"],
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, f"Touchpoint \u201c{touchpoint.name}\u201d added.")
             return _back_to_map(journey, f"touchpoint-{touchpoint.pk}")
@@ -321,7 +317,7 @@ def touchpoint_edit(request, slug, touchpoint_id):
         try:
             services.touchpoint_update(touchpoint=touchpoint, **form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "Touchpoint saved.")
             return _back_to_map(journey, f"touchpoint-{touchpoint.pk}")

@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import ServiceViewSet
+from core.api import ServiceModelViewSet, ServiceViewSet
 from core.listcache import CachedListMixin
 from journeys.models import Journey
 
@@ -28,12 +28,7 @@ from . import serializers as s
 
 class OrganisationViewSet(
     CachedListMixin,
-    mixins.CreateModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    mixins.ListModelMixin,
-    ServiceViewSet,
+    ServiceModelViewSet,
 ):
     """Functions, people, incentives: managers write, everybody logged in reads."""
 
@@ -135,12 +130,7 @@ class OwnershipViewSet(CachedListMixin, mixins.ListModelMixin, mixins.RetrieveMo
 
 class TeamMembershipViewSet(
     CachedListMixin,
-    mixins.CreateModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    mixins.ListModelMixin,
-    ServiceViewSet,
+    ServiceModelViewSet,
 ):
     """Journey teams: the journey's owner or a manager adds, changes roles and removes."""
 

@@ -3,13 +3,14 @@
 from django.conf import settings
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, status, viewsets
-from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework import mixins, permissions, status
+from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import ServiceModelViewSet, ServiceViewSet
+from core.filters import NullsLastOrderingFilter
 from core.listcache import CachedListMixin
-from core.ordering import nulls_last
 from core.pagination import EstimatedCountPagination
 from core.parsers import FormParser, MultiPartParser
 from core.rules import can_ingest
@@ -50,20 +51,10 @@ class CanIngest(permissions.BasePermission):
         return bool(request.user and request.user.is_authenticated and can_ingest(request.user))
 
 
-class NullsLastOrderingFilter(OrderingFilter):
-    """``?ordering=`` with empty values (no satisfaction, no end yet) last in both directions, on every database."""
-
-    def filter_queryset(self, request, queryset, view):
-        ordering = self.get_ordering(request, queryset, view)
-        if not ordering:
-            return queryset
-        return queryset.order_by(*[nulls_last(queryset.model, name) for name in ordering], "pk")
-
-
 DATA_FILTER_BACKENDS = [DjangoFilterBackend, SearchFilter, NullsLastOrderingFilter]
 
 
-class JourneyInstanceViewSet(CachedListMixin, viewsets.ModelViewSet):
+class JourneyInstanceViewSet(CachedListMixin, ServiceModelViewSet):
     """Journey instances: any login reads; writing needs the ingest permission."""
 
     pagination_class = EstimatedCountPagination
@@ -78,21 +69,21 @@ class JourneyInstanceViewSet(CachedListMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         return selectors.instance_list()
 
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
+    def create(self, request, *args, **kwargs):
+        data = self.validated_input()
         journey = data.pop("journey")
-        serializer.instance = services.instance_create(journey=journey, data=data)
+        return self.respond(services.instance_create(journey=journey, data=data), status_code=status.HTTP_201_CREATED)
 
-    def perform_update(self, serializer):
-        serializer.instance = services.instance_update(
-            instance=serializer.instance, data=dict(serializer.validated_data)
-        )
+    def update(self, request, *args, **kwargs):
+        instance = self.get_object()
+        data = self.validated_input(instance=instance, partial=kwargs.get("partial", False))
+        return self.respond(services.instance_update(instance=instance, data=data))
 
     def perform_destroy(self, instance):
         services.instance_delete(instance=instance)
 
 
-class InteractionViewSet(CachedListMixin, viewsets.ModelViewSet):
+class InteractionViewSet(CachedListMixin, ServiceModelViewSet):
     """Interactions: any login reads; writing needs the ingest permission."""
 
     pagination_class = EstimatedCountPagination
@@ -107,16 +98,19 @@ class InteractionViewSet(CachedListMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         return selectors.interaction_list()
 
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
+    def create(self, request, *args, **kwargs):
+        data = self.validated_input()
         instance = data.pop("instance")
-        serializer.instance = services.interaction_create(instance=instance, data=data)
+        return self.respond(
+            services.interaction_create(instance=instance, data=data), status_code=status.HTTP_201_CREATED
+        )
 
-    def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
+    def update(self, request, *args, **kwargs):
+        interaction = self.get_object()
+        data = self.validated_input(instance=interaction, partial=kwargs.get("partial", False))
         if "instance" in data:
-            serializer.instance.instance = data.pop("instance")
-        serializer.instance = services.interaction_update(interaction=serializer.instance, data=data)
+            interaction.instance = data.pop("instance")
+        return self.respond(services.interaction_update(interaction=interaction, data=data))
 
     def perform_destroy(self, instance):
         services.interaction_delete(interaction=instance)
@@ -152,7 +146,7 @@ class ImportViewSet(
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
+    ServiceViewSet,
 ):
     """CSV imports: upload (multipart, 202), then follow status, progress, counts and errors."""
 
@@ -179,12 +173,7 @@ class ImportViewSet(
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
         if declared > settings.IMPORT_MAX_BYTES + MULTIPART_OVERHEAD_BYTES:
             raise imports.ImportTooLarge(imports.import_size_problem(declared), field="file")
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        record = imports.import_create(
-            file=serializer.validated_data["file"],
-            journey=serializer.validated_data.get("journey"),
-            user=request.user,
-        )
+        data = self.validated_input()
+        record = imports.import_create(file=data["file"], journey=data.get("journey"), user=request.user)
         body = ImportSerializer(record, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})

@@ -1,11 +1,12 @@
 """API views of journey maps: journeys, stages and touchpoints."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import permissions, status, viewsets
+from rest_framework import permissions, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from core.api import ServiceModelViewSet
 from core.concurrency import VersionETagMixin
 from core.listcache import CachedListMixin
 from journeys.filters import JourneyFilterSet, StageFilterSet, TouchpointFilterSet
@@ -46,19 +47,18 @@ class JourneyMapPermission(permissions.BasePermission):
         return request.user.has_perm("journeys.change_journey", obj)
 
 
-def _require_change(request, journey: Journey) -> None:
-    if not request.user.has_perm("journeys.change_journey", journey):
-        raise PermissionDenied("Only the journey's owner or a manager can change its map.")
+CHANGE_MAP_REFUSED = "Only the journey's owner or a manager can change its map."
 
 
 @extend_schema_view(
     partial_update=extend_schema(request=JourneyInputSerializer, responses={200: JourneyDetailSerializer})
 )
-class JourneyViewSet(CachedListMixin, VersionETagMixin, viewsets.ModelViewSet):
+class JourneyViewSet(CachedListMixin, VersionETagMixin, ServiceModelViewSet):
     """Journeys by slug. The detail nests the map: stages in order, each with its touchpoints."""
 
     lookup_field = "slug"
     permission_classes = [JourneyMapPermission]
+    reload_after_write = True
     filterset_class = JourneyFilterSet
     search_fields = ["name", "slug", "description"]
     ordering_fields = [
@@ -82,33 +82,21 @@ class JourneyViewSet(CachedListMixin, VersionETagMixin, viewsets.ModelViewSet):
     def get_serializer_class(self):
         return JourneySerializer if self.action == "list" else JourneyDetailSerializer
 
-    def _detail_response(self, journey: Journey, status_code=status.HTTP_200_OK) -> Response:
-        journey = selectors.journey_get(slug=journey.slug)
-        return Response(
-            JourneyDetailSerializer(journey, context=self.get_serializer_context()).data, status=status_code
-        )
-
     @extend_schema(request=JourneyInputSerializer, responses={201: JourneyDetailSerializer})
     def create(self, request, *args, **kwargs):
-        serializer = JourneyInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = self.validated_input(JourneyInputSerializer)
         data.pop("version", None)
-        journey = services.journey_create(**data)
-        return self._detail_response(journey, status.HTTP_201_CREATED)
+        return self.respond(services.journey_create(**data), status_code=status.HTTP_201_CREATED)
 
     @extend_schema(request=JourneyInputSerializer, responses={200: JourneyDetailSerializer})
     def update(self, request, *args, **kwargs):
         journey = self.get_object()
-        serializer = JourneyInputSerializer(data=request.data, partial=kwargs.get("partial", False))
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = self.validated_input(JourneyInputSerializer, partial=kwargs.get("partial", False))
         slug = data.pop("slug", None)
         if slug and slug != journey.slug:
             raise ValidationError({"slug": ["The slug cannot be changed: integrations and imports refer to it."]})
         version = self.expected_version(journey, data.pop("version", None))
-        journey = services.journey_update(journey=journey, version=version, **data)
-        return self._detail_response(journey)
+        return self.respond(services.journey_update(journey=journey, version=version, **data))
 
     def perform_destroy(self, instance):
         services.journey_delete(journey=instance)
@@ -118,17 +106,17 @@ class JourneyViewSet(CachedListMixin, VersionETagMixin, viewsets.ModelViewSet):
     def review_map(self, request, slug=None):
         """The owner or a manager confirms the map is current: map_reviewed_on becomes today."""
         journey = self.get_object()
-        if not request.user.has_perm("journeys.review_map", journey):
-            raise PermissionDenied()
-        journey = services.journey_review_map(journey=journey)
-        return self._detail_response(journey)
+        self.require("journeys.review_map", journey)
+        return self.respond(services.journey_review_map(journey=journey))
 
 
 @extend_schema_view(partial_update=extend_schema(request=StageUpdateInputSerializer, responses={200: StageSerializer}))
-class StageViewSet(CachedListMixin, viewsets.ModelViewSet):
+class StageViewSet(CachedListMixin, ServiceModelViewSet):
     """Stages of journey maps, each with its touchpoints. Positions are 0-based within a journey."""
 
     permission_classes = [JourneyMapPermission]
+    permission_message = CHANGE_MAP_REFUSED
+    reload_after_write = True
     serializer_class = StageSerializer
     filterset_class = StageFilterSet
     search_fields = ["name", "journey__name"]
@@ -137,29 +125,21 @@ class StageViewSet(CachedListMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         return selectors.stage_list()
 
-    def _response(self, stage, status_code=status.HTTP_200_OK) -> Response:
-        stage = self.get_queryset().get(pk=stage.pk)
-        return Response(StageSerializer(stage, context=self.get_serializer_context()).data, status=status_code)
-
     @extend_schema(request=StageCreateInputSerializer, responses={201: StageSerializer})
     def create(self, request, *args, **kwargs):
-        serializer = StageCreateInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        _require_change(request, data["journey"])
+        data = self.validated_input(StageCreateInputSerializer)
+        self.require("journeys.change_journey", data["journey"])
         stage = services.stage_create(journey=data["journey"], name=data["name"], position=data.get("position"))
-        return self._response(stage, status.HTTP_201_CREATED)
+        return self.respond(stage, status_code=status.HTTP_201_CREATED)
 
     @extend_schema(request=StageUpdateInputSerializer, responses={200: StageSerializer})
     def update(self, request, *args, **kwargs):
         stage = self.get_object()
-        serializer = StageUpdateInputSerializer(data=request.data, partial=kwargs.get("partial", False))
-        serializer.is_valid(raise_exception=True)
+        data = self.validated_input(StageUpdateInputSerializer, partial=kwargs.get("partial", False))
         journey_slug = request.data.get("journey")
         if journey_slug not in (None, stage.journey.slug):
             raise ValidationError({"journey": ["A stage cannot move to another journey."]})
-        stage = services.stage_update(stage=stage, **serializer.validated_data)
-        return self._response(stage)
+        return self.respond(services.stage_update(stage=stage, **data))
 
     def perform_destroy(self, instance):
         services.stage_delete(stage=instance)
@@ -168,11 +148,10 @@ class StageViewSet(CachedListMixin, viewsets.ModelViewSet):
     @action(detail=False, methods=["post"])
     def reorder(self, request):
         """Put a journey's stages in a new order: ``{"journey": slug, "stage_ids": [every stage, in order]}``."""
-        serializer = StageReorderInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        journey = serializer.validated_data["journey"]
-        _require_change(request, journey)
-        services.stage_reorder(journey=journey, stage_ids=serializer.validated_data["stage_ids"])
+        data = self.validated_input(StageReorderInputSerializer)
+        journey = data["journey"]
+        self.require("journeys.change_journey", journey)
+        services.stage_reorder(journey=journey, stage_ids=data["stage_ids"])
         stages = self.get_queryset().filter(journey=journey).order_by("position")
         return Response(StageSerializer(stages, many=True, context=self.get_serializer_context()).data)
 
@@ -180,12 +159,14 @@ class StageViewSet(CachedListMixin, viewsets.ModelViewSet):
 @extend_schema_view(
     partial_update=extend_schema(request=TouchpointInputSerializer, responses={200: TouchpointSerializer})
 )
-class TouchpointViewSet(CachedListMixin, viewsets.ModelViewSet):
+class TouchpointViewSet(CachedListMixin, ServiceModelViewSet):
     """Touchpoints of journey maps. The journey is the stage's; ``key`` is unique within the journey.
 
     PUT/PATCH with another ``stage`` (of the same journey) or ``position`` moves the touchpoint."""
 
     permission_classes = [JourneyMapPermission]
+    permission_message = CHANGE_MAP_REFUSED
+    reload_after_write = True
     serializer_class = TouchpointSerializer
     filterset_class = TouchpointFilterSet
     search_fields = ["name", "key", "description"]
@@ -194,28 +175,17 @@ class TouchpointViewSet(CachedListMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         return selectors.touchpoint_list()
 
-    def _response(self, touchpoint, status_code=status.HTTP_200_OK) -> Response:
-        touchpoint = self.get_queryset().get(pk=touchpoint.pk)
-        return Response(
-            TouchpointSerializer(touchpoint, context=self.get_serializer_context()).data, status=status_code
-        )
-
     @extend_schema(request=TouchpointInputSerializer, responses={201: TouchpointSerializer})
     def create(self, request, *args, **kwargs):
-        serializer = TouchpointInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        _require_change(request, data["stage"].journey)
-        touchpoint = services.touchpoint_create(**data)
-        return self._response(touchpoint, status.HTTP_201_CREATED)
+        data = self.validated_input(TouchpointInputSerializer)
+        self.require("journeys.change_journey", data["stage"].journey)
+        return self.respond(services.touchpoint_create(**data), status_code=status.HTTP_201_CREATED)
 
     @extend_schema(request=TouchpointInputSerializer, responses={200: TouchpointSerializer})
     def update(self, request, *args, **kwargs):
         touchpoint = self.get_object()
-        serializer = TouchpointInputSerializer(data=request.data, partial=kwargs.get("partial", False))
-        serializer.is_valid(raise_exception=True)
-        touchpoint = services.touchpoint_update(touchpoint=touchpoint, **serializer.validated_data)
-        return self._response(touchpoint)
+        data = self.validated_input(TouchpointInputSerializer, partial=kwargs.get("partial", False))
+        return self.respond(services.touchpoint_update(touchpoint=touchpoint, **data))
 
     def perform_destroy(self, instance):
         services.touchpoint_delete(touchpoint=instance)
