@@ -1,14 +1,19 @@
 """A newcomer's first hour in Chromium: the Mermaid export's copy and download, the imports list's
-counts, and the product's own page for an address that does not exist."""
+counts, a CSV file's problems listed at once, and the product's own page for an address that does not exist."""
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from journeys.records import CSV_COLUMNS
 from journeys.selectors import maps as selectors
 from tests import factories
+from tests.celery_worker import purge_broker, running_worker
 from tests.e2e.conftest import log_in
+from tests.e2e.test_csv_import import new_onboarding_instances, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -90,3 +95,31 @@ def test_an_address_that_does_not_exist_gets_the_products_own_page(demo, page):
     top_bar = page.locator(".topbar")
     assert top_bar.evaluate("element => getComputedStyle(element).backgroundColor") == "rgb(31, 78, 95)"
     expect(page.locator("body")).not_to_contain_text("URLconf")
+
+
+@pytest.mark.worker
+def test_a_file_missing_a_column_lists_the_header_and_the_rows_problems_together(demo, page):
+    # given a file without occurred_at whose second row names a touchpoint that does not exist
+    columns = [column for column in CSV_COLUMNS if column != "occurred_at"]
+    rows = [
+        {**row, "touchpoint": "fax" if number == 1 else row["touchpoint"]}
+        for number, row in enumerate(new_onboarding_instances(1))
+    ]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    log_in(page, "integration")
+    purge_broker()
+
+    # when the integration account uploads it and a worker checks it
+    upload(page, "no-dates.csv", out.getvalue().encode())
+    with running_worker(purge=False):
+        expect(page.get_by_role("alert")).to_contain_text("Nothing was imported. 2 problems found", timeout=30_000)
+
+    # then the missing column and the unknown touchpoint are listed at once
+    table = page.locator("table.data tbody")
+    expect(table.locator("tr").nth(0).locator("td")).to_have_text(["1", "occurred_at", "Missing column 'occurred_at'."])
+    expect(table.locator("tr").nth(1).locator("td")).to_have_text(
+        ["3", "touchpoint", "Unknown touchpoint key 'fax' for journey 'onboarding'."]
+    )

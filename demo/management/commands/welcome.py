@@ -5,6 +5,7 @@ logins are the last thing on the screen, printed once, when they work, instead o
 under the servers' start-up lines.
 """
 
+import logging
 import os
 import sys
 import time
@@ -32,6 +33,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, wait_for, timeout, worker_timeout, **options):
+        # kombu warns about the filesystem broker's URL on every connection: not news for a newcomer.
+        logging.getLogger("kombu").setLevel(logging.ERROR)
         parent = os.getppid()
         if not self._wait(lambda: _answers(wait_for), timeout, parent):
             self.stderr.write(f"Throughline did not answer at {wait_for} within {timeout:.0f} s; see the lines above.")
@@ -68,7 +71,8 @@ class Command(BaseCommand):
 
 def _answers(url: str) -> bool:
     try:
-        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (our own address, from make run)
+        # A long timeout: a server still booting answers this request late rather than many retries.
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (our own address, from make run)
             return response.status == 200
     except (urllib.error.URLError, OSError):
         return False
