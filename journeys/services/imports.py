@@ -326,12 +326,14 @@ class CsvImport:
                     instance_errors,
                 )
             instance, instance_errors = parsed
-            self._add_row_errors(row_number, INSTANCE_COLUMN, instance_errors)
+            if instance_errors:
+                self._add_row_errors(row_number, INSTANCE_COLUMN, instance_errors)
             interaction = NO_INTERACTION
             if "".join(key_cells_of(cells)).strip():
                 interaction_cells = interaction_cells_of(cells)
                 item, item_errors = read_interaction_values(interaction_cells[:-1])
-                self._add_row_errors(row_number, INTERACTION_COLUMN, item_errors)
+                if item_errors:
+                    self._add_row_errors(row_number, INTERACTION_COLUMN, item_errors)
                 # The touchpoint key is checked even when another value of the row is wrong.
                 touchpoint_key = interaction_cells[TOUCHPOINT_CELL].strip()
                 touchpoint = None
