@@ -2,7 +2,12 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
+# `make run` needs only the application; `make test`, `lint` and the rest add the dev tools.
+RUN_STAMP := $(VENV)/.run-installed-stamp
 STAMP := $(VENV)/.installed-stamp
+# Quiet: pip's errors still show, its notices and warnings do not. No compiling of every module
+# up front (each is compiled once, when first imported), no check for a newer pip.
+PIP_INSTALL := $(BIN)/python -m pip install -qq --disable-pip-version-check --no-input --no-compile
 HOST ?= 127.0.0.1
 WEB_PORT ?= 8000
 SCALE ?= 0.1
@@ -10,28 +15,28 @@ export WEB_PORT HOST
 
 .PHONY: install run test reliability lint format bench e2e clean
 
-$(STAMP): pyproject.toml
+$(RUN_STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	@touch $(STAMP)
+	@echo "Installing Throughline into $(VENV)..."
+	@$(PIP_INSTALL) -e .
+	@touch $@
+
+$(STAMP): $(RUN_STAMP)
+	@echo "Installing the development tools (pytest, Playwright, ruff...) into $(VENV)..."
+	@$(PIP_INSTALL) -e '.[dev]'
+	@touch $@
 
 install: $(STAMP)
 
-run: install
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo --if-empty
-	@echo ""
-	@echo "  Throughline is starting at http://$(HOST):$(WEB_PORT)/"
-	@echo "  Demo logins (password for all: throughline-demo):"
-	@echo "    owner       journey owner (onboarding, billing complaint)"
-	@echo "    teammate    cross-functional team member"
-	@echo "    manager     manager (names owners, reviews incentives)"
-	@echo "    admin       administrator (Django admin at /admin/)"
-	@echo "    integration integration account (API and CSV import)"
-	@echo "    viewer      read-only login"
-	@echo ""
-	$(BIN)/honcho start
+# Migrate, load the demo organisation into an empty database, then serve: web, worker and beat
+# (Procfile, via honcho). `manage.py welcome` prints the address and the demo logins once the site
+# answers, after the servers' start-up lines.
+run: $(RUN_STAMP)
+	@echo "Preparing the database (the first run also loads the demo organisation: about 15 s)..."
+	@$(BIN)/python manage.py migrate --noinput -v 0
+	@$(BIN)/python manage.py seed_demo --if-empty -v 0
+	@echo "Starting the web server, a worker and beat..."
+	@$(BIN)/python manage.py welcome --wait-for "http://$(HOST):$(WEB_PORT)/healthz" & $(BIN)/honcho start
 
 # Failure injection and the load test (tests/reliability/) need real processes, PostgreSQL and
 # Redis, and minutes: `make reliability` runs them, not `make test`.

@@ -17,4 +17,6 @@ urlpatterns = [
 
 # API clients get JSON for an unknown URL too (a path that matches no route, e.g. /api/v1/issues/abc/).
 handler400 = "core.views.bad_request"
+handler403 = "core.views.permission_denied"
 handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

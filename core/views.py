@@ -1,4 +1,4 @@
-"""Pages that belong to no domain app: the health check, the not-found answer."""
+"""Pages that belong to no domain app: the health check and the error answers (HTML, or JSON under /api/)."""
 
 import logging
 
@@ -58,13 +58,43 @@ def bad_request(request, exception):
         message = f"The request body is larger than the {limit} a request may carry."
     else:
         message = "The request could not be understood."
-    if request.path_info.startswith("/api/"):
+    if _is_api(request):
         return JsonResponse({"detail": message}, status=status)
     return render(request, "400.html", {"message": message}, status=status)
 
 
 def page_not_found(request, exception):
     """An unknown URL under /api/ answers JSON like the rest of the API; pages get the HTML page."""
-    if request.path_info.startswith("/api/"):
+    if _is_api(request):
         return JsonResponse({"detail": "Not found."}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def permission_denied(request, exception):
+    """403 in the product's look with the rule's reason (core.web.require says why); JSON under /api/."""
+    message = str(exception) or "You do not have permission to perform this action."
+    if _is_api(request):
+        return JsonResponse({"detail": message}, status=403)
+    return defaults.permission_denied(request, exception)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without its security token, or from another site (CSRF_FAILURE_VIEW)."""
+    message = (
+        "This form could not be accepted: it was open too long, or it was sent from another site. "
+        "Go back, reload the page and send it again."
+    )
+    if _is_api(request):
+        return JsonResponse({"detail": f"CSRF check failed: {reason}"}, status=403)
+    return render(request, "403.html", {"exception": message}, status=403)
+
+
+def server_error(request):
+    """500: the static page (it renders without a database or a context), JSON under /api/."""
+    if _is_api(request):
+        return JsonResponse({"detail": "Something went wrong on our side; the error has been logged."}, status=500)
+    return defaults.server_error(request)
+
+
+def _is_api(request) -> bool:
+    return request.path_info.startswith("/api/")

@@ -18,8 +18,6 @@ from ..panels import lane_provider
 STALE_MAP_DAYS = 90
 DEFAULT_LANE = "All touchpoints"
 UNASSIGNED_LANE = "No function assigned"
-# Mermaid's journey diagram needs a score on every task; a touchpoint nobody rated gets a neutral one.
-MERMAID_NO_DATA_SCORE = 3
 
 
 def journey_list() -> QuerySet[Journey]:
@@ -177,16 +175,27 @@ def mermaid_score(mean: float | None) -> int | None:
     return min(5, max(1, math.floor(mean + 0.5)))
 
 
-def journey_mermaid(journey: Journey) -> str:
+@dataclass
+class MermaidExport:
+    """A journey as Mermaid ``journey`` text, and the touchpoints it could not score."""
+
+    text: str
+    unscored: list[Touchpoint]
+
+
+def journey_mermaid_export(journey: Journey) -> MermaidExport:
     """The journey as Mermaid ``journey`` text: a section per stage, a task per touchpoint.
 
     A task's score is its touchpoint's mean interaction satisfaction over the health window,
-    rounded to 1-5; a touchpoint without rated interactions scores 3 and is marked "(no data)".
+    rounded to 1-5. Mermaid draws every task at its score, so a touchpoint without rated
+    interactions is not made a task with an invented score: it stays in its section as a comment
+    (``%%``, which Mermaid does not draw) saying it is not scored, and is listed in ``unscored``.
     The actor is the touchpoint's channel; moments of truth are marked with a star.
     Expects a journey from ``journey_map_queryset``.
     """
     satisfaction = touchpoint_satisfaction(journey)
     lines = ["journey", f"    title {_mermaid_text(journey.name)}"]
+    unscored = []
     for stage in journey.stages.all():
         lines.append(f"    section {_mermaid_text(stage.name)}")
         for touchpoint in stage.touchpoints.all():
@@ -194,7 +203,18 @@ def journey_mermaid(journey: Journey) -> str:
             name = _mermaid_text(touchpoint.name)
             if touchpoint.is_moment_of_truth:
                 name = f"★ {name}"
+            channel = _mermaid_text(touchpoint.get_channel_display())
             if score is None:
-                score, name = MERMAID_NO_DATA_SCORE, f"{name} (no data)"
-            lines.append(f"      {name}: {score}: {_mermaid_text(touchpoint.get_channel_display())}")
-    return "\n".join(lines) + "\n"
+                unscored.append(touchpoint)
+                lines.append(
+                    f"      %% {name} ({channel}): not scored, no rated interactions in the last "
+                    f"{journey.window_days} days"
+                )
+            else:
+                lines.append(f"      {name}: {score}: {channel}")
+    return MermaidExport(text="\n".join(lines) + "\n", unscored=unscored)
+
+
+def journey_mermaid(journey: Journey) -> str:
+    """The Mermaid text of ``journey_mermaid_export``."""
+    return journey_mermaid_export(journey).text

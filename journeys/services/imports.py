@@ -51,6 +51,7 @@ from .staging import NO_INSTANCE, NO_INTERACTION, IngestCounts, RowProblem, Stag
 logger = logging.getLogger(__name__)
 
 MAX_REPORTED_ERRORS = 1000
+TOUCHPOINT_CELL = [name for name, _reader in INTERACTION_READERS].index("touchpoint")
 STAGE_BATCH_ROWS = 2000
 
 
@@ -175,11 +176,15 @@ class CsvImport:
         self.total_rows = 0
         self._journeys: dict[str, _JourneyData | None] = {}
         self._columns: list[str] = []
+        self._missing: frozenset[str] = frozenset()  # required columns the header lacks (reported once, there)
+        self._rows_readable = False
 
     def run(self) -> ImportResult:
         try:
             self._count_rows()
-            if not self.errors:
+            # A missing, unknown or repeated column does not stop the reading: the rows are still
+            # checked with the columns there are, so the report lists every problem at once.
+            if self._rows_readable:
                 with Staging() as staging:
                     self._stage(staging)
                     if not self.errors:
@@ -203,12 +208,14 @@ class CsvImport:
             expected = ", ".join(REQUIRED_COLUMNS)
             self.errors.add(1, "", f"The file is empty: expected a header row with at least the columns {expected}.")
             return
-        self._read_header(header)
-        if not self.errors and rows == 0:
+        self._rows_readable = self._read_header(header)
+        if self._rows_readable and rows == 0:
             self.errors.add(2, "", "The file has a header but no data rows.")
+            self._rows_readable = False
         self.total_rows = rows
 
-    def _read_header(self, header: list[str]) -> None:
+    def _read_header(self, header: list[str]) -> bool:
+        """Report the header's problems; False when the rows cannot be read at all (wrong separator)."""
         columns = [name.strip().lower() for name in header]
         if len(columns) == 1:
             delimiter = next((mark for mark in (";", "\t", "|") if mark in columns[0]), None)
@@ -220,7 +227,7 @@ class CsvImport:
                     f"The columns are separated by {shown}; separate them by commas "
                     "(in a spreadsheet: save as 'CSV UTF-8 (comma delimited)').",
                 )
-                return
+                return False
         seen = set()
         for name in columns:
             if name in seen:
@@ -230,10 +237,23 @@ class CsvImport:
                     1, name, f"Unknown column '{shorten(name)}'. The columns are: {', '.join(CSV_COLUMNS)}."
                 )
             seen.add(name)
-        for name in REQUIRED_COLUMNS:
-            if name not in seen and not (name == "journey" and self.journey is not None):
-                self.errors.add(1, name, f"Missing column '{name}'.")
+        missing = [
+            name
+            for name in REQUIRED_COLUMNS
+            if name not in seen and not (name == "journey" and self.journey is not None)
+        ]
+        for name in missing:
+            self.errors.add(1, name, f"Missing column '{name}'.")
+        self._missing = frozenset(missing)
         self._columns = columns
+        return True
+
+    def _add_row_errors(self, row_number: int, columns: dict[str, str], errors: dict[str, str]) -> None:
+        """A row's value problems, but none about a missing column: the header's problem says it once."""
+        for name, message in errors.items():
+            column = columns[name]
+            if column not in self._missing:
+                self.errors.add(row_number, column, message)
 
     def _cells(self) -> Iterator[tuple[int, list[str]]]:
         """The data rows: blank rows skipped, rows of the wrong width reported.
@@ -270,7 +290,7 @@ class CsvImport:
                 return None
             slug = self.journey.slug
         if not slug:
-            if report:
+            if report and "journey" not in self._missing:
                 self.errors.add(row_number, "journey", "This field is required.")
             return None
         if slug not in self._journeys:
@@ -306,21 +326,24 @@ class CsvImport:
                     instance_errors,
                 )
             instance, instance_errors = parsed
-            for name, message in instance_errors.items():
-                self.errors.add(row_number, INSTANCE_COLUMN[name], message)
+            if instance_errors:
+                self._add_row_errors(row_number, INSTANCE_COLUMN, instance_errors)
             interaction = NO_INTERACTION
             if "".join(key_cells_of(cells)).strip():
-                item, item_errors = read_interaction_values(interaction_cells_of(cells)[:-1])
-                for name, message in item_errors.items():
-                    self.errors.add(row_number, INTERACTION_COLUMN[name], message)
-                if item is not None and journey_data is not None:
-                    touchpoint = journey_data.touchpoints.get(item.touchpoint_key)
+                interaction_cells = interaction_cells_of(cells)
+                item, item_errors = read_interaction_values(interaction_cells[:-1])
+                if item_errors:
+                    self._add_row_errors(row_number, INTERACTION_COLUMN, item_errors)
+                # The touchpoint key is checked even when another value of the row is wrong.
+                touchpoint_key = interaction_cells[TOUCHPOINT_CELL].strip()
+                touchpoint = None
+                if journey_data is not None and touchpoint_key and "touchpoint" not in item_errors:
+                    touchpoint = journey_data.touchpoints.get(touchpoint_key)
                     if touchpoint is None:
                         self.errors.add(
-                            row_number,
-                            "touchpoint",
-                            unknown_touchpoint_message(item.touchpoint_key, journey_data.journey),
+                            row_number, "touchpoint", unknown_touchpoint_message(touchpoint_key, journey_data.journey)
                         )
+                if item is not None and journey_data is not None:
                     interaction = interaction_part(item, touchpoint)
             instance_key = instance_cells[0].strip()
             if journey_id is not None and instance_key:

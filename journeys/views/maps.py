@@ -95,11 +95,25 @@ def journey_detail(request, slug):
 
 @require_GET
 def journey_mermaid(request, slug):
-    """The journey as Mermaid ``journey`` text, for docs and wikis."""
+    """The journey as Mermaid ``journey`` text, for docs and wikis; ``?download=1`` saves it as a file."""
     journey = get_object_or_404(selectors.journey_map_queryset(), slug=slug)
     response = HttpResponse(selectors.journey_mermaid(journey), content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{journey.slug}.mmd"'
+    disposition = "attachment" if request.GET.get("download") else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{journey.slug}.mmd"'
     return response
+
+
+@require_GET
+def journey_mermaid_page(request, slug):
+    """The Mermaid text on a page, with a download and a copy button, and what could not be scored."""
+    journey = get_object_or_404(selectors.journey_map_queryset(), slug=slug)
+    export = selectors.journey_mermaid_export(journey)
+    context = {
+        "journey": journey,
+        "export": export,
+        "breadcrumbs": journey_crumbs(journey, last="Mermaid export"),
+    }
+    return render(request, "journeys/journey_mermaid.html", context)
 
 
 def _journey_to_change(request, slug: str) -> Journey:

@@ -46,3 +46,14 @@ def test_the_import_progress_script_runs_under_the_policy(manager_in_browser, wo
     page.wait_for_load_state("networkidle")
 
     assert page.problems == []
+
+
+def test_the_mermaid_copy_script_runs_under_the_policy(manager_in_browser, world):
+    page = manager_in_browser
+
+    page.goto(f"/journeys/{world.journey.slug}/mermaid/")
+    page.wait_for_load_state("networkidle")
+
+    # the button is hidden in the HTML and shown by the script: visible means the script ran
+    assert page.get_by_role("button", name="Copy the text").is_visible()
+    assert page.problems == []

@@ -52,6 +52,7 @@ PAGES = {
     "journeys:edit": {"GET": STEER, "POST": STEER},
     "journeys:review-map": {"POST": STEER},
     "journeys:mermaid": {"GET": READ},
+    "journeys:mermaid-page": {"GET": READ},
     "journeys:stage-add": {"POST": STEER},
     "journeys:stage-edit": {"POST": STEER},
     "journeys:stage-move": {"POST": STEER},

@@ -1,9 +1,10 @@
 """manage.py seed_demo: load the demo organisation, its journeys and 180 days of activity."""
 
+import io
 import time
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
 from demo.loader import seed_demo
 from demo.organisation import INTEGRATION_USERNAME, PASSWORD, ROLE_LOGINS
@@ -53,6 +54,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         days, scale = options["days"], options["scale"]
+        if options["verbosity"] == 0:  # `make run`: nothing to say; manage.py welcome prints the logins
+            self.stdout = OutputWrapper(io.StringIO())
         if days < 1 or days > 3650:
             raise CommandError("--days must be between 1 and 3650.")
         if scale <= 0 or scale > 100:
@@ -74,13 +77,13 @@ class Command(BaseCommand):
             self.stdout.write(f"Kept existing journeys as they were: {', '.join(result.journeys_kept)}.")
 
         if result.journeys_created and not options["no_recompute"]:
-            self._recompute_health(days)
+            self._recompute_health(days, verbosity=options["verbosity"])
         self._summary(result)
 
-    def _recompute_health(self, days: int) -> None:
+    def _recompute_health(self, days: int, *, verbosity: int) -> None:
         started = time.monotonic()
         self.stdout.write(f"Backfilling {days} days of journey health...")
-        call_command("recompute_health", since=days, stdout=self.stdout, stderr=self.stderr)
+        call_command("recompute_health", since=days, verbosity=verbosity, stdout=self.stdout, stderr=self.stderr)
         self.stdout.write(f"Health backfilled in {time.monotonic() - started:.1f}s.")
 
     def _summary(self, result) -> None:

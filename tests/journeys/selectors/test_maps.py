@@ -56,9 +56,48 @@ def test_mermaid_text_has_a_section_per_stage_and_a_scored_task_per_touchpoint(c
         "      Install step 0: 4: Phone\n"
         "      Install step 1: 1: Phone\n"
         "    section First bill\n"
-        "      First bill step 0 (no data): 3: Phone\n"
-        "      ★ Bill - explained (no data): 3: Mail\n"
+        "      %% First bill step 0 (Phone): not scored, no rated interactions in the last 90 days\n"
+        "      %% ★ Bill - explained (Mail): not scored, no rated interactions in the last 90 days\n"
     )
+    assert response["Content-Disposition"] == 'inline; filename="onboarding.mmd"'
+
+
+def test_the_mermaid_download_is_a_file_named_after_the_journey(client, viewer_user, rated_map):
+    client.force_login(viewer_user)
+
+    response = client.get("/journeys/onboarding/map.mmd", {"download": "1"})
+
+    assert response["Content-Disposition"] == 'attachment; filename="onboarding.mmd"'
+    assert response.content.decode().startswith("journey\n    title Onboarding\n")
+
+
+def test_the_mermaid_page_shows_the_text_a_download_a_copy_button_and_what_is_not_scored(
+    client, viewer_user, rated_map, django_assert_max_num_queries
+):
+    client.force_login(viewer_user)
+
+    with django_assert_max_num_queries(8):
+        response = client.get("/journeys/onboarding/mermaid/")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Install step 0: 4: Phone" in page
+    assert 'href="/journeys/onboarding/map.mmd?download=1" download="onboarding.mmd"' in page
+    assert 'data-copy-target="mermaid-text"' in page
+    assert "/static/js/copy-text.js" in page
+    note = page[page.index('id="mermaid-unscored"') :]
+    assert "First bill step 0, Bill: explained." in note[: note.index("</div>")]
+
+
+def test_a_fully_rated_map_has_no_unscored_note(client, viewer_user, drawn_map):
+    for touchpoint in drawn_map["touchpoints"].values():
+        rate(touchpoint, 4)
+    client.force_login(viewer_user)
+
+    page = client.get("/journeys/onboarding/mermaid/").content.decode()
+
+    assert "mermaid-unscored" not in page
+    assert "%%" not in page
 
 
 def test_mermaid_export_costs_one_aggregate_query_over_the_map(

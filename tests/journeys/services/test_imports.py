@@ -172,6 +172,70 @@ def test_a_bad_file_imports_nothing_and_lists_the_problem_by_row_and_column(mapp
     assert Journey.objects.get(pk=mapped_journey.pk).data_changed_at is None
 
 
+def test_a_missing_column_is_reported_together_with_the_problems_of_the_rows(mapped_journey):
+    # given a file without occurred_at, with a bad date and an unknown touchpoint further down
+    header = [column for column in HEADER if column != "occurred_at"]
+    rows = [
+        a_row(),
+        a_row(instance_external_id="i-2", customer_ref="c-2", started_at="01/10/2026 9h"),
+        a_row(instance_external_id="i-3", customer_ref="c-3", touchpoint="welcome-cal"),
+    ]
+
+    record = run_import(csv_bytes(rows, header=header))
+
+    # then all three problems are listed at once, and the missing column only once, on the header
+    assert record.status == "failed"
+    assert [(error["row"], error["column"]) for error in record.errors] == [
+        (1, "occurred_at"),
+        (3, "started_at"),
+        (4, "touchpoint"),
+    ], record.errors
+    assert record.errors[0]["message"] == "Missing column 'occurred_at'."
+    assert "'01/10/2026 9h' is not a date-time" in record.errors[1]["message"]
+    assert record.errors[2]["message"] == "Unknown touchpoint key 'welcome-cal' for journey 'onboarding'."
+    assert record.error_count == 3
+    assert (JourneyInstance.objects.count(), Interaction.objects.count()) == (0, 0)
+
+
+def test_without_the_journey_column_the_rows_are_still_checked_for_what_needs_no_journey(mapped_journey):
+    header = [column for column in HEADER if column != "journey"]
+    rows = [a_row(), a_row(instance_external_id="i-2", customer_ref="c-2", satisfaction="7")]
+
+    record = run_import(csv_bytes(rows, header=header))
+
+    assert [(error["row"], error["column"]) for error in record.errors] == [(1, "journey"), (3, "satisfaction")]
+    assert not JourneyInstance.objects.exists()
+
+
+def test_without_the_instance_column_the_cross_row_checks_are_skipped_but_values_checked(mapped_journey):
+    header = [column for column in HEADER if column != "instance_external_id"]
+    rows = [a_row(), a_row(), a_row(outcome="done")]
+
+    record = run_import(csv_bytes(rows, header=header))
+
+    # rows 2 and 3 would be duplicates, but without instance ids nothing says they are the same instance
+    assert [(error["row"], error["column"]) for error in record.errors] == [
+        (1, "instance_external_id"),
+        (4, "outcome"),
+    ], record.errors
+    assert not JourneyInstance.objects.exists()
+
+
+def test_an_unknown_touchpoint_is_reported_even_when_another_value_of_its_row_is_wrong(mapped_journey):
+    record = run_import(csv_bytes([a_row(touchpoint="fax", occurred_at="soon")]))
+
+    assert [(error["row"], error["column"]) for error in record.errors] == [(2, "touchpoint"), (2, "occurred_at")]
+
+
+def test_a_header_separated_by_semicolons_is_reported_alone(mapped_journey):
+    content = b"journey;instance_external_id\nonboarding;i-1\n"
+
+    record = run_import(content)
+
+    assert len(record.errors) == 1
+    assert "separated by ';'" in record.errors[0]["message"]
+
+
 def test_rows_for_another_journey_than_the_chosen_one_are_refused(mapped_journey):
     factories.JourneyFactory(slug="billing")
 

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.core.files.base import ContentFile
@@ -215,6 +216,33 @@ def test_the_import_list_filters_by_status(client, viewer_user):
 
     assert "bad.csv" in page
     assert "good.csv" not in page
+
+
+def test_the_import_list_shows_instances_and_interactions_apart(client, viewer_user):
+    # given an import that created 1,500 instances with 9,000 interactions and updated a few
+    factories.ImportFactory(
+        status="succeeded",
+        instances_created=1500,
+        instances_updated=2,
+        interactions_created=9000,
+        interactions_updated=3,
+    )
+    client.force_login(viewer_user)
+
+    page = client.get("/imports/").content.decode()
+
+    # then each count has its own cell under its own heading, none of them added together
+    cells = dict(re.findall(r'data-count="([a-z-]+)">([^<]*)</td>', page))
+    assert cells == {
+        "instances-created": "1,500",
+        "instances-updated": "2",
+        "interactions-created": "9,000",
+        "interactions-updated": "3",
+    }
+    assert "10,500" not in page
+    assert "10500" not in page
+    assert "Journey instances</th>" in page
+    assert "Interactions</th>" in page
 
 
 def test_import_pages_cost_a_constant_number_of_queries(
