@@ -94,7 +94,8 @@ def login_invite(*, name: str, email: str, invited_by, site_url: str, title: str
         raise ApplicationError(
             ALREADY_HAS_LOGIN.format(person=person.name, username=person.user.get_username()), field="email"
         )
-    user = User(username=_free_username(email), email=email)
+    # The header greets a login by its full name: the person's name is the whole of it.
+    user = User(username=_free_username(email), email=email, first_name=person.name[:150])
     user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
@@ -231,7 +232,12 @@ def sso_user_for_claims(*, claims: dict):
         return None
     else:
         person = Person.objects.select_for_update().filter(email__iexact=email).first()
-        user = User(username=_free_username(email), email=email)
+        user = User(
+            username=_free_username(email),
+            email=email,
+            first_name=str(claims.get("given_name") or "")[:150],
+            last_name=str(claims.get("family_name") or "")[:150],
+        )
         user.set_unusable_password()
         user.save()
         if person is None:
