@@ -201,6 +201,9 @@ def _profile_context(request, person, form, new_token: str | None = None) -> dic
     }
 
 
+NEW_TOKEN_SESSION_KEY = "accounts.new_api_token"
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def profile(request):
@@ -220,17 +223,15 @@ def profile(request):
                 messages.success(request, "Your profile was saved.")
                 return redirect("accounts:profile")
         status = 400
-    return render(request, "accounts/profile.html", _profile_context(request, person, form), status=status)
+    # A new token is shown on the first page after its creation only, then forgotten by the session.
+    new_token = request.session.pop(NEW_TOKEN_SESSION_KEY, None) if request.method == "GET" else None
+    return render(request, "accounts/profile.html", _profile_context(request, person, form, new_token), status=status)
 
 
-@never_cache
 @require_POST
 def api_token_rotate(request):
-    key = services.api_token_rotate(user=request.user)
-    person = Person.objects.select_related("function").filter(user=request.user).first()
-    form = ProfileForm(instance=person) if person else None
-    # Rendered, not redirected: the key is in this answer only and never shown again.
-    return render(request, "accounts/profile.html", _profile_context(request, person, form, new_token=key))
+    request.session[NEW_TOKEN_SESSION_KEY] = services.api_token_rotate(user=request.user)
+    return redirect("accounts:profile")
 
 
 @require_POST
