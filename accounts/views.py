@@ -201,7 +201,7 @@ def _profile_context(request, person, form, new_token: str | None = None) -> dic
     }
 
 
-NEW_TOKEN_SESSION_KEY = "accounts.new_api_token"
+NEW_TOKEN_SESSION_KEY = "accounts.new_api_token"  # noqa: S105  (a session key name, not a secret)
 
 
 @never_cache
