@@ -9,7 +9,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -219,9 +218,10 @@ def sso_user_for_claims(*, claims: dict):
     if not email or claims.get("email_verified") is False:
         logger.warning("accounts: single sign-on refused: no verified e-mail in the claims")
         return None
-    users = list(
-        User.objects.select_for_update().filter(Q(email__iexact=email) | Q(person__email__iexact=email)).distinct()[:2]
-    )
+    # Ids first, then the rows locked by id: PostgreSQL locks no row reached through an outer join or DISTINCT.
+    ids = set(User.objects.filter(email__iexact=email).values_list("pk", flat=True)[:2])
+    ids |= set(Person.objects.filter(email__iexact=email, user__isnull=False).values_list("user_id", flat=True))
+    users = list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     if len(users) > 1:
         logger.warning("accounts: single sign-on refused: several logins have the e-mail %s", email)
         return None
