@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("journeys.urls")),
     path("", include("owners.urls")),
     path("", include("improvements.urls")),
+    path("", include("accounts.urls")),
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

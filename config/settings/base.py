@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "journeys",
     "owners",
     "improvements",
+    "accounts",
     "demo",
 ]
 
@@ -72,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.roles",
                 "config.navigation.navigation",
+                "accounts.context_processors.sso",
             ],
         },
     },
@@ -272,3 +274,29 @@ LOGGING = {
         "django.request": {"filters": ["omit_forbidden_traceback"]},
     },
 }
+
+# Single sign-on with the organisation's OpenID Connect provider (accounts.oidc, mozilla-django-oidc).
+# Off by default; when on, the login page offers "Log in with <OIDC_PROVIDER_NAME>" beside the password form.
+OIDC_ENABLED = env.bool("OIDC_ENABLED", default=False)
+OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", default="your organisation")
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_USE_PKCE = env.bool("OIDC_USE_PKCE", default=True)
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+# First login of an e-mail address nobody has a login for: create the login (and the person).
+OIDC_CREATE_USER = env.bool("OIDC_CREATE_USER", default=True)
+# The claim and value that make a manager; at each login the Managers group follows it. Empty claim:
+# the provider does not decide, managers are named in Throughline.
+OIDC_MANAGER_CLAIM = env("OIDC_MANAGER_CLAIM", default="groups")
+OIDC_MANAGER_VALUE = env("OIDC_MANAGER_VALUE", default="throughline-managers")
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso-callback"
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("accounts.oidc.OrganisationOIDCBackend")
+# Invitation and password-reset links stop working after this many seconds (and once used).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600)

@@ -1,4 +1,5 @@
-"""Every page but the login page and the health check asks for a login; the API answers 401/403."""
+"""Every page but the login page, the health check and the ways into a login (invitation, password reset,
+single sign-on) asks for a login; the API answers 401/403."""
 
 import re
 
@@ -7,7 +8,17 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = {"/accounts/login/", "/healthz"}
+PUBLIC = {
+    "/accounts/login/",
+    "/healthz",
+    "/accounts/invitation/sample/sample/",
+    "/accounts/password-reset/",
+    "/accounts/password-reset/sent/",
+    "/accounts/password-reset/sample/sample/",
+    "/accounts/password-reset/complete/",
+}
+# Public too, but they answer with a redirect: to the provider, or back to the login page.
+SINGLE_SIGN_ON = {"/accounts/sso/login/", "/accounts/sso/callback/"}
 SAMPLE_ARGUMENTS = {
     "int": "1",
     "slug": "sample",
@@ -38,7 +49,7 @@ def test_the_url_conf_has_pages_to_check():
     assert "/accounts/logout/" in PAGES
 
 
-@pytest.mark.parametrize("path", [p for p in PAGES if p not in PUBLIC])
+@pytest.mark.parametrize("path", [p for p in PAGES if p not in PUBLIC | SINGLE_SIGN_ON])
 def test_an_anonymous_visitor_is_sent_to_the_login_page(client, path):
     response = client.get(path)
 
@@ -49,6 +60,14 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page(client, path):
 @pytest.mark.parametrize("path", sorted(PUBLIC))
 def test_public_pages_answer_without_a_login(client, path):
     assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("path", sorted(SINGLE_SIGN_ON))
+def test_single_sign_on_pages_do_not_ask_for_a_login_first(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/"
 
 
 def test_the_api_refuses_anonymous_requests_without_redirecting(client):

@@ -30,6 +30,7 @@ class World:
     issue: object
     initiative: object
     initiative_update: object
+    login: object  # the login of ``person`` (someone with no role on J)
 
 
 @pytest.fixture
@@ -51,7 +52,8 @@ def build_world(journey, owner_user, team_user, manager_user) -> World:
     snapshot = factories.HealthSnapshotFactory(journey=journey)
     factories.StageHealthFactory(snapshot=snapshot, stage=stage)
     function = factories.FunctionFactory(name="Operations", slug="operations")
-    person = factories.PersonFactory(name="Someone Else", function=function)
+    login = factories.UserFactory(username="someone-else")
+    person = factories.PersonFactory(name="Someone Else", function=function, user=login)
     owner_person = owner_user.person
     team_membership = journey.team_memberships.get(person=team_user.person)
     responsibility = factories.ResponsibilityFactory(touchpoint=touchpoint, function=function)
@@ -80,6 +82,7 @@ def build_world(journey, owner_user, team_user, manager_user) -> World:
         issue=issue,
         initiative=initiative,
         initiative_update=initiative_update,
+        login=login,
     )
 
 

@@ -109,6 +109,22 @@ PAGES = {
     "improvements:initiative-edit": {"GET": STEER, "POST": STEER},
     "improvements:initiative-transition": {"POST": STEER},
     "improvements:initiative-update-create": {"POST": CONTRIBUTE},
+    # accounts: single sign-on, invitations, logins, password reset, one's own profile
+    "accounts:sso-login": {"GET": PUBLIC},
+    "accounts:sso-callback": {"GET": PUBLIC},
+    "accounts:login-list": {"GET": MANAGE},
+    "accounts:login-invite": {"GET": MANAGE, "POST": MANAGE},
+    "accounts:login-deactivate": {"POST": MANAGE},
+    "accounts:login-reactivate": {"POST": MANAGE},
+    "accounts:login-invite-again": {"POST": MANAGE},
+    "accounts:invitation-accept": {"GET": PUBLIC, "POST": PUBLIC},  # the one-time link is the key
+    "accounts:password-reset": {"GET": PUBLIC, "POST": PUBLIC},
+    "accounts:password-reset-sent": {"GET": PUBLIC},
+    "accounts:password-reset-confirm": {"GET": PUBLIC, "POST": PUBLIC},
+    "accounts:password-reset-complete": {"GET": PUBLIC},
+    "accounts:profile": {"GET": READ, "POST": READ},  # one's own
+    "accounts:api-token-rotate": {"POST": READ},
+    "accounts:api-token-revoke": {"POST": READ},
 }
 
 # The Django admin: every page under /admin/ is for admins (staff) only.

@@ -1,0 +1,84 @@
+"""A manager invites a colleague, who chooses a password from the e-mailed link; a forgotten password is
+reset by e-mail; the profile shows a new API token once. E-mail through Django's locmem backend."""
+
+import re
+
+import pytest
+
+from tests import factories
+from tests.e2e.conftest import log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _emailed_path(message) -> str:
+    return re.search(r"https?://[^/\s]+(/\S+)", message.body).group(1)
+
+
+def test_a_manager_invites_a_colleague_who_joins_from_the_emailed_link(page, browser, live_server, mailoutbox):
+    # given a manager
+    manager = factories.ManagerUserFactory(username="manager")
+    factories.PersonFactory(user=manager, name="Mona Manager")
+    factories.FunctionFactory(name="Billing", slug="billing")
+    log_in(page, "manager", password="password")
+
+    # when she invites Grace from the logins page
+    page.get_by_role("link", name="Logins").click()
+    page.get_by_role("link", name="Invite a person").click()
+    page.get_by_label("Name").fill("Grace Hopper")
+    page.get_by_label("E-mail address").fill("grace@example.org")
+    page.get_by_label("Function").select_option(label="Billing")
+    page.get_by_role("button", name="Send the invitation").click()
+
+    # then the page confirms it and lists Grace as invited, never logged in
+    assert page.get_by_text("An invitation was sent to grace@example.org").is_visible()
+    page.get_by_label("Show").select_option(label="Never logged in")
+    page.get_by_role("button", name="Filter").click()
+    row = page.get_by_role("row", name=re.compile("Grace Hopper"))
+    assert row.get_by_text("Invited, not joined yet").is_visible()
+    assert row.get_by_text("Never").is_visible()
+
+    # when Grace opens the link from her e-mail in her own browser and chooses a password
+    assert mailoutbox[0].to == ["grace@example.org"]
+    grace_context = browser.new_context(base_url=live_server.url)
+    grace = grace_context.new_page()
+    grace.goto(_emailed_path(mailoutbox[0]))
+    assert grace.get_by_role("heading", name="Welcome, Grace Hopper").is_visible()
+    grace.get_by_label("New password:", exact=True).fill("journeys-not-moments")
+    grace.get_by_label("New password confirmation").fill("journeys-not-moments")
+    grace.get_by_role("button", name="Set my password").click()
+
+    # then she logs in and her profile is hers
+    assert grace.get_by_text("Your password is set").is_visible()
+    log_in(grace, "grace@example.org", password="journeys-not-moments")
+    grace.get_by_role("link", name="Profile").click()
+    assert grace.get_by_label("Function").locator("option:checked").inner_text() == "Billing"
+    grace.get_by_role("button", name="Create a token").click()
+    token = grace.locator("#new-api-token").inner_text()
+    assert len(token) == 40
+    grace.reload()
+    assert grace.locator("#new-api-token").count() == 0
+    assert grace.get_by_text("You have an API token, created on").is_visible()
+    grace_context.close()
+    assert page.problems == []
+
+
+def test_a_forgotten_password_is_reset_from_the_login_page(page, mailoutbox):
+    user = factories.UserFactory(username="forgetful", email="forgetful@example.org")
+    factories.PersonFactory(user=user, name="Fred Forgetful")
+
+    page.goto("/accounts/login/")
+    page.get_by_role("link", name="Forgot your password?").click()
+    page.get_by_label("Email").fill("forgetful@example.org")
+    page.get_by_role("button", name="Send me the link").click()
+    assert page.get_by_role("heading", name="Check your e-mail").is_visible()
+
+    page.goto(_emailed_path(mailoutbox[0]))
+    page.get_by_label("New password:", exact=True).fill("remembered-this-time")
+    page.get_by_label("New password confirmation").fill("remembered-this-time")
+    page.get_by_role("button", name="Set my new password").click()
+    assert page.get_by_role("heading", name="Your password is set").is_visible()
+
+    log_in(page, "forgetful", password="remembered-this-time")
+    assert page.get_by_text("Fred Forgetful").is_visible()
+    assert page.problems == []
