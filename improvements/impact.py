@@ -83,3 +83,50 @@ def format_value(name: str, value: float | None) -> str:
 def format_delta(name: str, delta: float, *, signed: bool = True) -> str:
     """A difference: percentage points for rates, points for the score, two decimals otherwise."""
     return component(name).format_delta(delta, signed=signed)
+
+
+# --- expected gains in score points (design section 14) -------------------------------------------
+
+
+def expected_gain_problem(name: str, gain: float | None, *, baseline: float | None = None) -> str | None:
+    """Why an expected gain is impossible for its component (outside its range, or worsening), or None."""
+    if gain is None:
+        return None
+    measure = component(name)
+    label = measure.label.lower()
+    if (gain > 0) if measure.lower_is_better else (gain < 0):
+        better = "lower" if measure.lower_is_better else "higher"
+        return (
+            f"A gain of {format_delta(name, gain)} would make the {label} worse: a {better} {label} is better, "
+            f"so expect a {'negative' if measure.lower_is_better else 'positive'} change."
+        )
+    low, high = measure.value_range
+    if low is not None and high is not None and abs(gain) > high - low:
+        return (
+            f"A gain of {format_delta(name, gain)} is more than the whole range of the {label} "
+            f"({format_value(name, low)} to {format_value(name, high)})."
+        )
+    if baseline is not None:
+        reached = baseline + gain
+        if (low is not None and reached < low - 1e-9) or (high is not None and reached > high + 1e-9):
+            bounds = f"{format_value(name, low)} to {format_value(name, high)}" if high is not None else (
+                f"at least {format_value(name, low)}"
+            )
+            return (
+                f"A gain of {format_delta(name, gain)} would take the {label} from {format_value(name, baseline)} "
+                f"to {format_value(name, reached)}, outside its range ({bounds})."
+            )
+    return None
+
+
+def points_per_unit(name: str, *, has_target_duration: bool = True) -> float | None:
+    """Health-score points per unit of the component (None for informational components)."""
+    return component(name).points_per_unit(has_target_duration=has_target_duration)
+
+
+def expected_gain_points(name: str, gain: float | None, *, has_target_duration: bool = True) -> float | None:
+    """The expected gain converted to health-score points."""
+    factor = points_per_unit(name, has_target_duration=has_target_duration)
+    if gain is None or factor is None:
+        return None
+    return gain * factor
