@@ -109,8 +109,10 @@ def expected_gain_problem(name: str, gain: float | None, *, baseline: float | No
     if baseline is not None:
         reached = baseline + gain
         if (low is not None and reached < low - 1e-9) or (high is not None and reached > high + 1e-9):
-            bounds = f"{format_value(name, low)} to {format_value(name, high)}" if high is not None else (
-                f"at least {format_value(name, low)}"
+            bounds = (
+                f"{format_value(name, low)} to {format_value(name, high)}"
+                if high is not None
+                else (f"at least {format_value(name, low)}")
             )
             return (
                 f"A gain of {format_delta(name, gain)} would take the {label} from {format_value(name, baseline)} "

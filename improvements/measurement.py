@@ -135,15 +135,14 @@ def read_sample(*, where: Q, start: dt.datetime, end: dt.datetime, measure: str)
         source += f" LEFT JOIN ({per_instance_sql}) x ON x.instance_id = inst.id"
         params += per_instance_params
     names = [f"c{i}" for i in range(len(fields))]
-    inner = ", ".join(f"{column} AS {name}" for column, name in zip(columns, names, strict=True)) or "1 AS c"
+    inner = ", ".join(f"{column} AS {name}" for column, name in zip(columns, names, strict=True))
     group = ", ".join(names)
-    sql = f"SELECT {group + ', ' if group else ''}COUNT(*) FROM (SELECT {inner} FROM {source}) t"
-    if group:
-        sql += f" GROUP BY {group}"
+    # Column names come from the fixed lists above; every value is a parameter.
+    sql = f"SELECT {group}, COUNT(*) FROM (SELECT {inner} FROM {source}) t GROUP BY {group}"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = sorted(tuple(int(value or 0) for value in row) for row in cursor.fetchall())
-    if not rows or (not fields and rows[0][-1] == 0):
+    if not rows:
         return Sample(fields, np.zeros((0, len(fields)), dtype=np.int64), np.zeros(0, dtype=np.int64))
     array = np.array(rows, dtype=np.int64).reshape(len(rows), len(fields) + 1)
     return Sample(fields, array[:, :-1], array[:, -1])
@@ -424,7 +423,11 @@ def measure_impact(*, measure: str, groups: Groups, before: Period, after: Perio
         ci_high=None,
         verdict=None,
         mde=minimum_detectable_effect(
-            measure=measure, groups=groups, before=before, target=target_before, comparison=read.get(("comparison", "before"))
+            measure=measure,
+            groups=groups,
+            before=before,
+            target=target_before,
+            comparison=read.get(("comparison", "before")),
         ),
         samples=read,
     )

@@ -92,8 +92,12 @@ class Initiative(TimeStampedModel, VersionedModel):
     expected_gain = models.FloatField(null=True, blank=True, help_text="Points of the target component.")
     # Who is measured, chosen until the work starts: the journey's chosen segments (empty = all customers)
     # and an optional comparison group (other segments of the journey, or other journeys).
-    scope_segments = models.JSONField(default=list, blank=True, help_text="Segment names; empty = the whole journey.")
-    comparison_segments = models.JSONField(default=list, blank=True, help_text="Other segments of the journey.")
+    scope_segments = models.JSONField(
+        default=list, db_default=[], blank=True, help_text="Segment names; empty = the whole journey."
+    )
+    comparison_segments = models.JSONField(
+        default=list, db_default=[], blank=True, help_text="Other segments of the journey."
+    )
     comparison_journeys = models.ManyToManyField(
         Journey, blank=True, related_name="compared_in_initiatives", verbose_name="comparison journeys"
     )

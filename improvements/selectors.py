@@ -159,10 +159,14 @@ def initiative_ranking(*, today: dt.date | None = None) -> QuerySet[Initiative]:
 
 
 def initiative_detail_queryset() -> QuerySet[Initiative]:
-    return initiative_list().select_related("impact").prefetch_related(
-        Prefetch("comparison_journeys", queryset=Journey.objects.order_by("name")),
-        Prefetch("issues", queryset=Issue.objects.order_by("-severity", "title")),
-        Prefetch("updates", queryset=InitiativeUpdate.objects.select_related("author")),
+    return (
+        initiative_list()
+        .select_related("impact")
+        .prefetch_related(
+            Prefetch("comparison_journeys", queryset=Journey.objects.order_by("name")),
+            Prefetch("issues", queryset=Issue.objects.order_by("-severity", "title")),
+            Prefetch("updates", queryset=InitiativeUpdate.objects.select_related("author")),
+        )
     )
 
 

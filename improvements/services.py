@@ -244,9 +244,7 @@ def _validate_plan(initiative: Initiative, comparison_journeys: list[Journey] | 
         )
     overlap = set(initiative.scope_segments) & set(initiative.comparison_segments)
     if overlap:
-        errors["comparison_segments"] = (
-            f"A segment cannot be both target and comparison: {', '.join(sorted(overlap))}."
-        )
+        errors["comparison_segments"] = f"A segment cannot be both target and comparison: {', '.join(sorted(overlap))}."
     if comparison_journeys and any(journey.pk == initiative.journey_id for journey in comparison_journeys):
         errors["comparison_journeys"] = "The initiative's own journey cannot be its comparison."
     if errors:
@@ -307,13 +305,17 @@ def initiative_edit(*, initiative: Initiative, data: dict, version: int | None =
     """Change an initiative's plan; ``status`` in ``data`` goes through the workflow."""
     initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
     _check_version(initiative, version)
-    unknown = set(data) - set(INITIATIVE_EDITABLE_FIELDS) - {
-        "issues",
-        "functions",
-        "status",
-        "delivered_on",
-        "comparison_journeys",
-    }
+    unknown = (
+        set(data)
+        - set(INITIATIVE_EDITABLE_FIELDS)
+        - {
+            "issues",
+            "functions",
+            "status",
+            "delivered_on",
+            "comparison_journeys",
+        }
+    )
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed."))
     changed_scope = [
@@ -327,9 +329,7 @@ def initiative_edit(*, initiative: Initiative, data: dict, version: int | None =
         )
     ]
     if changed_scope and initiative.status not in SCOPE_SETTABLE_STATUSES:
-        raise ValidationError(
-            dict.fromkeys(changed_scope, "Who is measured is fixed once the work has started.")
-        )
+        raise ValidationError(dict.fromkeys(changed_scope, "Who is measured is fixed once the work has started."))
     if (
         "target_component" in data
         and data["target_component"] != initiative.target_component

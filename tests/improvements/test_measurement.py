@@ -3,17 +3,17 @@
 import datetime as dt
 import math
 import random
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
-from django.conf import settings
 from django.db.models import Q
 
 from improvements import measurement
-from journeys.models import Interaction, JourneyInstance
+from journeys.models import Interaction
 from journeys.services.health import journey_health_compute
 from tests import factories
+
+from .helpers import add_instances, ratings
 
 pytestmark = pytest.mark.django_db
 
@@ -23,40 +23,12 @@ DAYS = 30
 BEFORE, AFTER = measurement.periods_of(start_date=START, delivered_on=DELIVERED, days=DAYS)
 
 
-def ratings(counts: dict[int, int]) -> list[int]:
-    """A list of satisfaction ratings with the given number of each, shuffled (seeded)."""
-    values = [rating for rating, count in counts.items() for _ in range(count)]
-    random.Random(len(values)).shuffle(values)
-    return values
-
-
-def add_instances(journey, period, satisfactions, *, segment="", outcome="completed"):
-    """Instances started across the period's days, one per rating (None = not rated)."""
-    zone = ZoneInfo(settings.TIME_ZONE)
-    days = (period.last_day - period.first_day).days + 1
-    rows = []
-    base = JourneyInstance.objects.count()
-    for index, satisfaction in enumerate(satisfactions):
-        day = period.first_day + dt.timedelta(days=index % days)
-        started = dt.datetime.combine(day, dt.time(9, index % 60), tzinfo=zone)
-        rows.append(
-            JourneyInstance(
-                journey=journey,
-                external_id=f"i-{base + index}",
-                customer_ref=f"c-{base + index}",
-                segment=segment,
-                started_at=started,
-                ended_at=started + dt.timedelta(days=1),
-                outcome=outcome,
-                satisfaction=satisfaction,
-            )
-        )
-    return JourneyInstance.objects.bulk_create(rows)
-
-
 def groups(journey, *, comparison=None) -> measurement.Groups:
-    return measurement.Groups(target=Q(journey=journey, segment="") if comparison else Q(journey=journey),
-                              comparison=comparison, has_target_duration=False)
+    return measurement.Groups(
+        target=Q(journey=journey, segment="") if comparison else Q(journey=journey),
+        comparison=comparison,
+        has_target_duration=False,
+    )
 
 
 def test_a_known_effect_of_half_a_point_gets_an_interval_that_holds_it_and_excludes_zero(journey):
@@ -117,8 +89,9 @@ def test_a_seasonal_rise_shared_by_target_and_comparison_is_removed_by_the_diffe
     comparison = Q(journey=journey, segment="business")
 
     # when
-    alone = measurement.measure_impact(measure="journey_csat", groups=groups(journey), before=BEFORE,
-                                       after=AFTER, seed=5)
+    alone = measurement.measure_impact(
+        measure="journey_csat", groups=groups(journey), before=BEFORE, after=AFTER, seed=5
+    )
     target_only = measurement.measure_impact(
         measure="journey_csat",
         groups=measurement.Groups(target=Q(journey=journey, segment=""), comparison=None, has_target_duration=False),
@@ -149,12 +122,15 @@ def test_the_bootstrap_is_identical_on_a_rerun_and_does_not_depend_on_the_order_
     add_instances(other, AFTER, list(reversed(after)))
     add_instances(other, BEFORE, list(reversed(before)))
 
-    first = measurement.measure_impact(measure="journey_csat", groups=groups(journey), before=BEFORE,
-                                       after=AFTER, seed=42)
-    rerun = measurement.measure_impact(measure="journey_csat", groups=groups(journey), before=BEFORE,
-                                       after=AFTER, seed=42)
-    reordered = measurement.measure_impact(measure="journey_csat", groups=groups(other), before=BEFORE,
-                                           after=AFTER, seed=42)
+    first = measurement.measure_impact(
+        measure="journey_csat", groups=groups(journey), before=BEFORE, after=AFTER, seed=42
+    )
+    rerun = measurement.measure_impact(
+        measure="journey_csat", groups=groups(journey), before=BEFORE, after=AFTER, seed=42
+    )
+    reordered = measurement.measure_impact(
+        measure="journey_csat", groups=groups(other), before=BEFORE, after=AFTER, seed=42
+    )
 
     figures = (first.effect, first.ci_low, first.ci_high, first.mde)
     assert (rerun.effect, rerun.ci_low, rerun.ci_high, rerun.mde) == figures
@@ -198,7 +174,8 @@ def test_the_minimum_detectable_effect_adds_the_comparisons_error(journey):
     add_instances(journey, BEFORE, [2, 4], segment="business")  # mean 3, variance of the mean 2 / 1 / 2 = 1
 
     mde = measurement.minimum_detectable_effect(
-        measure="journey_csat", groups=groups(journey, comparison=Q(journey=journey, segment="business")),
+        measure="journey_csat",
+        groups=groups(journey, comparison=Q(journey=journey, segment="business")),
         before=BEFORE,
     )
 
@@ -217,8 +194,17 @@ def test_the_minimum_detectable_effect_of_a_rate_is_the_binomial_one(journey):
 
 @pytest.mark.parametrize(
     "measure",
-    ["journey_csat", "touchpoint_csat", "repeat_rate", "reidentification_rate", "handoffs_per_instance",
-     "satisfaction_decay", "contacts_per_instance", "completion_rate", "score"],
+    [
+        "journey_csat",
+        "touchpoint_csat",
+        "repeat_rate",
+        "reidentification_rate",
+        "handoffs_per_instance",
+        "satisfaction_decay",
+        "contacts_per_instance",
+        "completion_rate",
+        "score",
+    ],
 )
 def test_a_period_reads_the_same_value_as_the_health_engine_over_the_same_days(journey, measure):
     # given: a journey with interactions on two channels, repeats and re-identifications
