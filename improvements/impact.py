@@ -132,3 +132,75 @@ def expected_gain_points(name: str, gain: float | None, *, has_target_duration: 
     if gain is None or factor is None:
         return None
     return gain * factor
+
+
+# --- the measured impact with inference, in words (design section 14) -----------------------------
+
+
+@dataclass(frozen=True)
+class MeasuredImpact:
+    """What the initiative page says about a measured impact (``InitiativeImpact``) and its power."""
+
+    component: str
+    effect: float
+    ci_low: float
+    ci_high: float
+    verdict: str
+    comparison_change: float | None
+    mde: float | None
+    underpowered: bool | None
+
+    def delta(self, value: float) -> str:
+        return format_delta(self.component, value)
+
+    @property
+    def label(self) -> str:
+        return component(self.component).label.lower()
+
+    @property
+    def headline(self) -> str:
+        return {"improved": "Improved", "worsened": "Worsened", "inconclusive": "Inconclusive"}[self.verdict]
+
+    @property
+    def sentence(self) -> str:
+        """The verdict in a journey owner's words."""
+        interval = f"the 95% interval runs from {self.delta(self.ci_low)} to {self.delta(self.ci_high)}"
+        compared = (
+            f" The comparison group moved {self.delta(self.comparison_change)} on its own over the same periods; "
+            "that change is taken out of the effect."
+            if self.comparison_change is not None
+            else ""
+        )
+        if self.verdict == "inconclusive":
+            text = (
+                f"The {self.label} moved {self.delta(self.effect)}, but that could be noise: {interval} "
+                f"and includes no change."
+            )
+            if self.mde is not None:
+                smallest = format_delta(self.component, self.mde, signed=False)
+                text += f" These periods could only tell an effect of about {smallest} or more."
+            return text + compared
+        better = "lower" if lower_is_better(self.component) else "higher"
+        kind = "an improvement" if self.verdict == "improved" else "a deterioration"
+        return (
+            f"The {self.label} moved {self.delta(self.effect)}: {kind}, and not noise, because {interval}, "
+            f"wholly on the {'better' if self.verdict == 'improved' else 'worse'} side of no change "
+            f"(a {better} {self.label} is better).{compared}"
+        )
+
+
+def measured_impact_of(initiative) -> MeasuredImpact | None:
+    """The initiative's measured impact for its page, or None while it is not measured with inference."""
+    measured = getattr(initiative, "impact", None)
+    if measured is None:
+        return None
+    return MeasuredImpact(
+        component=initiative.target_component,
+        effect=measured.effect,
+        ci_low=measured.ci_low,
+        ci_high=measured.ci_high,
+        verdict=measured.verdict,
+        comparison_change=measured.comparison_change,
+        mde=initiative.mde,
+        underpowered=initiative.underpowered,
+    )

@@ -39,7 +39,7 @@ CONFIDENCE = 0.95
 MDE_MULTIPLIER = 2.8
 # Up to this many distinct per-instance tuples a multinomial draw of counts is cheaper than drawing instances.
 MULTINOMIAL_MAX_LEVELS = 4_096
-INDEX_DRAW_CHUNK = 32
+INDEX_DRAW_CHUNK = 8  # small chunks keep the count matrices in cache
 
 # The per-instance sums, in PopulationTotals' names.
 INSTANCE_SUMS = ("rated_instances", "instance_satisfaction", "completed", "abandoned", "on_time")
@@ -267,13 +267,13 @@ def resampled_totals(sample: Sample, rng: np.random.Generator, reps: int = RESAM
         draws = rng.multinomial(n, sample.counts / n, size=reps).astype(np.float64)
         summed = draws @ values
     else:
-        level_of_instance = np.repeat(np.arange(k), sample.counts)
+        level_of_instance = np.repeat(np.arange(k, dtype=np.int32), sample.counts)
+        offsets = (np.arange(INDEX_DRAW_CHUNK, dtype=np.int64) * k)[:, None]
         summed = np.empty((reps, values.shape[1]))
         for first in range(0, reps, INDEX_DRAW_CHUNK):
             size = min(INDEX_DRAW_CHUNK, reps - first)
-            picked = level_of_instance[rng.integers(0, n, size=(size, n))]
-            picked += (np.arange(size) * k)[:, None]
-            weights = np.bincount(picked.ravel(), minlength=size * k).reshape(size, k).astype(np.float64)
+            picked = level_of_instance[rng.integers(0, n, size=(size, n), dtype=np.int32)] + offsets[:size]
+            weights = np.bincount(picked.ravel(), minlength=size * k).reshape(size, k)
             summed[first : first + size] = weights @ values
     return _as_totals(sample.fields, summed, np.full(reps, float(n)))
 

@@ -24,7 +24,7 @@ from core.history import HistoryEntry, changes, related_names, user_label
 from core.rules import is_manager
 from journeys.choices import Component
 from journeys.health_components import MEASURES, OVERALL
-from journeys.models import HealthSnapshot, Journey
+from journeys.models import HealthSnapshot, Journey, JourneyInstance
 from owners.models import Function, Ownership, Person, TeamMembership
 
 from .choices import (
@@ -86,6 +86,17 @@ def component_value(snapshot: HealthSnapshot | None, component: str) -> float | 
         return None
     value = getattr(snapshot, Component(component).value)
     return None if value is None else float(value)
+
+
+def journey_segments(journey: Journey) -> list[str]:
+    """The segments of a journey's customers (its instances), for choosing a scope or a comparison."""
+    return list(
+        JourneyInstance.objects.filter(journey=journey)
+        .exclude(segment="")
+        .order_by("segment")
+        .values_list("segment", flat=True)
+        .distinct()
+    )
 
 
 # --- issues ------------------------------------------------------------------------------------

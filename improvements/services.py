@@ -414,7 +414,9 @@ def measurement_groups(initiative: Initiative) -> measurement.Groups:
 
 def _record_power(initiative: Initiative, *, today: dt.date | None = None) -> None:
     """The minimum detectable effect from the before period, and whether the expected gain is below it."""
-    start = initiative.start_date or today or timezone.localdate()
+    today = today or timezone.localdate()
+    # A start in the future: the last complete days stand in for the before period.
+    start = min(initiative.start_date or today, today)
     before, _ = measurement.periods_of(start_date=start, delivered_on=None, days=initiative.measurement_days)
     mde = measurement.minimum_detectable_effect(
         measure=initiative.target_component, groups=measurement_groups(initiative), before=before
@@ -579,3 +581,26 @@ def initiative_update_post(*, initiative: Initiative, author: Person, body: str,
     update.full_clean()
     update.save()
     return update
+
+
+@transaction.atomic
+def initiative_assess_power(*, initiative: Initiative, today: dt.date | None = None) -> Initiative:
+    """(Re)compute the minimum detectable effect and the underpowered flag from the before period.
+
+    Approval does this itself; this is for initiatives recorded after the fact (the demo, an import).
+    """
+    initiative = Initiative.objects.select_for_update().select_related("journey").get(pk=initiative.pk)
+    _record_power(initiative, today=today)
+    _save(initiative)
+    return initiative
+
+
+@transaction.atomic
+def initiative_record_impact(*, initiative: Initiative, today: dt.date | None = None) -> Initiative:
+    """Measure a measured initiative's periods again (figures recorded after the fact, late data)."""
+    initiative = Initiative.objects.select_for_update().select_related("journey").get(pk=initiative.pk)
+    if initiative.status != InitiativeStatus.MEASURED:
+        raise ApplicationError("Only a measured initiative can be measured again.", field="status")
+    _record_result(initiative, today=today or timezone.localdate())
+    _save(initiative)
+    return initiative

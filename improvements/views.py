@@ -33,7 +33,7 @@ from .forms import (
     IssueTriageForm,
     PortfolioFilterForm,
 )
-from .impact import format_value, impact_of, lower_is_better
+from .impact import expected_gain_points, format_delta, format_value, impact_of, lower_is_better, measured_impact_of
 from .models import Initiative, Issue
 
 PAGE_SIZE = 50
@@ -371,7 +371,18 @@ def initiative_export(request):
     return web.csv_response(f"initiatives-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
 
 
+def _comparison_label(initiative: Initiative) -> str:
+    parts = []
+    if initiative.comparison_segments:
+        parts.append(f"segments {', '.join(initiative.comparison_segments)}")
+    journeys = [journey.name for journey in initiative.comparison_journeys.all()]
+    if journeys:
+        parts.append(f"journeys {', '.join(journeys)}")
+    return "; ".join(parts)
+
+
 def _initiative_page(request, initiative: Initiative, *, update_form=None, move_form=None, status=200):
+    periods = getattr(initiative, "impact", None)
     can_manage = request.user.has_perm("improvements.manage_initiative", initiative)
     can_post = request.user.has_perm("improvements.post_update", initiative)
     can_see_history = request.user.has_perm("core.view_history", initiative)
@@ -385,6 +396,28 @@ def _initiative_page(request, initiative: Initiative, *, update_form=None, move_
         {
             "initiative": initiative,
             "impact": impact_of(component, initiative.baseline_value, initiative.result_value),
+            "measured": measured_impact_of(initiative),
+            "periods": periods,
+            "target_change_display": (
+                format_delta(component, periods.after - periods.before) if periods is not None else None
+            ),
+            "comparison_change_display": (
+                format_delta(component, periods.comparison_change)
+                if periods is not None and periods.comparison_change is not None
+                else None
+            ),
+            "comparison_label": _comparison_label(initiative),
+            "mde_display": format_delta(component, initiative.mde, signed=False)
+            if initiative.mde is not None
+            else None,
+            "expected_gain_display": (
+                format_delta(component, initiative.expected_gain) if initiative.expected_gain is not None else None
+            ),
+            "expected_points": expected_gain_points(
+                component,
+                initiative.expected_gain,
+                has_target_duration=initiative.journey.target_duration is not None,
+            ),
             "baseline_display": format_value(component, initiative.baseline_value),
             "target_display": format_value(component, initiative.target_value),
             "result_display": format_value(component, initiative.result_value),

@@ -1,8 +1,10 @@
 """Template helpers of the improvements pages."""
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
-from improvements.impact import format_value
+from improvements.impact import format_value, lower_is_better
 from improvements.views import journey_panel_context
 
 register = template.Library()
@@ -38,3 +40,80 @@ def improvements_panel_data(context):
 def journey_url(journey):
     """The journey page."""
     return journey.get_absolute_url()
+
+
+NUMBER_LINE_WIDTH, NUMBER_LINE_HEIGHT = 560, 96
+_AXIS_Y, _PAD = 56, 28
+
+
+@register.simple_tag
+def impact_number_line(impact) -> SafeString:
+    """The effect with its 95% interval on a number line around 0 (no change), the better side marked.
+
+    An ``<svg role="img">`` drawn here, with a title and a description in words; no script.
+    """
+    if impact is None:
+        return mark_safe("")  # noqa: S308 - a constant
+    points = [impact.ci_low, impact.ci_high, impact.effect, 0.0]
+    low, high = min(points), max(points)
+    span = (high - low) or 1.0
+    low, high = low - span * 0.15, high + span * 0.15
+
+    def x(value: float) -> float:
+        return _PAD + (NUMBER_LINE_WIDTH - 2 * _PAD) * (value - low) / (high - low)
+
+    colour = {"improved": "#1a7f37", "worsened": "#b42318", "inconclusive": "#6b7280"}[impact.verdict]
+    better_right = not lower_is_better(impact.component)
+    zero = x(0.0)
+    better_from, better_to = (zero, NUMBER_LINE_WIDTH - _PAD) if better_right else (_PAD, zero)
+    arrow = "better →" if better_right else "← better"
+    arrow_x = (better_from + better_to) / 2
+    interval = f"{impact.delta(impact.ci_low)} to {impact.delta(impact.ci_high)}"
+    title = f"Effect {impact.delta(impact.effect)}, 95% interval {interval}"
+    side = "right" if better_right else "left"
+    desc = f"{impact.headline}. The better side is to the {side} of no change (0)."
+    return format_html(
+        '<svg class="number-line" role="img" aria-labelledby="nl-title nl-desc" viewBox="0 0 {w} {h}" '
+        'width="100%" preserveAspectRatio="xMidYMid meet">'
+        '<title id="nl-title">{title}</title><desc id="nl-desc">{desc}</desc>'
+        '<rect x="{bf:.1f}" y="{top}" width="{bw:.1f}" height="40" fill="#e8f5e9"></rect>'
+        '<text x="{ax:.1f}" y="{arrow_y}" text-anchor="middle" font-size="12" fill="#1a7f37">{arrow}</text>'
+        '<line x1="{pad}" y1="{y}" x2="{right}" y2="{y}" stroke="#374151" stroke-width="1"></line>'
+        '<line x1="{zero:.1f}" y1="{top}" x2="{zero:.1f}" y2="{zero_bottom}" stroke="#111827" stroke-width="1.5" '
+        'stroke-dasharray="3 3"></line>'
+        '<text x="{zero:.1f}" y="{label_y}" text-anchor="middle" font-size="11" fill="#111827">0 (no change)</text>'
+        '<line x1="{lo:.1f}" y1="{y}" x2="{hi:.1f}" y2="{y}" stroke="{colour}" stroke-width="6" '
+        'stroke-linecap="round"><title>95% interval</title></line>'
+        '<circle cx="{effect:.1f}" cy="{y}" r="7" fill="#ffffff" stroke="{colour}" stroke-width="3">'
+        "<title>Effect {effect_text}</title></circle>"
+        '<text x="{lo:.1f}" y="{tick_y}" text-anchor="end" font-size="11" fill="#374151">{low_text}</text>'
+        '<text x="{hi:.1f}" y="{tick_y}" text-anchor="start" font-size="11" fill="#374151">{high_text}</text>'
+        '<text x="{effect:.1f}" y="{effect_y}" text-anchor="middle" font-size="12" font-weight="bold" '
+        'fill="{colour}">{effect_text}</text>'
+        "</svg>",
+        w=NUMBER_LINE_WIDTH,
+        h=NUMBER_LINE_HEIGHT,
+        title=title,
+        desc=desc,
+        bf=better_from,
+        bw=max(better_to - better_from, 0),
+        top=_AXIS_Y - 20,
+        ax=arrow_x,
+        arrow_y=_AXIS_Y - 24,
+        arrow=arrow,
+        pad=_PAD,
+        right=NUMBER_LINE_WIDTH - _PAD,
+        y=_AXIS_Y,
+        zero=zero,
+        zero_bottom=_AXIS_Y + 20,
+        label_y=_AXIS_Y + 34,
+        lo=x(impact.ci_low),
+        hi=x(impact.ci_high),
+        colour=colour,
+        effect=x(impact.effect),
+        effect_text=impact.delta(impact.effect),
+        low_text=impact.delta(impact.ci_low),
+        high_text=impact.delta(impact.ci_high),
+        tick_y=_AXIS_Y + 4,
+        effect_y=_AXIS_Y - 12,
+    )
