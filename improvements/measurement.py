@@ -307,6 +307,9 @@ def standard_error(sample: Sample, measure: str, *, has_target_duration: bool) -
     linear = values @ gradient
     centred = linear - (counts @ linear) / n
     variance = (counts @ centred**2) / (n - 1) / n
+    if not variance > 1e-15:
+        # No spread at all (a handful of identical journeys): the approximation has nothing to go on.
+        return None
     return float(np.sqrt(variance))
 
 
