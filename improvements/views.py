@@ -332,7 +332,11 @@ def initiative_export(request):
         "baseline_value",
         "target_value",
         "result_value",
-        "impact",
+        "result_change",
+        "impact_verdict",
+        "impact_effect",
+        "impact_ci_low",
+        "impact_ci_high",
         "start_date",
         "due_date",
         "delivered_on",
@@ -357,6 +361,11 @@ def initiative_export(request):
             initiative.target_value,
             initiative.result_value,
             f"{impact.delta:.4f} ({impact.direction})" if impact else "",
+            *(
+                (measured.verdict, f"{measured.effect:.4f}", f"{measured.ci_low:.4f}", f"{measured.ci_high:.4f}")
+                if (measured := getattr(initiative, "impact", None))
+                else ("", "", "", "")
+            ),
             initiative.start_date or "",
             initiative.due_date or "",
             initiative.delivered_on or "",
@@ -367,7 +376,10 @@ def initiative_export(request):
             "yes" if initiative.is_overdue else "no",
         ]
 
-    rows = (row(initiative) for initiative in filterset.qs.order_by("due_date", "id").iterator(chunk_size=500))
+    rows = (
+        row(initiative)
+        for initiative in filterset.qs.select_related("impact").order_by("due_date", "id").iterator(chunk_size=500)
+    )
     return web.csv_response(f"initiatives-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
 
 

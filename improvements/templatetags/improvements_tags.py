@@ -80,6 +80,7 @@ def impact_number_line(impact) -> SafeString:
     title = f"Effect {impact.delta(impact.effect)}, 95% interval {interval}"
     side = "right" if better_right else "left"
     desc = f"{impact.headline}. The better side is to the {side} of no change (0)."
+
     def n(value: float) -> str:
         return f"{value:.1f}"
 

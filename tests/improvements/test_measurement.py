@@ -245,3 +245,22 @@ def test_a_period_reads_the_same_value_as_the_health_engine_over_the_same_days(j
     expected = float(getattr(snapshot, measure))
     assert value == pytest.approx(expected, abs=0.05 if measure == "score" else 1e-4)
     assert sample.n == 70
+
+
+def test_drawing_instances_by_index_gives_the_same_interval_as_multinomial_counts(journey, monkeypatch):
+    # Many distinct tuples (the score) are resampled by drawing instances; both ways are the same law.
+    add_instances(journey, BEFORE, ratings({1: 30, 2: 60, 3: 120, 4: 60, 5: 30}))
+    add_instances(journey, AFTER, ratings({1: 15, 2: 30, 3: 100, 4: 100, 5: 55}))
+    by_counts = measurement.measure_impact(
+        measure="journey_csat", groups=groups(journey), before=BEFORE, after=AFTER, seed=13
+    )
+    monkeypatch.setattr(measurement, "MULTINOMIAL_MAX_LEVELS", 0)
+
+    by_index = measurement.measure_impact(
+        measure="journey_csat", groups=groups(journey), before=BEFORE, after=AFTER, seed=13
+    )
+
+    assert by_index.effect == by_counts.effect
+    assert by_index.ci_low == pytest.approx(by_counts.ci_low, abs=0.05)
+    assert by_index.ci_high == pytest.approx(by_counts.ci_high, abs=0.05)
+    assert (by_index.ci_high - by_index.ci_low) == pytest.approx(by_counts.ci_high - by_counts.ci_low, rel=0.15)
