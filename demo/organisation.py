@@ -1062,7 +1062,7 @@ INITIATIVES = (
         "One complaint reference across phone, e-mail and letter",
         "If every channel logs the complaint under one reference, customers stop re-identifying themselves on "
         "each chase and the re-identification rate halves.",
-        InitiativeStatus.MEASURED,
+        InitiativeStatus.DELIVERED,
         "zoe.adams",
         ("customer-service", "technology", "compliance"),
         Component.REIDENTIFICATION_RATE,
@@ -1081,7 +1081,6 @@ INITIATIVES = (
             U(-90, "nina.kowalski", 40, "Phone and e-mail systems share the reference."),
             U(-60, "nina.kowalski", 75, "Letters scanned into the same case."),
             U(BILLING_REFERENCE_DAY, "zoe.adams", 100, "Live in every channel. Measuring for 30 days."),
-            U(BILLING_REFERENCE_DAY + 31, "zoe.adams", 100, "Measured: customers re-identify far less often."),
         ),
     ),
     InitiativeSpec(

@@ -11,9 +11,9 @@ def test_the_owner_reads_an_improved_and_an_inconclusive_initiative(demo, page):
     # given the owner of onboarding, logged in, on the initiatives board
     log_in(page, "owner")
     page.goto("/initiatives/")
-    measured = page.locator("main").get_by_role("link", name="One complaint reference across phone, e-mail and letter")
+    measured = page.locator("main").get_by_role("link", name="Automatic delay verification for app claims")
 
-    # when they open the complaint-reference initiative (measured)
+    # when they open the delay-verification initiative (measured)
     measured.click()
 
     # then the verdict is in words, the interval is drawn around no change, and both periods are listed
@@ -24,7 +24,7 @@ def test_the_owner_reads_an_improved_and_an_inconclusive_initiative(demo, page):
     number_line = impact.locator("svg.number-line")
     expect(number_line).to_be_visible()
     expect(number_line.locator("text").filter(has_text="0 (no change)")).to_have_count(1)
-    expect(number_line.locator("text").filter(has_text="← better")).to_have_count(1)  # lower re-identification
+    expect(number_line.locator("text").filter(has_text="better →")).to_have_count(1)  # more refunds on time
     periods = impact.locator("table")
     expect(periods.get_by_role("columnheader", name="Before the start")).to_be_visible()
     expect(periods.locator("tbody tr").first).to_contain_text("journeys")
