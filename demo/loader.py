@@ -21,7 +21,9 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from simple_history.utils import bulk_create_with_history
 
+from core.errors import ApplicationError
 from core.rules import MANAGERS_GROUP
+from improvements import services as improvement_services
 from improvements.choices import InitiativeStatus
 from improvements.models import Initiative, InitiativeUpdate, Issue
 from journeys.models import Interaction, Journey, JourneyInstance, Stage, Touchpoint
@@ -483,6 +485,7 @@ def _create_initiatives(result, journeys, specs, functions, people, issues, plan
                     measurement_days=spec.measurement_days,
                     effort=spec.effort,
                     expected_gain=spec.expected_gain,
+                    scope_segments=[spec.segment] if spec.segment else [],
                 )
             ],
             Initiative,
@@ -514,3 +517,25 @@ def _create_initiatives(result, journeys, specs, functions, people, issues, plan
     InitiativeUpdate.objects.bulk_update(created, ["created_at"])
     result.created["initiatives"] += count
     result.created["initiative updates"] += len(created)
+    _assess_initiatives(journeys, calendar)
+
+
+def _assess_initiatives(journeys, calendar) -> None:
+    """What approval and measurement record, for initiatives the demo creates past those steps: the
+    minimum detectable effect, and for measured ones the impact with its interval, from the activity."""
+    assessed = Initiative.objects.filter(
+        journey__in=[rows.journey for rows in journeys.values()],
+        status__in=[InitiativeStatus.APPROVED, InitiativeStatus.IN_PROGRESS, InitiativeStatus.DELIVERED],
+    )
+    for initiative in assessed:
+        improvement_services.initiative_assess_power(initiative=initiative, today=calendar.today)
+    measured = Initiative.objects.filter(
+        journey__in=[rows.journey for rows in journeys.values()], status=InitiativeStatus.MEASURED
+    )
+    for initiative in measured:
+        try:
+            improvement_services.initiative_record_impact(initiative=initiative, today=calendar.today)
+        except ApplicationError:
+            # A small demo (``--scale``) may hold no rated journey in a period: the initiative then shows
+            # its old figures without an interval, as one measured before inference would.
+            continue

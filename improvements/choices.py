@@ -58,3 +58,9 @@ INITIATIVE_TRANSITIONS = {
     InitiativeStatus.CANCELLED: set(),
 }
 IN_FLIGHT_INITIATIVE_STATUSES = (InitiativeStatus.APPROVED, InitiativeStatus.IN_PROGRESS, InitiativeStatus.DELIVERED)
+
+
+class ImpactVerdict(models.TextChoices):
+    IMPROVED = "improved", "Improved"
+    WORSENED = "worsened", "Worsened"
+    INCONCLUSIVE = "inconclusive", "Inconclusive"

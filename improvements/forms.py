@@ -7,6 +7,7 @@ from owners.models import Function, Person
 
 from .choices import INITIATIVE_TRANSITIONS, ISSUE_TRANSITIONS, InitiativeStatus, IssueCategory, IssueStatus
 from .models import Initiative, InitiativeUpdate, Issue
+from .selectors import journey_segments
 
 
 class StageField(forms.ModelChoiceField):
@@ -171,6 +172,26 @@ class InitiativeForm(VersionedForm):
         label="Contributing functions",
     )
     lead = forms.ModelChoiceField(queryset=Person.objects.order_by("name"), required=False)
+    scope_segments = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Customers it is for",
+        help_text="Leave empty to measure all customers of the journey; tick segments to measure only them.",
+    )
+    comparison_segments = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Compare with segments",
+        help_text="Other segments of this journey the initiative does not touch: their own change over the same "
+        "periods (a season, a price change) is taken out of the effect.",
+    )
+    comparison_journeys = forms.ModelMultipleChoiceField(
+        queryset=Journey.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Compare with journeys",
+        help_text="Or other journeys the initiative does not touch.",
+    )
 
     class Meta:
         model = Initiative
@@ -187,6 +208,9 @@ class InitiativeForm(VersionedForm):
             "start_date",
             "due_date",
             "measurement_days",
+            "scope_segments",
+            "comparison_segments",
+            "comparison_journeys",
         ]
         widgets = {
             "hypothesis": forms.Textarea(attrs={"rows": 3}),
@@ -194,14 +218,25 @@ class InitiativeForm(VersionedForm):
             "due_date": forms.DateInput(attrs={"type": "date"}),
         }
         help_texts = {
-            "measurement_days": "Days after delivery before the result is read from the journey's health.",
-            "expected_gain": "Points of the target component you expect to gain (negative for lower-is-better).",
+            "measurement_days": "Days in each period: before the start and after delivery.",
+            "expected_gain": "In the target component's unit, in its better direction: e.g. 0.2 for journey "
+            "satisfaction (1-5), -0.05 for a repeat rate 5 points lower. Converted to health-score points.",
         }
 
     def __init__(self, *args, journey: Journey, **kwargs):
         super().__init__(*args, **kwargs)
         self.journey = journey
         self.fields["issues"].queryset = Issue.objects.filter(journey=journey).order_by("-severity", "title")
+        segments = [(name, name) for name in journey_segments(journey)]
+        self.fields["scope_segments"].choices = segments
+        self.fields["comparison_segments"].choices = segments
+        self.fields["comparison_journeys"].queryset = (
+            Journey.objects.exclude(pk=journey.pk).exclude(status="retired").order_by("name")
+        )
+        if self.instance.pk and self.instance.status not in ("proposed", "approved"):
+            for name in ("scope_segments", "comparison_segments", "comparison_journeys"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "Fixed once the work has started."
 
     def _post_clean(self):
         # Model-level checks (dates, effort) run in the service, on the whole initiative.

@@ -11,7 +11,7 @@ from journeys.choices import Component
 from journeys.models import Journey, Stage, Touchpoint
 from owners.models import Function, Person
 
-from .choices import InitiativeStatus, IssueCategory, IssueStatus, Severity
+from .choices import ImpactVerdict, InitiativeStatus, IssueCategory, IssueStatus, Severity
 
 
 class Issue(TimeStampedModel, VersionedModel):
@@ -90,6 +90,20 @@ class Initiative(TimeStampedModel, VersionedModel):
         validators=[MinValueValidator(0)],
     )
     expected_gain = models.FloatField(null=True, blank=True, help_text="Points of the target component.")
+    # Who is measured, chosen until the work starts: the journey's chosen segments (empty = all customers)
+    # and an optional comparison group (other segments of the journey, or other journeys).
+    scope_segments = models.JSONField(
+        default=list, db_default=[], blank=True, help_text="Segment names; empty = the whole journey."
+    )
+    comparison_segments = models.JSONField(
+        default=list, db_default=[], blank=True, help_text="Other segments of the journey."
+    )
+    comparison_journeys = models.ManyToManyField(
+        Journey, blank=True, related_name="compared_in_initiatives", verbose_name="comparison journeys"
+    )
+    # Set at approval (and again when measured): the smallest effect the periods can tell from noise.
+    mde = models.FloatField(null=True, blank=True, verbose_name="minimum detectable effect")
+    underpowered = models.BooleanField(null=True, blank=True, help_text="The expected gain is below the MDE.")
 
     history = HistoricalRecords()
 
@@ -119,6 +133,44 @@ class Initiative(TimeStampedModel, VersionedModel):
 
     def get_absolute_url(self):
         return reverse("improvements:initiative-detail", kwargs={"pk": self.pk})
+
+
+class InitiativeImpact(TimeStampedModel):
+    """An initiative's measured impact: before and after periods, difference in differences, 95% interval."""
+
+    initiative = models.OneToOneField(Initiative, on_delete=models.CASCADE, related_name="impact")
+    effect = models.FloatField(help_text="Change of the target minus the change of the comparison, when set.")
+    ci_low = models.FloatField()
+    ci_high = models.FloatField()
+    verdict = models.CharField(max_length=12, choices=ImpactVerdict.choices)
+    before = models.FloatField()
+    after = models.FloatField()
+    before_n = models.PositiveIntegerField()
+    after_n = models.PositiveIntegerField()
+    before_first_day = models.DateField()
+    before_last_day = models.DateField()
+    after_first_day = models.DateField()
+    after_last_day = models.DateField()
+    comparison_before = models.FloatField(null=True, blank=True)
+    comparison_after = models.FloatField(null=True, blank=True)
+    comparison_before_n = models.PositiveIntegerField(null=True, blank=True)
+    comparison_after_n = models.PositiveIntegerField(null=True, blank=True)
+    comparison_change = models.FloatField(null=True, blank=True)
+    resamples = models.PositiveIntegerField()
+    measured_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "initiative impact"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ci_low__lte=F("ci_high")),
+                name="%(app_label)s_%(class)s_interval_ordered",
+                violation_error_message="The interval's low end cannot be above its high end.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.initiative}: {self.verdict}"
 
 
 class InitiativeUpdate(TimeStampedModel):

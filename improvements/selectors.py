@@ -23,8 +23,8 @@ from django.utils import timezone
 from core.history import HistoryEntry, changes, related_names, user_label
 from core.rules import is_manager
 from journeys.choices import Component
-from journeys.health_components import OVERALL
-from journeys.models import HealthSnapshot, Journey
+from journeys.health_components import MEASURES, OVERALL
+from journeys.models import HealthSnapshot, Journey, JourneyInstance
 from owners.models import Function, Ownership, Person, TeamMembership
 
 from .choices import (
@@ -88,6 +88,17 @@ def component_value(snapshot: HealthSnapshot | None, component: str) -> float | 
     return None if value is None else float(value)
 
 
+def journey_segments(journey: Journey) -> list[str]:
+    """The segments of a journey's customers (its instances), for choosing a scope or a comparison."""
+    return list(
+        JourneyInstance.objects.filter(journey=journey)
+        .exclude(segment="")
+        .order_by("segment")
+        .values_list("segment", flat=True)
+        .distinct()
+    )
+
+
 # --- issues ------------------------------------------------------------------------------------
 
 
@@ -112,6 +123,19 @@ def _latest_progress():
     return Subquery(latest.values("progress")[:1])
 
 
+def _points_per_unit() -> Case:
+    """Score points per unit of the target component, in SQL (on-time counts only with a target duration)."""
+    whens = []
+    for name, measure in MEASURES.items():
+        with_duration = measure.points_per_unit(has_target_duration=True)
+        without = measure.points_per_unit(has_target_duration=False)
+        if with_duration is not None:
+            whens.append(When(target_component=name, journey__target_duration__isnull=False, then=Value(with_duration)))
+        if without is not None:
+            whens.append(When(target_component=name, journey__target_duration__isnull=True, then=Value(without)))
+    return Case(*whens, default=None, output_field=FloatField())
+
+
 def initiative_list(*, today: dt.date | None = None) -> QuerySet[Initiative]:
     """Every initiative with its lead, journey, latest progress, overdue flag and gain per person-day."""
     today = today or timezone.localdate()
@@ -127,21 +151,33 @@ def initiative_list(*, today: dt.date | None = None) -> QuerySet[Initiative]:
             ),
             # Null when either is missing; effort is never zero (database constraint).
             gain_per_person_day=F("expected_gain") / Cast("effort", FloatField()),
+            expected_gain_points=F("expected_gain") * _points_per_unit(),
         )
+        .annotate(points_per_person_day=F("expected_gain_points") / Cast("effort", FloatField()))
     )
 
 
 def initiative_ranking(*, today: dt.date | None = None) -> QuerySet[Initiative]:
-    """Initiatives by expected gain per person-day, the best value first; unknown effort or gain last."""
+    """Initiatives by expected health-score points per person-day, the best value first.
+
+    Gains in the component's own unit do not compare across components (0.2 of a 1-5 rating against
+    5 percentage points of a rate); score points do. Unknown effort or gain, or an informational
+    target (no score points), last.
+    """
     return initiative_list(today=today).order_by(
-        F("gain_per_person_day").desc(nulls_last=True), F("due_date").asc(nulls_last=True), "id"
+        F("points_per_person_day").desc(nulls_last=True), F("due_date").asc(nulls_last=True), "id"
     )
 
 
 def initiative_detail_queryset() -> QuerySet[Initiative]:
-    return initiative_list().prefetch_related(
-        Prefetch("issues", queryset=Issue.objects.order_by("-severity", "title")),
-        Prefetch("updates", queryset=InitiativeUpdate.objects.select_related("author")),
+    return (
+        initiative_list()
+        .select_related("impact")
+        .prefetch_related(
+            Prefetch("comparison_journeys", queryset=Journey.objects.order_by("name")),
+            Prefetch("issues", queryset=Issue.objects.order_by("-severity", "title")),
+            Prefetch("updates", queryset=InitiativeUpdate.objects.select_related("author")),
+        )
     )
 
 
@@ -158,11 +194,11 @@ def initiative_updates() -> QuerySet[InitiativeUpdate]:
 
 
 def initiatives_due_for_measurement(*, today: dt.date) -> list[int]:
-    """Ids of delivered initiatives whose measurement window has ended by ``today``."""
+    """Ids of delivered initiatives whose measurement window ended before ``today``."""
     candidates = Initiative.objects.filter(status=InitiativeStatus.DELIVERED, delivered_on__isnull=False).values_list(
         "id", "delivered_on", "measurement_days"
     )
-    return [pk for pk, delivered_on, days in candidates if delivered_on + dt.timedelta(days=days) <= today]
+    return [pk for pk, delivered_on, days in candidates if delivered_on + dt.timedelta(days=days) < today]
 
 
 # --- the journey page panel --------------------------------------------------------------------

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core.errors import ApplicationError, StaleObjectError
@@ -18,9 +19,10 @@ from journeys.choices import Component
 from journeys.models import Journey, Stage, Touchpoint
 from owners.models import Function, Person
 
-from . import selectors
+from . import measurement, selectors
 from .choices import INITIATIVE_TRANSITIONS, ISSUE_TRANSITIONS, InitiativeStatus, IssueStatus
-from .models import Initiative, InitiativeUpdate, Issue
+from .impact import expected_gain_problem
+from .models import Initiative, InitiativeImpact, InitiativeUpdate, Issue
 
 logger = logging.getLogger(__name__)
 
@@ -212,7 +214,41 @@ INITIATIVE_EDITABLE_FIELDS = (
     "measurement_days",
     "effort",
     "expected_gain",
+    "scope_segments",
+    "comparison_segments",
 )
+# Who is measured is fixed once the work starts (the before period is read against it).
+SCOPE_FIELDS = ("scope_segments", "comparison_segments", "comparison_journeys")
+SCOPE_SETTABLE_STATUSES = (InitiativeStatus.PROPOSED, InitiativeStatus.APPROVED)
+
+
+def _clean_segments(values) -> list[str]:
+    return sorted({str(value).strip() for value in values or () if str(value).strip()})
+
+
+def _validate_plan(initiative: Initiative, comparison_journeys: list[Journey] | None) -> None:
+    """The expected gain fits its component; the comparison group is not the target."""
+    errors = {}
+    baseline = selectors.component_value(
+        selectors.latest_overall_snapshot(journey_id=initiative.journey_id), initiative.target_component
+    )
+    problem = expected_gain_problem(initiative.target_component, initiative.expected_gain, baseline=baseline)
+    if problem:
+        errors["expected_gain"] = problem
+    initiative.scope_segments = _clean_segments(initiative.scope_segments)
+    initiative.comparison_segments = _clean_segments(initiative.comparison_segments)
+    if initiative.comparison_segments and not initiative.scope_segments:
+        errors["comparison_segments"] = (
+            "Comparison segments are other segments of the same journey: choose the segments the initiative "
+            "targets first (with the whole journey as target, its segments are part of it)."
+        )
+    overlap = set(initiative.scope_segments) & set(initiative.comparison_segments)
+    if overlap:
+        errors["comparison_segments"] = f"A segment cannot be both target and comparison: {', '.join(sorted(overlap))}."
+    if comparison_journeys and any(journey.pk == initiative.journey_id for journey in comparison_journeys):
+        errors["comparison_journeys"] = "The initiative's own journey cannot be its comparison."
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -231,9 +267,13 @@ def initiative_propose(
     measurement_days: int = 30,
     effort: Decimal | None = None,
     expected_gain: float | None = None,
+    scope_segments: Iterable[str] = (),
+    comparison_segments: Iterable[str] = (),
+    comparison_journeys: Iterable[Journey] = (),
 ) -> Initiative:
     """The journey's owner or a manager proposes an initiative addressing issues of that journey."""
     issues = list(issues)
+    comparison_journeys = list(comparison_journeys)
     _validate_issues(journey, issues)
     initiative = Initiative(
         journey=journey,
@@ -248,11 +288,15 @@ def initiative_propose(
         measurement_days=measurement_days,
         effort=effort,
         expected_gain=expected_gain,
+        scope_segments=list(scope_segments),
+        comparison_segments=list(comparison_segments),
     )
+    _validate_plan(initiative, comparison_journeys)
     initiative.full_clean()
     initiative.save()
     initiative.issues.set(issues)
     initiative.functions.set(functions)
+    initiative.comparison_journeys.set(comparison_journeys)
     return initiative
 
 
@@ -261,9 +305,31 @@ def initiative_edit(*, initiative: Initiative, data: dict, version: int | None =
     """Change an initiative's plan; ``status`` in ``data`` goes through the workflow."""
     initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
     _check_version(initiative, version)
-    unknown = set(data) - set(INITIATIVE_EDITABLE_FIELDS) - {"issues", "functions", "status", "delivered_on"}
+    unknown = (
+        set(data)
+        - set(INITIATIVE_EDITABLE_FIELDS)
+        - {
+            "issues",
+            "functions",
+            "status",
+            "delivered_on",
+            "comparison_journeys",
+        }
+    )
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed."))
+    changed_scope = [
+        name
+        for name in SCOPE_FIELDS
+        if name in data
+        and (
+            sorted(j.pk for j in data[name]) != sorted(initiative.comparison_journeys.values_list("pk", flat=True))
+            if name == "comparison_journeys"
+            else _clean_segments(data[name]) != getattr(initiative, name)
+        )
+    ]
+    if changed_scope and initiative.status not in SCOPE_SETTABLE_STATUSES:
+        raise ValidationError(dict.fromkeys(changed_scope, "Who is measured is fixed once the work has started."))
     if (
         "target_component" in data
         and data["target_component"] != initiative.target_component
@@ -277,8 +343,15 @@ def initiative_edit(*, initiative: Initiative, data: dict, version: int | None =
             setattr(initiative, name, data[name])
     if "issues" in data:
         _validate_issues(initiative.journey, list(data["issues"]))
+    comparison_journeys = list(data["comparison_journeys"]) if "comparison_journeys" in data else None
+    if {"expected_gain", "target_component", *SCOPE_FIELDS} & set(data):
+        _validate_plan(initiative, comparison_journeys)
+    if comparison_journeys is not None:
+        initiative.comparison_journeys.set(comparison_journeys)
     if "status" in data and data["status"] != initiative.status:
         _apply_initiative_transition(initiative, data["status"], delivered_on=data.get("delivered_on"))
+    elif initiative.status == InitiativeStatus.APPROVED and ({"expected_gain", *SCOPE_FIELDS} & set(data)):
+        _record_power(initiative)
     _save(initiative)
     if "issues" in data:
         initiative.issues.set(data["issues"])
@@ -304,7 +377,9 @@ def _apply_initiative_transition(
             field="status",
             extra={"allowed": sorted(allowed)},
         )
-    if target == InitiativeStatus.IN_PROGRESS:
+    if target == InitiativeStatus.APPROVED:
+        _record_power(initiative, today=today)
+    elif target == InitiativeStatus.IN_PROGRESS:
         _record_baseline(initiative)
     elif target == InitiativeStatus.DELIVERED:
         delivered_on = delivered_on or today
@@ -314,8 +389,46 @@ def _apply_initiative_transition(
             raise ValidationError({"delivered_on": "The delivery date cannot be before the start date."})
         initiative.delivered_on = delivered_on
     elif target == InitiativeStatus.MEASURED:
-        _record_result(initiative)
+        _record_result(initiative, today=today)
     initiative.status = target
+
+
+def measurement_groups(initiative: Initiative) -> measurement.Groups:
+    """The target (the journey, or its chosen segments) and the comparison group, as instance filters."""
+    target = Q(journey_id=initiative.journey_id)
+    if initiative.scope_segments:
+        target &= Q(segment__in=initiative.scope_segments)
+    parts = []
+    if initiative.comparison_segments:
+        parts.append(Q(journey_id=initiative.journey_id, segment__in=initiative.comparison_segments))
+    journey_ids = list(initiative.comparison_journeys.values_list("pk", flat=True)) if initiative.pk else []
+    if journey_ids:
+        parts.append(Q(journey_id__in=journey_ids))
+    comparison = None
+    for part in parts:
+        comparison = part if comparison is None else comparison | part
+    return measurement.Groups(
+        target=target, comparison=comparison, has_target_duration=initiative.journey.target_duration is not None
+    )
+
+
+def _record_power(initiative: Initiative, *, today: dt.date | None = None) -> None:
+    """The minimum detectable effect from the before period, and whether the expected gain is below it."""
+    today = today or timezone.localdate()
+    # A start in the future: the last complete days stand in for the before period.
+    start = min(initiative.start_date or today, today)
+    before, _ = measurement.periods_of(start_date=start, delivered_on=None, days=initiative.measurement_days)
+    mde = measurement.minimum_detectable_effect(
+        measure=initiative.target_component, groups=measurement_groups(initiative), before=before
+    )
+    initiative.mde = mde
+    initiative.underpowered = _underpowered(initiative.expected_gain, mde)
+
+
+def _underpowered(expected_gain: float | None, mde: float | None) -> bool | None:
+    if expected_gain is None or mde is None:
+        return None
+    return abs(expected_gain) < mde
 
 
 def _record_baseline(initiative: Initiative) -> None:
@@ -338,27 +451,71 @@ def _record_baseline(initiative: Initiative) -> None:
 
 
 def _measurement_due_on(initiative: Initiative) -> dt.date:
-    return initiative.delivered_on + dt.timedelta(days=initiative.measurement_days)
+    """The first day the after period is complete: the day after its last day."""
+    return initiative.delivered_on + dt.timedelta(days=initiative.measurement_days + 1)
 
 
-def _record_result(initiative: Initiative) -> None:
+def _record_result(initiative: Initiative, *, today: dt.date) -> None:
+    """Measure both periods from instances: effect, interval, verdict; stored on the initiative's impact."""
     component = Component(initiative.target_component)
     due_on = _measurement_due_on(initiative)
-    snapshot = selectors.latest_overall_snapshot(journey_id=initiative.journey_id)
-    if snapshot is None or snapshot.as_of < due_on:
+    if due_on > today:
         raise ApplicationError(
-            f"The measurement window ends on {due_on:%d %b %Y} ({initiative.measurement_days} days after delivery) "
-            "and no health snapshot covers it yet. The initiative is measured automatically once one does.",
+            f"The after period runs until {due_on - dt.timedelta(days=1):%d %b %Y} "
+            f"({initiative.measurement_days} days after delivery); the initiative can be measured from "
+            f"{due_on:%d %b %Y}, and is measured automatically then.",
             field="status",
         )
-    value = selectors.component_value(snapshot, component)
-    if value is None:
+    start = initiative.start_date or initiative.delivered_on
+    before, after = measurement.periods_of(
+        start_date=start, delivered_on=initiative.delivered_on, days=initiative.measurement_days
+    )
+    result = measurement.measure_impact(
+        measure=component.value, groups=measurement_groups(initiative), before=before, after=after, seed=initiative.pk
+    )
+    if result.effect is None:
+        missing = [
+            name
+            for name, value in (
+                ("before the start", result.before),
+                ("after delivery", result.after),
+                ("in the comparison's periods", result.comparison_change if result.comparison_before_n else 0),
+            )
+            if value is None
+        ]
         raise ApplicationError(
-            f"The latest health snapshot (as of {snapshot.as_of:%d %b %Y}) has no value for "
-            f"{component.label.lower()}; the initiative cannot be measured yet.",
+            f"No {component.label.lower()} can be computed {' or '.join(missing)}: "
+            f"{result.before_n} journeys started before, {result.after_n} after. "
+            "The initiative cannot be measured on these periods.",
             field="status",
         )
-    initiative.result_value = value
+    initiative.result_value = result.after
+    initiative.mde = result.mde
+    initiative.underpowered = _underpowered(initiative.expected_gain, result.mde)
+    InitiativeImpact.objects.update_or_create(
+        initiative=initiative,
+        defaults={
+            "effect": result.effect,
+            "ci_low": result.ci_low,
+            "ci_high": result.ci_high,
+            "verdict": result.verdict,
+            "before": result.before,
+            "after": result.after,
+            "before_n": result.before_n,
+            "after_n": result.after_n,
+            "before_first_day": before.first_day,
+            "before_last_day": before.last_day,
+            "after_first_day": after.first_day,
+            "after_last_day": after.last_day,
+            "comparison_before": result.comparison_before,
+            "comparison_after": result.comparison_after,
+            "comparison_before_n": result.comparison_before_n,
+            "comparison_after_n": result.comparison_after_n,
+            "comparison_change": result.comparison_change,
+            "resamples": measurement.RESAMPLES,
+            "measured_at": timezone.now(),
+        },
+    )
 
 
 @transaction.atomic
@@ -424,3 +581,26 @@ def initiative_update_post(*, initiative: Initiative, author: Person, body: str,
     update.full_clean()
     update.save()
     return update
+
+
+@transaction.atomic
+def initiative_assess_power(*, initiative: Initiative, today: dt.date | None = None) -> Initiative:
+    """(Re)compute the minimum detectable effect and the underpowered flag from the before period.
+
+    Approval does this itself; this is for initiatives recorded after the fact (the demo, an import).
+    """
+    initiative = Initiative.objects.select_for_update().select_related("journey").get(pk=initiative.pk)
+    _record_power(initiative, today=today)
+    _save(initiative)
+    return initiative
+
+
+@transaction.atomic
+def initiative_record_impact(*, initiative: Initiative, today: dt.date | None = None) -> Initiative:
+    """Measure a measured initiative's periods again (figures recorded after the fact, late data)."""
+    initiative = Initiative.objects.select_for_update().select_related("journey").get(pk=initiative.pk)
+    if initiative.status != InitiativeStatus.MEASURED:
+        raise ApplicationError("Only a measured initiative can be measured again.", field="status")
+    _record_result(initiative, today=today or timezone.localdate())
+    _save(initiative)
+    return initiative

@@ -33,7 +33,7 @@ from .forms import (
     IssueTriageForm,
     PortfolioFilterForm,
 )
-from .impact import format_value, impact_of, lower_is_better
+from .impact import expected_gain_points, format_delta, format_value, impact_of, lower_is_better, measured_impact_of
 from .models import Initiative, Issue
 
 PAGE_SIZE = 50
@@ -332,7 +332,11 @@ def initiative_export(request):
         "baseline_value",
         "target_value",
         "result_value",
-        "impact",
+        "result_change",
+        "impact_verdict",
+        "impact_effect",
+        "impact_ci_low",
+        "impact_ci_high",
         "start_date",
         "due_date",
         "delivered_on",
@@ -357,6 +361,11 @@ def initiative_export(request):
             initiative.target_value,
             initiative.result_value,
             f"{impact.delta:.4f} ({impact.direction})" if impact else "",
+            *(
+                (measured.verdict, f"{measured.effect:.4f}", f"{measured.ci_low:.4f}", f"{measured.ci_high:.4f}")
+                if (measured := getattr(initiative, "impact", None))
+                else ("", "", "", "")
+            ),
             initiative.start_date or "",
             initiative.due_date or "",
             initiative.delivered_on or "",
@@ -367,11 +376,25 @@ def initiative_export(request):
             "yes" if initiative.is_overdue else "no",
         ]
 
-    rows = (row(initiative) for initiative in filterset.qs.order_by("due_date", "id").iterator(chunk_size=500))
+    rows = (
+        row(initiative)
+        for initiative in filterset.qs.select_related("impact").order_by("due_date", "id").iterator(chunk_size=500)
+    )
     return web.csv_response(f"initiatives-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
 
 
+def _comparison_label(initiative: Initiative) -> str:
+    parts = []
+    if initiative.comparison_segments:
+        parts.append(f"segments {', '.join(initiative.comparison_segments)}")
+    journeys = [journey.name for journey in initiative.comparison_journeys.all()]
+    if journeys:
+        parts.append(f"journeys {', '.join(journeys)}")
+    return "; ".join(parts)
+
+
 def _initiative_page(request, initiative: Initiative, *, update_form=None, move_form=None, status=200):
+    periods = getattr(initiative, "impact", None)
     can_manage = request.user.has_perm("improvements.manage_initiative", initiative)
     can_post = request.user.has_perm("improvements.post_update", initiative)
     can_see_history = request.user.has_perm("core.view_history", initiative)
@@ -385,6 +408,28 @@ def _initiative_page(request, initiative: Initiative, *, update_form=None, move_
         {
             "initiative": initiative,
             "impact": impact_of(component, initiative.baseline_value, initiative.result_value),
+            "measured": measured_impact_of(initiative),
+            "periods": periods,
+            "target_change_display": (
+                format_delta(component, periods.after - periods.before) if periods is not None else None
+            ),
+            "comparison_change_display": (
+                format_delta(component, periods.comparison_change)
+                if periods is not None and periods.comparison_change is not None
+                else None
+            ),
+            "comparison_label": _comparison_label(initiative),
+            "mde_display": format_delta(component, initiative.mde, signed=False)
+            if initiative.mde is not None
+            else None,
+            "expected_gain_display": (
+                format_delta(component, initiative.expected_gain) if initiative.expected_gain is not None else None
+            ),
+            "expected_points": expected_gain_points(
+                component,
+                initiative.expected_gain,
+                has_target_duration=initiative.journey.target_duration is not None,
+            ),
             "baseline_display": format_value(component, initiative.baseline_value),
             "target_display": format_value(component, initiative.target_value),
             "result_display": format_value(component, initiative.result_value),

@@ -71,6 +71,10 @@ class HealthComponent:
     weight: int | None = None  # None: informational, not part of the score
     scorer: Callable[[float], float] | None = None
     signed: bool = False  # a difference (shown with its sign), not a level
+    # The values the component can take (None: unbounded on that side): expected gains must fit in it.
+    value_range: tuple[float | None, float | None] = (None, None)
+    # Score points per unit of the value where the scorer is linear (informational: None).
+    score_slope: float | None = None
 
     @property
     def lower_is_better(self) -> bool:
@@ -85,6 +89,23 @@ class HealthComponent:
         if self.scorer is None or value is None:
             return None
         return self.scorer(value)
+
+    def points_per_unit(self, *, has_target_duration: bool = True) -> float | None:
+        """Health-score points one unit of the value moves the score by: slope x weight share.
+
+        The weight share is over the components the journey can have (on-time needs a target duration);
+        the score itself counts as is; informational components move no score.
+        """
+        if self.name == SCORE_NAME:
+            return 1.0
+        if self.score_slope is None or self.weight is None:
+            return None
+        if self.name == "on_time_rate" and not has_target_duration:
+            return None
+        total = sum(c.weight for c in COMPONENTS if c.weight is not None)
+        if not has_target_duration:
+            total -= sum(c.weight for c in COMPONENTS if c.name == "on_time_rate" and c.weight is not None)
+        return self.score_slope * self.weight / total
 
     def display(self, value: float) -> str:
         """The value with its unit in words, as the journey page and the API explain it: "4.20 of 5"."""
@@ -119,12 +140,14 @@ class HealthComponent:
         return f"{sign}{magnitude:.2f}"
 
 
+SCORE_NAME = "score"
 SCORE = HealthComponent(
-    "score",
+    SCORE_NAME,
     "Health score",
     Unit.SCORE,
     Better.HIGHER,
     "The weighted mean of the component scores that have data, from 0 to 100.",
+    value_range=(0, 100),
 )
 # The components of a snapshot, in the order the journey page and the API list them.
 COMPONENTS: tuple[HealthComponent, ...] = (
@@ -136,6 +159,8 @@ COMPONENTS: tuple[HealthComponent, ...] = (
         "How satisfied customers are with the journey as a whole, rated 1 to 5 when it ends.",
         weight=30,
         scorer=_rating_score,
+        value_range=(1, 5),
+        score_slope=25.0,
     ),
     HealthComponent(
         "touchpoint_csat",
@@ -143,6 +168,7 @@ COMPONENTS: tuple[HealthComponent, ...] = (
         Unit.RATING,
         Better.HIGHER,
         "How customers rate the individual interactions along the way, 1 to 5.",
+        value_range=(1, 5),
     ),
     HealthComponent(
         "csat_gap",
@@ -151,6 +177,7 @@ COMPONENTS: tuple[HealthComponent, ...] = (
         Better.LOWER,
         "Touchpoint satisfaction minus journey satisfaction: a large gap means good moments add up to a poor journey.",
         signed=True,
+        value_range=(-4, 4),
     ),
     HealthComponent(
         "completion_rate",
@@ -160,6 +187,8 @@ COMPONENTS: tuple[HealthComponent, ...] = (
         "Of the journeys that ended, the share that were completed rather than abandoned.",
         weight=20,
         scorer=_rate_score,
+        value_range=(0, 1),
+        score_slope=100.0,
     ),
     HealthComponent(
         "on_time_rate",
@@ -169,6 +198,8 @@ COMPONENTS: tuple[HealthComponent, ...] = (
         "Of the completed journeys, the share that finished within the promised duration.",
         weight=15,
         scorer=_rate_score,
+        value_range=(0, 1),
+        score_slope=100.0,
     ),
     HealthComponent(
         "contacts_per_instance",
@@ -176,6 +207,7 @@ COMPONENTS: tuple[HealthComponent, ...] = (
         Unit.PER_JOURNEY,
         Better.LOWER,
         "How many interactions a customer needs on average to get through the journey.",
+        value_range=(0, None),
     ),
     HealthComponent(
         "repeat_rate",
@@ -185,6 +217,8 @@ COMPONENTS: tuple[HealthComponent, ...] = (
         "The share of interactions where the customer had to come back about the same need (effort).",
         weight=15,
         scorer=_effort_score,
+        value_range=(0, 1),
+        score_slope=-100.0,
     ),
     HealthComponent(
         "reidentification_rate",
@@ -194,6 +228,8 @@ COMPONENTS: tuple[HealthComponent, ...] = (
         "The share of interactions where the customer had to identify themselves or repeat information again.",
         weight=10,
         scorer=_effort_score,
+        value_range=(0, 1),
+        score_slope=-100.0,
     ),
     HealthComponent(
         "handoffs_per_instance",
@@ -201,6 +237,7 @@ COMPONENTS: tuple[HealthComponent, ...] = (
         Unit.PER_JOURNEY,
         Better.LOWER,
         "How often a journey switches channel from one interaction to the next, on average.",
+        value_range=(0, None),
     ),
     HealthComponent(
         "satisfaction_decay",
@@ -210,6 +247,8 @@ COMPONENTS: tuple[HealthComponent, ...] = (
         "How much satisfaction falls from a customer's first rated interaction to their last (0% = no fall).",
         weight=10,
         scorer=_trajectory_score,
+        value_range=(-4, 0.8),
+        score_slope=-200.0,
     ),
 )
 COMPONENT_NAMES = tuple(component.name for component in COMPONENTS)

@@ -1,13 +1,14 @@
 """API serializers of the improvements app: output serializers and input serializers per write."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from journeys.choices import Component
 from journeys.models import Journey, Stage, Touchpoint
 from owners.models import Function, Person
 
-from ..choices import InitiativeStatus, IssueCategory, IssueStatus, Severity
-from ..impact import impact_of
+from ..choices import ImpactVerdict, InitiativeStatus, IssueCategory, IssueStatus, Severity
+from ..impact import expected_gain_points, impact_of
 from ..models import Initiative, InitiativeUpdate, Issue
 
 # --- issues ------------------------------------------------------------------------------------
@@ -91,6 +92,55 @@ class IssueTransitionSerializer(serializers.Serializer):
 # --- initiatives -------------------------------------------------------------------------------
 
 
+class InitiativeImpactSerializer(serializers.Serializer):
+    """The measured impact (design section 14); null figures until measured, except mde and underpowered."""
+
+    effect = serializers.FloatField(allow_null=True, help_text="Target change minus comparison change.")
+    ci_low = serializers.FloatField(allow_null=True, help_text="Low end of the 95% bootstrap interval.")
+    ci_high = serializers.FloatField(allow_null=True, help_text="High end of the 95% bootstrap interval.")
+    verdict = serializers.ChoiceField(choices=ImpactVerdict.choices, allow_null=True)
+    mde = serializers.FloatField(allow_null=True, help_text="Minimum detectable effect (80% power, 5% two-sided).")
+    underpowered = serializers.BooleanField(allow_null=True, help_text="The expected gain is below the MDE.")
+    before = serializers.FloatField(allow_null=True)
+    after = serializers.FloatField(allow_null=True)
+    before_n = serializers.IntegerField(allow_null=True, help_text="Journeys started in the before period.")
+    after_n = serializers.IntegerField(allow_null=True)
+    before_period = serializers.ListField(child=serializers.DateField(), allow_null=True, help_text="First, last day.")
+    after_period = serializers.ListField(child=serializers.DateField(), allow_null=True)
+    comparison_before = serializers.FloatField(allow_null=True)
+    comparison_after = serializers.FloatField(allow_null=True)
+    comparison_before_n = serializers.IntegerField(allow_null=True)
+    comparison_after_n = serializers.IntegerField(allow_null=True)
+    comparison_change = serializers.FloatField(allow_null=True)
+
+
+def impact_data(initiative) -> dict | None:
+    """The ``impact`` object of an initiative, or None before approval gave it an MDE."""
+    measured = getattr(initiative, "impact", None) if hasattr(initiative, "impact") else None
+    if measured is None and initiative.mde is None and initiative.underpowered is None:
+        return None
+    names = (
+        "effect",
+        "ci_low",
+        "ci_high",
+        "verdict",
+        "before",
+        "after",
+        "before_n",
+        "after_n",
+        "comparison_before",
+        "comparison_after",
+        "comparison_before_n",
+        "comparison_after_n",
+        "comparison_change",
+    )
+    data = {name: getattr(measured, name) if measured else None for name in names}
+    data["before_period"] = [measured.before_first_day, measured.before_last_day] if measured else None
+    data["after_period"] = [measured.after_first_day, measured.after_last_day] if measured else None
+    data["mde"], data["underpowered"] = initiative.mde, initiative.underpowered
+    return data
+
+
 class InitiativeSerializer(serializers.ModelSerializer):
     journey = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     journey_name = serializers.CharField(source="journey.name", read_only=True)
@@ -100,8 +150,12 @@ class InitiativeSerializer(serializers.ModelSerializer):
     latest_progress = serializers.IntegerField(read_only=True, allow_null=True)
     is_overdue = serializers.BooleanField(read_only=True)
     gain_per_person_day = serializers.FloatField(read_only=True, allow_null=True)
+    expected_gain_points = serializers.SerializerMethodField()
+    points_per_person_day = serializers.SerializerMethodField()
+    comparison_journeys = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    result_change = serializers.SerializerMethodField()
+    result_change_direction = serializers.SerializerMethodField()
     impact = serializers.SerializerMethodField()
-    impact_direction = serializers.SerializerMethodField()
 
     class Meta:
         model = Initiative
@@ -120,8 +174,12 @@ class InitiativeSerializer(serializers.ModelSerializer):
             "baseline_value",
             "target_value",
             "result_value",
+            "result_change",
+            "result_change_direction",
             "impact",
-            "impact_direction",
+            "scope_segments",
+            "comparison_segments",
+            "comparison_journeys",
             "start_date",
             "due_date",
             "delivered_on",
@@ -129,6 +187,8 @@ class InitiativeSerializer(serializers.ModelSerializer):
             "effort",
             "expected_gain",
             "gain_per_person_day",
+            "expected_gain_points",
+            "points_per_person_day",
             "latest_progress",
             "is_overdue",
             "version",
@@ -140,11 +200,36 @@ class InitiativeSerializer(serializers.ModelSerializer):
     def _impact(self, initiative):
         return impact_of(initiative.target_component, initiative.baseline_value, initiative.result_value)
 
-    def get_impact(self, initiative) -> float | None:
+    def get_result_change(self, initiative) -> float | None:
+        """result_value - baseline_value (named ``impact`` before the measured impact had inference)."""
         impact = self._impact(initiative)
         return None if impact is None else round(impact.delta, 6)
 
-    def get_impact_direction(self, initiative) -> str | None:
+    def _points(self, initiative) -> float | None:
+        return expected_gain_points(
+            initiative.target_component,
+            initiative.expected_gain,
+            has_target_duration=initiative.journey.target_duration is not None,
+        )
+
+    def get_expected_gain_points(self, initiative) -> float | None:
+        """The expected gain in health-score points (slope x weight share of the component)."""
+        points = self._points(initiative)
+        return None if points is None else round(points, 4)
+
+    def get_points_per_person_day(self, initiative) -> float | None:
+        """Expected score points per person-day of effort: what the ranking orders by."""
+        points = self._points(initiative)
+        if points is None or not initiative.effort:
+            return None
+        return round(points / float(initiative.effort), 6)
+
+    @extend_schema_field(InitiativeImpactSerializer(allow_null=True))
+    def get_impact(self, initiative):
+        data = impact_data(initiative)
+        return None if data is None else InitiativeImpactSerializer(data).data
+
+    def get_result_change_direction(self, initiative) -> str | None:
         """improvement, deterioration or no_change, given whether the component is better higher or lower."""
         impact = self._impact(initiative)
         return None if impact is None else str(impact.direction)
@@ -166,7 +251,20 @@ class _InitiativePlanFields(serializers.Serializer):
     effort = serializers.DecimalField(
         max_digits=7, decimal_places=1, required=False, allow_null=True, min_value=0, help_text="Person-days."
     )
-    expected_gain = serializers.FloatField(required=False, allow_null=True)
+    expected_gain = serializers.FloatField(
+        required=False,
+        allow_null=True,
+        help_text="In the target component's unit, in its better direction (negative when lower is better).",
+    )
+    scope_segments = serializers.ListField(
+        child=serializers.CharField(max_length=100), required=False, default=list, help_text="Empty = whole journey."
+    )
+    comparison_segments = serializers.ListField(
+        child=serializers.CharField(max_length=100), required=False, default=list
+    )
+    comparison_journeys = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Journey.objects.all(), many=True, required=False, default=list
+    )
 
     def validate(self, attrs):
         start, due = attrs.get("start_date"), attrs.get("due_date")

@@ -15,6 +15,7 @@ from core.api import ServiceViewSet
 from core.concurrency import VersionETagMixin
 from core.filters import NullsLastOrderingFilter
 from core.listcache import CachedListMixin
+from journeys.models import Journey
 
 from .. import selectors, services
 from ..filters import InitiativeFilter, InitiativeUpdateFilter, IssueFilter
@@ -106,7 +107,7 @@ class InitiativeViewSet(
     mixins.RetrieveModelMixin,
     _ImprovementsViewSet,
 ):
-    """Initiatives. ``ordering=-gain_per_person_day`` ranks them by value (unknown effort last)."""
+    """Initiatives. ``ordering=-points_per_person_day`` ranks them by score points per person-day."""
 
     serializer_class = InitiativeSerializer
     filterset_class = InitiativeFilter
@@ -121,11 +122,19 @@ class InitiativeViewSet(
         "expected_gain",
         "effort",
         "gain_per_person_day",
+        "points_per_person_day",
     ]
     ordering = ["due_date"]
 
     def get_queryset(self):
-        return selectors.initiative_list().prefetch_related(Prefetch("issues", queryset=Issue.objects.only("id")))
+        return (
+            selectors.initiative_list()
+            .select_related("impact")
+            .prefetch_related(
+                Prefetch("issues", queryset=Issue.objects.only("id")),
+                Prefetch("comparison_journeys", queryset=Journey.objects.only("id", "slug")),
+            )
+        )
 
     @extend_schema(request=InitiativeCreateSerializer, responses={201: InitiativeSerializer})
     def create(self, request):

@@ -153,8 +153,18 @@ def test_seed_demo_has_initiatives_in_every_status_with_a_delivered_one_ready_to
     assert ready.baseline_value is not None
     assert ready.target_value is not None
     assert ready.result_value is None
-    measured = initiatives.get(status=InitiativeStatus.MEASURED)
+    measured = initiatives.get(status=InitiativeStatus.MEASURED, journey__slug="rail-refund")
     assert measured.result_value > measured.baseline_value  # on-time refunds rose
+    # measured with inference: the effect is the rise (at this small scale its interval is wide; the
+    # browser test's demo and the full demo read "improved")
+    assert measured.impact.effect == pytest.approx(measured.impact.after - measured.impact.before)
+    assert measured.impact.effect > 0
+    reminder = initiatives.get(title="Text a reminder the day before the technician visit")
+    assert reminder.impact.verdict == "inconclusive"
+    assert reminder.impact.ci_low < 0 < reminder.impact.ci_high
+    greeting = initiatives.get(title="Greet loyalty members by name at the collection desk")
+    assert greeting.underpowered is True
+    assert greeting.expected_gain < greeting.mde
     assert not initiatives.filter(status=InitiativeStatus.IN_PROGRESS, baseline_value__isnull=True).exists()
     assert InitiativeUpdate.objects.filter(initiative__status=InitiativeStatus.IN_PROGRESS).count() >= 2
     assert not InitiativeUpdate.objects.filter(created_at__gte=timezone.now() - dt.timedelta(days=1)).exists()

@@ -2,10 +2,11 @@ import datetime as dt
 
 import pytest
 
+from improvements import services
 from improvements.models import Initiative, InitiativeUpdate, Issue
 from tests import factories
 
-from .helpers import CONTRIBUTORS, ROLES, STEERERS
+from .helpers import CONTRIBUTORS, ROLES, STEERERS, add_instances, periods, ratings
 
 pytestmark = pytest.mark.django_db
 
@@ -309,8 +310,9 @@ def test_a_measured_initiative_shows_its_impact_and_whether_it_is_an_improvement
 
     body = _client(api_client, viewer_user).get(INITIATIVES).json()["results"][0]
 
-    assert body["impact"] == pytest.approx(-0.10)
-    assert body["impact_direction"] == "improvement"
+    assert body["result_change"] == pytest.approx(-0.10)
+    assert body["result_change_direction"] == "improvement"
+    assert body["impact"] is None  # measured before the impact had inference: no interval to show
 
 
 # --- filters, search, ordering -----------------------------------------------------------------
@@ -426,3 +428,131 @@ def test_api_lists_cost_a_constant_number_of_queries(
         large = client.get(url)
 
     assert large.json()["count"] > small.json()["count"]
+
+
+# --- gains in score points, scope and comparison, measured impact (design section 14) --------------
+
+
+def test_the_api_refuses_a_gain_in_the_worsening_direction_with_a_field_message(api_client, owner_user, journey, issue):
+    response = _client(api_client, owner_user).post(
+        INITIATIVES,
+        {
+            "journey": journey.slug,
+            "title": "Kit",
+            "issues": [issue.pk],
+            "target_component": "satisfaction_decay",
+            "expected_gain": 0.1,
+            "effort": 4,
+        },
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "would make the satisfaction decay worse" in response.json()["expected_gain"][0]
+    assert not Initiative.objects.exists()
+
+
+def test_the_api_refuses_a_gain_beyond_the_components_range(api_client, owner_user, journey, issue):
+    response = _client(api_client, owner_user).post(
+        INITIATIVES,
+        {
+            "journey": journey.slug,
+            "title": "Kit",
+            "issues": [issue.pk],
+            "target_component": "completion_rate",
+            "expected_gain": 1.5,
+        },
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "more than the whole range" in response.json()["expected_gain"][0]
+    assert not Initiative.objects.exists()
+
+
+def test_the_api_answers_gains_in_score_points(api_client, viewer_user, journey):
+    journey.target_duration = dt.timedelta(days=30)
+    journey.save()
+    factories.InitiativeFactory(journey=journey, target_component="repeat_rate", expected_gain=-0.04, effort=8)
+
+    body = _client(api_client, viewer_user).get(INITIATIVES).json()["results"][0]
+
+    assert body["expected_gain_points"] == pytest.approx(0.6)  # 0.04 x 100 x 15%
+    assert body["points_per_person_day"] == pytest.approx(0.075)
+    assert body["impact"] is None
+
+
+def test_approving_through_the_api_sets_the_mde_and_the_underpowered_flag(api_client, owner_user, journey, issue):
+    initiative = factories.InitiativeFactory(
+        journey=journey, start_date=dt.date(2026, 9, 1), expected_gain=0.1, target_component="journey_csat"
+    )
+    initiative.issues.add(issue)
+    add_instances(journey, periods(initiative)[0], [3, 4, 5, 4])  # MDE 1.6166 (hand-worked in test_measurement)
+
+    response = _client(api_client, owner_user).post(
+        f"{INITIATIVES}{initiative.pk}/transition/", {"status": "approved"}, format="json"
+    )
+
+    assert response.status_code == 200
+    impact = response.json()["impact"]
+    assert impact["mde"] == pytest.approx(1.6166, abs=1e-4)
+    assert impact["underpowered"] is True
+    assert impact["effect"] is None
+    assert impact["verdict"] is None
+
+
+def test_a_comparison_is_chosen_until_work_starts_and_fixed_after(api_client, owner_user, journey, other_journey):
+    initiative = factories.InitiativeFactory(journey=journey, status="approved")
+    client = _client(api_client, owner_user)
+
+    chosen = client.patch(
+        f"{INITIATIVES}{initiative.pk}/", {"comparison_journeys": [other_journey.slug]}, format="json"
+    )
+    Initiative.objects.filter(pk=initiative.pk).update(status="in_progress")
+    refused = client.patch(f"{INITIATIVES}{initiative.pk}/", {"comparison_journeys": []}, format="json")
+
+    assert chosen.status_code == 200
+    assert chosen.json()["comparison_journeys"] == [other_journey.slug]
+    assert refused.status_code == 400
+    assert "fixed once the work has started" in refused.json()["comparison_journeys"][0]
+    assert list(initiative.comparison_journeys.values_list("slug", flat=True)) == [other_journey.slug]
+
+
+def test_the_own_journey_cannot_be_its_comparison(api_client, owner_user, journey):
+    initiative = factories.InitiativeFactory(journey=journey, status="proposed")
+
+    response = _client(api_client, owner_user).patch(
+        f"{INITIATIVES}{initiative.pk}/", {"comparison_journeys": [journey.slug]}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "own journey cannot be its comparison" in response.json()["comparison_journeys"][0]
+    assert not initiative.comparison_journeys.exists()
+
+
+def test_a_measured_initiative_answers_its_impact_object(api_client, viewer_user, journey):
+    initiative = factories.InitiativeFactory(
+        journey=journey,
+        status="delivered",
+        target_component="journey_csat",
+        start_date=dt.date(2026, 9, 1),
+        delivered_on=dt.date(2026, 9, 20),
+        measurement_days=30,
+        expected_gain=0.5,
+    )
+    before, after = periods(initiative)
+    add_instances(journey, before, ratings({1: 30, 2: 60, 3: 120, 4: 60, 5: 30}))
+    add_instances(journey, after, ratings({1: 15, 2: 30, 3: 100, 4: 100, 5: 55}))
+    services.initiative_transition(initiative=initiative, status="measured")
+
+    impact = _client(api_client, viewer_user).get(f"{INITIATIVES}{initiative.pk}/").json()["impact"]
+
+    assert impact["verdict"] == "improved"
+    assert impact["effect"] == pytest.approx(0.5)
+    assert impact["ci_low"] < 0.5 < impact["ci_high"]
+    assert (impact["before"], impact["after"]) == (pytest.approx(3.0), pytest.approx(3.5))
+    assert (impact["before_n"], impact["after_n"]) == (300, 300)
+    assert impact["before_period"] == ["2026-08-02", "2026-08-31"]
+    assert impact["after_period"] == ["2026-09-21", "2026-10-20"]
+    assert impact["comparison_change"] is None
+    assert impact["underpowered"] is False

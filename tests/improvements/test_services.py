@@ -10,7 +10,7 @@ from improvements.models import Initiative, Issue
 from journeys.choices import Component
 from tests import factories
 
-from .helpers import snapshot
+from .helpers import add_instances, periods, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -230,7 +230,7 @@ def _initiative_ready_to_leave(journey, source, freeze_today):
     """An initiative in ``source`` whose every next move has what it needs (snapshot, dates)."""
     freeze_today(TODAY)
     snapshot(journey, TODAY, journey_csat=3.8)
-    return factories.InitiativeFactory(
+    initiative = factories.InitiativeFactory(
         journey=journey,
         status=source,
         target_component=Component.JOURNEY_CSAT,
@@ -238,6 +238,11 @@ def _initiative_ready_to_leave(journey, source, freeze_today):
         delivered_on=TODAY - dt.timedelta(days=40) if source in ("delivered", "measured") else None,
         measurement_days=30,
     )
+    if initiative.delivered_on:
+        before, after = periods(initiative)
+        add_instances(journey, before, [3, 4, 4, 5])
+        add_instances(journey, after, [4, 4, 5, 5])
+    return initiative
 
 
 @pytest.mark.parametrize(("source", "target"), LEGAL_INITIATIVE_MOVES)
@@ -352,7 +357,8 @@ def test_measuring_by_hand_before_the_window_has_passed_is_refused(journey, free
     with pytest.raises(ApplicationError) as error:
         services.initiative_transition(initiative=initiative, status="measured")
 
-    assert "measurement window ends on 12 Dec 2026" in error.value.message
+    assert "after period runs until 12 Dec 2026" in error.value.message
+    assert "can be measured from 13 Dec 2026" in error.value.message
     initiative.refresh_from_db()
     assert (initiative.status, initiative.result_value) == ("delivered", None)
 

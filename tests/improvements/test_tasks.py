@@ -6,96 +6,122 @@ from django.apps import apps
 from django_celery_beat.models import PeriodicTask
 
 from improvements import services
-from improvements.impact import Direction, impact_of
-from improvements.models import Initiative
+from improvements.models import Initiative, InitiativeImpact
 from improvements.tasks import measure_initiatives
 from tests import factories
 from tests.celery_worker import running_worker
 
-from .helpers import snapshot
+from .helpers import add_instances, periods, ratings
 
 pytestmark = pytest.mark.django_db
 
 DELIVERED = dt.date(2026, 10, 1)
-DUE = DELIVERED + dt.timedelta(days=30)  # 31 Oct 2026
+START = dt.date(2026, 9, 1)
+# The after period runs 2 Oct .. 31 Oct 2026: the initiative is due on the day after.
+DUE = DELIVERED + dt.timedelta(days=31)  # 1 Nov 2026
 
 
-def _delivered(journey, component="repeat_rate", baseline=0.30):
-    return factories.InitiativeFactory(
+def _delivered(journey, component="journey_csat"):
+    initiative = factories.InitiativeFactory(
         journey=journey,
         status="delivered",
         target_component=component,
-        baseline_value=baseline,
+        baseline_value=3.0,
+        start_date=START,
         delivered_on=DELIVERED,
         measurement_days=30,
+        expected_gain=0.5,
     )
+    before, after = periods(initiative)
+    add_instances(journey, before, ratings({1: 30, 2: 60, 3: 120, 4: 60, 5: 30}))  # 3.0
+    add_instances(journey, after, ratings({1: 15, 2: 30, 3: 100, 4: 100, 5: 55}))  # 3.5
+    return initiative
 
 
-def test_an_initiative_is_not_measured_before_its_window_has_passed(journey, freeze_today):
+def test_an_initiative_is_not_measured_before_its_after_period_has_ended(journey, freeze_today):
     initiative = _delivered(journey)
-    snapshot(journey, DUE - dt.timedelta(days=1), repeat_rate=0.20)
-    freeze_today(DUE - dt.timedelta(days=1))
+    freeze_today(DUE - dt.timedelta(days=1))  # the last day of the after period is not over
 
     assert measure_initiatives() == {"measured": []}
 
     initiative.refresh_from_db()
     assert (initiative.status, initiative.result_value) == ("delivered", None)
+    assert not InitiativeImpact.objects.exists()
 
 
-def test_an_initiative_is_measured_from_the_latest_overall_snapshot_once_the_window_has_passed(journey, freeze_today):
+def test_an_initiative_is_measured_from_its_periods_once_the_after_period_has_ended(journey, freeze_today):
     initiative = _delivered(journey)
-    snapshot(journey, DUE - dt.timedelta(days=5), repeat_rate=0.26)
-    snapshot(journey, DUE, repeat_rate=0.21)
-    snapshot(journey, DUE, repeat_rate=0.05, segment="business")
     freeze_today(DUE)
 
     assert measure_initiatives() == {"measured": [initiative.pk]}
 
     initiative.refresh_from_db()
     assert initiative.status == "measured"
-    assert initiative.result_value == pytest.approx(0.21)
+    assert initiative.result_value == pytest.approx(3.5)
     assert initiative.version == 2
-    impact = impact_of(initiative.target_component, initiative.baseline_value, initiative.result_value)
-    assert impact.delta == pytest.approx(-0.09)
-    assert impact.direction == Direction.IMPROVEMENT  # a lower repeat rate is better
+    impact = initiative.impact
+    assert (impact.before, impact.after, impact.effect) == (pytest.approx(3.0), pytest.approx(3.5), pytest.approx(0.5))
+    assert (impact.before_n, impact.after_n) == (300, 300)
+    assert impact.ci_low < 0.5 < impact.ci_high
+    assert impact.verdict == "improved"
+    assert (impact.before_first_day, impact.before_last_day) == (dt.date(2026, 8, 2), dt.date(2026, 8, 31))
+    assert (impact.after_first_day, impact.after_last_day) == (dt.date(2026, 10, 2), dt.date(2026, 10, 31))
+    assert initiative.mde is not None
+    assert initiative.underpowered is False
 
 
-def test_a_drop_in_a_higher_is_better_component_is_measured_as_a_deterioration(journey, freeze_today):
-    initiative = _delivered(journey, component="completion_rate", baseline=0.80)
-    snapshot(journey, DUE + dt.timedelta(days=2), completion_rate=0.74)
-    freeze_today(DUE + dt.timedelta(days=2))
+def test_a_drop_in_a_higher_is_better_component_is_measured_as_worsened(journey, freeze_today):
+    initiative = factories.InitiativeFactory(
+        journey=journey,
+        status="delivered",
+        target_component="completion_rate",
+        start_date=START,
+        delivered_on=DELIVERED,
+        measurement_days=30,
+        expected_gain=0.1,
+    )
+    before, after = periods(initiative)
+    add_instances(journey, before, [4] * 60)
+    add_instances(journey, before, [4] * 40, outcome="abandoned")  # 60% completed
+    add_instances(journey, after, [4] * 40)
+    add_instances(journey, after, [4] * 60, outcome="abandoned")  # 40% completed
+    freeze_today(DUE)
 
     measure_initiatives()
 
     initiative.refresh_from_db()
-    impact = impact_of(initiative.target_component, initiative.baseline_value, initiative.result_value)
-    assert impact.direction == Direction.DETERIORATION
+    assert initiative.impact.effect == pytest.approx(-0.2)
+    assert initiative.impact.verdict == "worsened"
 
 
-def test_an_initiative_waits_when_no_snapshot_covers_the_end_of_its_window(journey, freeze_today):
-    initiative = _delivered(journey)
-    snapshot(journey, DUE - dt.timedelta(days=3), repeat_rate=0.20)  # the health job has not run since
+def test_an_initiative_without_data_in_a_period_waits(journey, freeze_today):
+    initiative = factories.InitiativeFactory(
+        journey=journey, status="delivered", start_date=START, delivered_on=DELIVERED, measurement_days=30
+    )
+    add_instances(journey, periods(initiative)[0], [4, 5, 3])  # nothing after delivery
     freeze_today(DUE + dt.timedelta(days=4))
 
     assert measure_initiatives() == {"measured": []}
 
     initiative.refresh_from_db()
     assert initiative.status == "delivered"
+    assert not InitiativeImpact.objects.exists()
 
 
 def test_measuring_twice_changes_nothing_the_second_time(journey, freeze_today):
     initiative = _delivered(journey)
-    snapshot(journey, DUE, repeat_rate=0.21)
     freeze_today(DUE)
     measure_initiatives()
-    snapshot(journey, DUE + dt.timedelta(days=1), repeat_rate=0.50)
+    first = InitiativeImpact.objects.get()
+    add_instances(journey, periods(initiative)[1], [1] * 200)  # late data for the after period
     freeze_today(DUE + dt.timedelta(days=1))
 
     assert measure_initiatives() == {"measured": []}
     assert services.initiative_measure(initiative_id=initiative.pk) is False
 
     initiative.refresh_from_db()
-    assert (initiative.result_value, initiative.version) == (pytest.approx(0.21), 2)
+    assert (initiative.result_value, initiative.version) == (pytest.approx(3.5), 2)
+    assert InitiativeImpact.objects.get().effect == first.effect
 
 
 def test_the_daily_schedule_is_registered_once_even_if_the_migration_runs_again():
@@ -115,13 +141,13 @@ def test_the_daily_schedule_is_registered_once_even_if_the_migration_runs_again(
 def test_a_real_worker_measures_due_initiatives(freeze_today):
     journey = factories.JourneyFactory()
     initiative = _delivered(journey)
-    snapshot(journey, DUE, repeat_rate=0.22)
     freeze_today(DUE)
 
     with running_worker():
-        outcome = measure_initiatives.delay().get(timeout=30)
+        outcome = measure_initiatives.delay().get(timeout=60)
 
     assert outcome == {"measured": [initiative.pk]}
     initiative = Initiative.objects.get(pk=initiative.pk)
     assert initiative.status == "measured"
-    assert initiative.result_value == pytest.approx(0.22)
+    assert initiative.impact.verdict == "improved"
+    assert initiative.impact.effect == pytest.approx(0.5)

@@ -5,12 +5,14 @@ import io
 import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.utils import timezone
 
+from improvements import services
 from improvements.models import Initiative, InitiativeUpdate, Issue
 from journeys.panels import BLUEPRINT_ORDER, panels
 from tests import factories
 
-from .helpers import CONTRIBUTORS, ROLES, STEERERS
+from .helpers import CONTRIBUTORS, ROLES, STEERERS, add_instances, periods, ratings, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -353,7 +355,7 @@ def test_the_initiative_page_explains_a_measured_impact_in_words(client, viewer_
     assert "30.0%" in html
     assert "20.0%" in html
     assert "−10.0 percentage points" in html
-    assert "Improvement." in html
+    assert "measured before impacts had intervals" in html
     assert (
         "The repeat rate fell by 10.0 percentage points: an improvement, because a lower repeat rate is better." in html
     )
@@ -531,3 +533,117 @@ def test_the_panel_shows_on_the_journey_page(client, team_user, journey):
     assert "Issues and initiatives" in html
     assert "Router missing" in html
     assert "Log an issue" in html
+
+
+# --- gains in score points, measured impact (design section 14) ---------------------------------
+
+
+def test_the_ranking_orders_by_score_points_per_person_day_and_shows_both_units(client, viewer_user, journey):
+    # +0.2 of a 1-5 rating = 0.2 x 25 x 30% = 1.5 points; -5 points of repeat rate = 0.05 x 100 x 15% = 0.75
+    journey.target_duration = dt.timedelta(days=30)  # all six weights count (100)
+    journey.save()
+    factories.InitiativeFactory(
+        journey=journey, title="Rating", target_component="journey_csat", expected_gain=0.2, effort=10
+    )
+    factories.InitiativeFactory(
+        journey=journey, title="Repeats", target_component="repeat_rate", expected_gain=-0.05, effort=10
+    )
+    factories.InitiativeFactory(
+        journey=journey, title="Informational", target_component="touchpoint_csat", expected_gain=1.0, effort=1
+    )
+
+    html = _text(_login(client, viewer_user).get("/initiatives/ranked/"))
+
+    assert html.index("Rating") < html.index("Repeats") < html.index("Informational")
+    assert "+0.20" in html
+    assert "1.50" in html
+    assert "0.150" in html
+    assert "−5.0 percentage points" in html
+    assert "0.75" in html
+
+
+def test_the_form_refuses_a_gain_in_the_worsening_direction_and_proposes_nothing(client, owner_user, journey, issue):
+    response = _login(client, owner_user).post(
+        "/initiatives/new/?journey=onboarding",
+        {
+            "title": "Kit check",
+            "issues": [issue.pk],
+            "target_component": "repeat_rate",
+            "expected_gain": "0.05",
+            "effort": "5",
+            "measurement_days": 30,
+        },
+    )
+
+    assert response.status_code == 400
+    assert "would make the repeat rate worse" in _text(response)
+    assert not Initiative.objects.exists()
+
+
+def test_the_form_refuses_a_gain_that_leaves_the_components_range(client, owner_user, journey, issue):
+    snapshot(journey, timezone.localdate(), journey_csat=2.69)
+
+    response = _login(client, owner_user).post(
+        "/initiatives/new/?journey=onboarding",
+        {
+            "title": "Delight",
+            "issues": [issue.pk],
+            "target_component": "journey_csat",
+            "expected_gain": "4.0",
+            "effort": "5",
+            "measurement_days": 30,
+        },
+    )
+
+    assert response.status_code == 400
+    assert "from 2.69 to 6.69, outside its range" in _text(response)
+    assert not Initiative.objects.exists()
+
+
+def _measured(journey, after_counts, *, comparison_segment=None):
+    initiative = factories.InitiativeFactory(
+        journey=journey,
+        status="delivered",
+        target_component="journey_csat",
+        start_date=dt.date(2026, 9, 1),
+        delivered_on=dt.date(2026, 9, 20),
+        measurement_days=30,
+        expected_gain=0.5,
+        scope_segments=["retail"] if comparison_segment else [],
+        comparison_segments=[comparison_segment] if comparison_segment else [],
+    )
+    before, after = periods(initiative)
+    add_instances(journey, before, ratings({1: 30, 2: 60, 3: 120, 4: 60, 5: 30}), segment="retail")
+    add_instances(journey, after, ratings(after_counts), segment="retail")
+    if comparison_segment:
+        add_instances(journey, before, ratings({1: 30, 2: 60, 3: 120, 4: 60, 5: 30}), segment=comparison_segment)
+        add_instances(journey, after, ratings({1: 25, 2: 55, 3: 120, 4: 65, 5: 35}), segment=comparison_segment)
+    services.initiative_transition(initiative=initiative, status="measured")
+    return initiative
+
+
+def test_the_initiative_page_shows_the_verdict_the_interval_and_both_periods(client, viewer_user, journey):
+    initiative = _measured(journey, {1: 15, 2: 30, 3: 100, 4: 100, 5: 55}, comparison_segment="business")
+
+    html = _text(_login(client, viewer_user).get(f"/initiatives/{initiative.pk}/"))
+
+    assert "Improved" in html
+    assert "95% interval runs from" in html
+    assert '<svg class="number-line" role="img"' in html
+    assert "0 (no change)" in html
+    assert "better →" in html
+    assert "300 journeys, 2 Aug – 31 Aug 2026" in html
+    assert "300 journeys, 21 Sep – 20 Oct 2026" in html
+    assert "Comparison: segments business" in html
+    assert "The comparison group moved +0.10 on its own" in html
+
+
+def test_an_inconclusive_initiative_says_the_change_could_be_noise(client, viewer_user, journey):
+    initiative = _measured(journey, {1: 30, 2: 60, 3: 118, 4: 62, 5: 30})
+
+    html = _text(_login(client, viewer_user).get(f"/initiatives/{initiative.pk}/"))
+
+    assert "Inconclusive" in html
+    assert "could be noise" in html
+    assert "includes no change" in html
+    assert "These periods could only tell an effect of about" in html
