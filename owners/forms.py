@@ -24,8 +24,12 @@ class PersonForm(forms.ModelForm):
 class IncentiveForm(forms.ModelForm):
     class Meta:
         model = Incentive
-        fields = ["function", "name", "measure", "target", "weight", "active"]
-        labels = {"weight": "Weight (% of the scorecard)"}
+        fields = ["function", "name", "measure", "target", "weight", "direction", "period", "active"]
+        labels = {
+            "weight": "Weight (% of the scorecard)",
+            "direction": "Which way is better",
+            "period": "Reported every",
+        }
 
 
 class OwnershipAssignForm(forms.Form):

@@ -444,9 +444,10 @@ def matrix(request):
         for incentive, cells in group.rows:
             for cell in cells:
                 cell.review_url = reverse("owners:review", kwargs={"pk": incentive.pk, "slug": cell.journey.slug})
+                # Once raised, the conflict links its issue: raising it again would duplicate the work.
                 cell.issue_url = (
                     raise_issue_path(journey=cell.journey, incentive=incentive, review=cell.review)
-                    if can_review and cell.state == Verdict.CONFLICTING
+                    if can_review and cell.state == Verdict.CONFLICTING and cell.issue is None
                     else ""
                 )
     return render(
@@ -486,6 +487,8 @@ def review(request, pk, slug):
             return redirect(f"{reverse('owners:matrix')}#incentive-{incentive.pk}")
     history = list(selectors.review_history(incentive=incentive, journey=journey))
     current = history[0] if history else None
+    evidence = selectors.evidence_for(incentive=incentive, journey=journey)
+    raised = selectors.raised_issue(incentive=incentive, journey=journey) if current else None
     return render(
         request,
         "owners/review_form.html",
@@ -497,8 +500,10 @@ def review(request, pk, slug):
             "history": history,
             "current": current,
             "can_review": can_review,
+            "evidence": evidence,
+            "raised_issue": raised if current and current.verdict == Verdict.CONFLICTING else None,
             "issue_url": raise_issue_path(journey=journey, incentive=incentive, review=current)
-            if can_review and current and current.verdict == Verdict.CONFLICTING
+            if can_review and current and current.verdict == Verdict.CONFLICTING and raised is None
             else "",
             "breadcrumbs": [
                 {"label": "Incentive matrix", "url": reverse("owners:matrix")},
