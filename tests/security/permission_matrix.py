@@ -160,6 +160,10 @@ API = {
     "incentive-detail": {"GET": READ, "PUT": MANAGE, "PATCH": MANAGE, "DELETE": MANAGE},
     "incentive-review-list": {"GET": READ, "POST": MANAGE},
     "incentive-review-detail": {"GET": READ},
+    "incentive-evidence": {"GET": READ},
+    "journey-incentive-evidence": {"GET": READ},
+    "incentive-measurement-list": {"GET": READ, "POST": MANAGE | INGEST},
+    "incentive-measurement-detail": {"GET": READ},
     # improvements
     "issue-list": {"GET": READ, "POST": CONTRIBUTE},
     "issue-detail": {"GET": READ, "PUT": STEER, "PATCH": STEER},
