@@ -71,3 +71,11 @@ class IncentiveReviewForm(forms.Form):
         required=False,
         help_text="Why. Required for a conflicting verdict: it becomes the starting point of a root-cause issue.",
     )
+
+
+class MeasurementImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="UTF-8, columns incentive (its id), period_end (YYYY-MM-DD, the period's last day), value, "
+        "and optionally source. Up to 2 MB.",
+    )

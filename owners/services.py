@@ -1,7 +1,9 @@
 """Writes of the owners app: organisation, ownership, teams, responsibilities, incentives, alerts."""
 
 import contextlib
+import csv
 import datetime as dt
+import io
 import logging
 import math
 from collections.abc import Mapping
@@ -507,6 +509,108 @@ def _measurements_upsert(records: list[MeasurementRecord]) -> MeasurementCounts:
     if changed:
         transaction.on_commit(lambda: incentive_measurements_changed.send(sender=Incentive, incentive_ids=changed))
     return MeasurementCounts(created=len(to_create), updated=len(to_update))
+
+
+MEASUREMENT_CSV_COLUMNS = ("incentive", "period_end", "value")
+MEASUREMENT_CSV_OPTIONAL = ("source",)
+MEASUREMENT_CSV_MAX_BYTES = 2 * 1024 * 1024
+MEASUREMENT_CSV_MAX_ROWS = 10_000
+MAX_REPORTED_PROBLEMS = 1000
+
+
+@dataclass(frozen=True)
+class CsvProblem:
+    row: int  # the line in the file (1 = the header)
+    column: str
+    message: str
+
+
+class MeasurementCsvInvalid(Exception):  # noqa: N818 (a result, like Django's ValidationError)
+    """Nothing was imported; ``problems`` lists every problem by row and column (up to 1,000)."""
+
+    def __init__(self, problems: list[CsvProblem]):
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems[:MAX_REPORTED_PROBLEMS]
+        self.total = len(problems)
+
+
+def _measurement_csv_rows(text: str) -> tuple[list[str], list[tuple[int, dict]]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [name.strip() for name in next(reader, [])]
+    rows = []
+    for row in reader:
+        if not any(cell.strip() for cell in row):
+            continue  # a blank line
+        rows.append((reader.line_num, {name: cell.strip() for name, cell in zip(header, row, strict=False) if name}))
+        if len(rows) > MEASUREMENT_CSV_MAX_ROWS:
+            break
+    return header, rows
+
+
+def incentive_measurements_import_csv(*, content: bytes, today: dt.date | None = None) -> MeasurementCounts:
+    """Load a CSV of measurements (columns incentive, period_end, value, optional source), all or nothing.
+
+    A missing column is reported together with the row problems the remaining columns allow; the
+    same file imported twice changes nothing. Evidence follows once the rows commit, as for the API.
+    """
+    if len(content) > MEASUREMENT_CSV_MAX_BYTES:
+        raise MeasurementCsvInvalid([CsvProblem(0, "", "The file is larger than 2 MB: split it.")])
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = content[: error.start].count(b"\n") + 1
+        raise MeasurementCsvInvalid(
+            [CsvProblem(line, "", "The file is not UTF-8 text: save it as UTF-8 CSV.")]
+        ) from error
+    try:
+        header, rows = _measurement_csv_rows(text)
+    except csv.Error as error:
+        raise MeasurementCsvInvalid([CsvProblem(0, "", f"The file is not readable as CSV: {error}.")]) from error
+    if not header:
+        raise MeasurementCsvInvalid([CsvProblem(1, "", "The file is empty: the first line names the columns.")])
+    problems = [
+        CsvProblem(1, column, f"The column “{column}” is missing.")
+        for column in MEASUREMENT_CSV_COLUMNS
+        if column not in header
+    ]
+    if len(rows) > MEASUREMENT_CSV_MAX_ROWS:
+        raise MeasurementCsvInvalid(
+            [
+                *problems,
+                CsvProblem(
+                    MEASUREMENT_CSV_MAX_ROWS + 2, "", f"More than {MEASUREMENT_CSV_MAX_ROWS} rows: split the file."
+                ),
+            ]
+        )
+    today = today or timezone.localdate()
+    wanted = set()
+    for _, row in rows:
+        with contextlib.suppress(ValueError):
+            wanted.add(int(row.get("incentive", "")))
+    incentives = Incentive.objects.in_bulk([pk for pk in wanted if 0 < pk <= MAX_ID])
+    records = []
+    seen: dict[tuple[int, dt.date], int] = {}
+    for line_number, row in rows:
+        record, errors = measurement_read(row, incentives=incentives, today=today)
+        problems.extend(CsvProblem(line_number, name, message) for name, message in errors.items() if name in header)
+        if record is None:
+            continue
+        first = seen.setdefault((record.incentive_id, record.period_end), line_number)
+        if first != line_number:
+            problems.append(
+                CsvProblem(
+                    line_number,
+                    "period_end",
+                    f"This incentive's period ending {record.period_end} is also on row {first}.",
+                )
+            )
+            continue
+        records.append(record)
+    if not rows and not problems:
+        problems.append(CsvProblem(2, "", "The file has a header but no measurements."))
+    if problems:
+        raise MeasurementCsvInvalid(problems)
+    return _measurements_upsert(records)
 
 
 # --- evidence (design section 16) --------------------------------------------------------------

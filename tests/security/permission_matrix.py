@@ -82,6 +82,7 @@ PAGES = {
     "owners:incentive-create": {"GET": MANAGE, "POST": MANAGE},
     "owners:incentive-edit": {"GET": MANAGE, "POST": MANAGE},
     "owners:incentive-history": {"GET": MANAGE},
+    "owners:measurement-import": {"GET": MANAGE | INGEST, "POST": MANAGE | INGEST},
     "owners:review-list": {"GET": READ},
     "owners:review": {"GET": READ, "POST": MANAGE},  # the review so far; the form is for managers
     "owners:ownership-list": {"GET": READ},
