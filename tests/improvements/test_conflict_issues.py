@@ -62,7 +62,7 @@ def test_a_raised_conflict_is_linked_on_the_matrix_and_the_gap_clears(client, or
     assert f"Issue #{issue.pk} raised (reported)" in matrix
     assert conflict_issue_path(journey=org.journey, incentive=org.handle_time).replace("&", "&amp;") not in matrix
     review = client.get(reverse("owners:review", kwargs={"pk": org.handle_time.pk, "slug": org.journey.slug}))
-    assert f"Addressed by <a href=\"{issue.get_absolute_url()}\">issue #{issue.pk}" in review.content.decode()
+    assert f'Addressed by <a href="{issue.get_absolute_url()}">issue #{issue.pk}' in review.content.decode()
     assert "Raise a root-cause issue" not in review.content.decode()
 
 
