@@ -31,6 +31,7 @@ router.register("team-members", owners_api.TeamMembershipViewSet, basename="team
 router.register("responsibilities", owners_api.ResponsibilityViewSet, basename="responsibility")
 router.register("incentives", owners_api.IncentiveViewSet, basename="incentive")
 router.register("incentive-reviews", owners_api.IncentiveReviewViewSet, basename="incentive-review")
+router.register("incentive-measurements", owners_api.IncentiveMeasurementViewSet, basename="incentive-measurement")
 
 # improvements (issues, initiatives, initiative-updates)
 router.register("issues", IssueViewSet, basename="issue")

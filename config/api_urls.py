@@ -20,6 +20,11 @@ extra_v1_patterns = [
     path("journeys/<slug:slug>/recompute/", JourneyRecomputeView.as_view(), name="journey-recompute"),
     # owners
     path("journeys/<slug:slug>/gaps/", owners_api.JourneyGapsView.as_view(), name="journey-gaps"),
+    path(
+        "journeys/<slug:slug>/incentive-evidence/",
+        owners_api.JourneyIncentiveEvidenceView.as_view(),
+        name="journey-incentive-evidence",
+    ),
     # improvements
 ]
 

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 from core.history import JOURNEY_FEED, register_sources
 from journeys.panels import Panel, TouchpointAction, register_panel, register_touchpoint_action
-from owners.links import register_conflict_issue_link
+from owners.links import register_conflict_issue_finder, register_conflict_issue_link
 
 
 class ImprovementsConfig(AppConfig):
@@ -14,6 +14,7 @@ class ImprovementsConfig(AppConfig):
         # and these modules import the models.
         from .history import journey_history_sources
         from .links import conflict_issue_path, touchpoint_issue_path
+        from .selectors import conflict_issues
         from .views import journey_panel_context
 
         # The apps below cannot import this one (journeys <- owners <- improvements): contribute
@@ -30,6 +31,7 @@ class ImprovementsConfig(AppConfig):
         )
         register_sources(JOURNEY_FEED, journey_history_sources)
         register_conflict_issue_link(conflict_issue_path)
+        register_conflict_issue_finder(conflict_issues)
         register_touchpoint_action(
             TouchpointAction(
                 key="log-issue", label="Log an issue", url=touchpoint_issue_path, permission="improvements.log_issue"

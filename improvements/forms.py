@@ -3,7 +3,7 @@
 from django import forms
 
 from journeys.models import Journey, Stage, Touchpoint
-from owners.models import Function, Person
+from owners.models import Function, Incentive, Person
 
 from .choices import INITIATIVE_TRANSITIONS, ISSUE_TRANSITIONS, InitiativeStatus, IssueCategory, IssueStatus
 from .models import Initiative, InitiativeUpdate, Issue
@@ -73,6 +73,10 @@ class IssueLogForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         label="Responsible functions",
     )
+    # Set when the issue is raised from a conflicting verdict: the issue then addresses that conflict.
+    incentive = forms.ModelChoiceField(
+        queryset=Incentive.objects.all(), required=False, widget=forms.HiddenInput, label="Incentive"
+    )
 
     class Meta:
         model = Issue
@@ -111,6 +115,9 @@ class IssueLogForm(forms.ModelForm):
         slugs = params.getlist("functions")
         if slugs:
             initial["functions"] = list(Function.objects.filter(slug__in=slugs))
+        incentive_id = params.get("incentive", "")
+        if incentive_id.isdigit() and len(incentive_id) < 19:
+            initial["incentive"] = Incentive.objects.filter(pk=int(incentive_id)).first()
         return {key: value for key, value in initial.items() if value is not None}, journey
 
 

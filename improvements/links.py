@@ -21,6 +21,7 @@ def conflict_issue_path(*, journey, incentive, review=None) -> str:
         "title": f"{incentive.function.name} incentive '{incentive.name}' conflicts with {journey.name}",
         "symptom": symptom,
         "functions": incentive.function.slug,
+        "incentive": incentive.pk,
     }
     return f"{reverse('improvements:issue-create')}?{urlencode(query)}"
 

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from core.models import TimeStampedModel, VersionedModel
 from journeys.choices import Component
 from journeys.models import Journey, Stage, Touchpoint
-from owners.models import Function, Person
+from owners.models import Function, Incentive, Person
 
 from .choices import ImpactVerdict, InitiativeStatus, IssueCategory, IssueStatus, Severity
 
@@ -34,6 +34,10 @@ class Issue(TimeStampedModel, VersionedModel):
     )
     assignee = models.ForeignKey(
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_issues"
+    )
+    # Set when the issue was raised from a conflicting verdict: it addresses that incentive on this journey.
+    incentive = models.ForeignKey(
+        Incentive, on_delete=models.SET_NULL, null=True, blank=True, related_name="issues", editable=False
     )
 
     history = HistoricalRecords()

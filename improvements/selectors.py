@@ -31,6 +31,7 @@ from .choices import (
     IN_FLIGHT_INITIATIVE_STATUSES,
     OPEN_ISSUE_STATUSES,
     InitiativeStatus,
+    IssueStatus,
     Severity,
 )
 from .models import Initiative, InitiativeUpdate, Issue
@@ -267,3 +268,32 @@ def history_entries(obj) -> list[HistoryEntry]:
         previous = record
     entries.reverse()
     return entries
+
+
+# --- issues raised about conflicting incentives ------------------------------------------------
+
+
+def conflict_issues(pairs) -> dict[tuple[int, int], Issue]:
+    """(incentive id, journey id) -> the newest issue addressing that conflict (not won't fix), in one query."""
+    pairs = set(pairs)
+    if not pairs:
+        return {}
+    issues = (
+        Issue.objects.filter(
+            incentive_id__in={incentive_id for incentive_id, _ in pairs},
+            journey_id__in={journey_id for _, journey_id in pairs},
+        )
+        .exclude(status=IssueStatus.WONT_FIX)
+        .order_by("-created_at", "-id")
+        .only("id", "title", "status", "incentive_id", "journey_id", "created_at")
+    )
+    found: dict[tuple[int, int], Issue] = {}
+    for issue in issues:
+        pair = (issue.incentive_id, issue.journey_id)
+        if pair in pairs:
+            found.setdefault(pair, issue)
+    return found
+
+
+def conflict_issue(*, incentive_id: int, journey_id: int) -> Issue | None:
+    return conflict_issues({(incentive_id, journey_id)}).get((incentive_id, journey_id))

@@ -17,7 +17,7 @@ from django.utils import timezone
 from core.errors import ApplicationError, StaleObjectError
 from journeys.choices import Component
 from journeys.models import Journey, Stage, Touchpoint
-from owners.models import Function, Person
+from owners.models import Function, Incentive, Person
 
 from . import measurement, selectors
 from .choices import INITIATIVE_TRANSITIONS, ISSUE_TRANSITIONS, InitiativeStatus, IssueStatus
@@ -107,9 +107,22 @@ def issue_log(
     stage: Stage | None = None,
     touchpoint: Touchpoint | None = None,
     functions: Iterable[Function] = (),
+    incentive: Incentive | None = None,
 ) -> Issue:
-    """A team member logs a root-cause issue against a journey, optionally a stage or touchpoint."""
+    """A team member logs a root-cause issue against a journey, optionally a stage or touchpoint.
+
+    With ``incentive`` the issue addresses that incentive's conflict with the journey; a second one
+    while the first stands (anything but won't fix) is refused with a pointer to it.
+    """
     stage = _validate_location(journey=journey, stage=stage, touchpoint=touchpoint)
+    if incentive is not None:
+        # Locks the incentive's row: two managers raising the same conflict at once get one issue.
+        Incentive.objects.select_for_update().filter(pk=incentive.pk).first()
+        existing = selectors.conflict_issue(incentive_id=incentive.pk, journey_id=journey.pk)
+        if existing is not None:
+            raise ApplicationError(
+                f"This conflict is already addressed by issue #{existing.pk} “{existing.title}”.", field="incentive"
+            )
     issue = Issue(
         journey=journey,
         stage=stage,
@@ -120,6 +133,7 @@ def issue_log(
         severity=severity,
         reported_by=reported_by,
         status=IssueStatus.REPORTED,
+        incentive=incentive,
     )
     issue.full_clean()
     issue.save()

@@ -151,6 +151,7 @@ def issue_create(request):
                         stage=form.cleaned_data["stage"],
                         touchpoint=form.cleaned_data["touchpoint"],
                         functions=form.cleaned_data["functions"],
+                        incentive=form.cleaned_data["incentive"],
                     )
                 except (ValidationError, ApplicationError) as error:
                     web.add_service_error(form, error)
@@ -160,6 +161,14 @@ def issue_create(request):
         journey = None
     else:
         initial, journey = IssueLogForm.initial_from_query(request.GET)
+        raised = (
+            selectors.conflict_issue(incentive_id=initial["incentive"].pk, journey_id=journey.pk)
+            if journey and initial.get("incentive")
+            else None
+        )
+        if raised is not None:
+            messages.info(request, f"This conflict was already raised as issue #{raised.pk}: here it is.")
+            return redirect(raised)
         form = IssueLogForm(initial=initial, journey=journey)
     return render(
         request,

@@ -7,7 +7,16 @@ from core.filters import IdFilter
 from journeys.models import Journey
 
 from .choices import Verdict
-from .models import Function, Incentive, IncentiveReview, Ownership, Person, Responsibility, TeamMembership
+from .models import (
+    Function,
+    Incentive,
+    IncentiveMeasurement,
+    IncentiveReview,
+    Ownership,
+    Person,
+    Responsibility,
+    TeamMembership,
+)
 
 
 def _search(fields):
@@ -96,6 +105,19 @@ class IncentiveFilter(django_filters.FilterSet):
 
     def filter_journey(self, queryset, name, value):
         return queryset.filter(function__responsibilities__touchpoint__journey__slug=value).distinct()
+
+
+class IncentiveMeasurementFilter(django_filters.FilterSet):
+    incentive = django_filters.ModelChoiceFilter(queryset=Incentive.objects.all(), label="Incentive")
+    function = django_filters.ModelChoiceFilter(
+        field_name="incentive__function", queryset=Function.objects.all(), to_field_name="slug", label="Function"
+    )
+    period_end_after = django_filters.DateFilter(field_name="period_end", lookup_expr="gte", label="Period ends from")
+    period_end_before = django_filters.DateFilter(field_name="period_end", lookup_expr="lte", label="Period ends by")
+
+    class Meta:
+        model = IncentiveMeasurement
+        fields = ["incentive", "function", "period_end_after", "period_end_before"]
 
 
 class IncentiveReviewFilter(django_filters.FilterSet):

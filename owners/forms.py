@@ -24,8 +24,12 @@ class PersonForm(forms.ModelForm):
 class IncentiveForm(forms.ModelForm):
     class Meta:
         model = Incentive
-        fields = ["function", "name", "measure", "target", "weight", "active"]
-        labels = {"weight": "Weight (% of the scorecard)"}
+        fields = ["function", "name", "measure", "target", "weight", "direction", "period", "active"]
+        labels = {
+            "weight": "Weight (% of the scorecard)",
+            "direction": "Which way is better",
+            "period": "Reported every",
+        }
 
 
 class OwnershipAssignForm(forms.Form):
@@ -66,4 +70,12 @@ class IncentiveReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         help_text="Why. Required for a conflicting verdict: it becomes the starting point of a root-cause issue.",
+    )
+
+
+class MeasurementImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="UTF-8, columns incentive (its id), period_end (YYYY-MM-DD, the period's last day), value, "
+        "and optionally source. Up to 2 MB.",
     )

@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 # builder(*, journey, incentive, review) -> the path of a page where a conflicting incentive is raised
 _conflict_issue_builders: list[Callable[..., str]] = []
+# finder(pairs) -> {(incentive id, journey id): the issue that addresses that conflict}
+_conflict_issue_finders: list[Callable[..., dict]] = []
 
 
 def register_conflict_issue_link(builder: Callable[..., str]) -> None:
@@ -31,3 +33,16 @@ def raise_issue_path(*, journey, incentive, review=None) -> str:
     if not _conflict_issue_builders:
         return ""
     return _conflict_issue_builders[0](journey=journey, incentive=incentive, review=review)
+
+
+def register_conflict_issue_finder(finder: Callable[..., dict]) -> None:
+    """Set how owners learns which issue addresses a conflicting incentive on a journey (one per process)."""
+    _conflict_issue_finders[:] = [finder]
+
+
+def conflict_issues(pairs) -> dict:
+    """(incentive id, journey id) -> the issue raised about that conflict (an object with a page); {} without."""
+    pairs = set(pairs)
+    if not pairs or not _conflict_issue_finders:
+        return {}
+    return _conflict_issue_finders[0](pairs)

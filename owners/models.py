@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from core.models import TimeStampedModel
 from journeys.models import Journey, Touchpoint
 
-from .choices import Verdict
+from .choices import Direction, EvidenceSignal, Period, Verdict
 
 
 class Function(TimeStampedModel):
@@ -157,6 +157,15 @@ class Incentive(TimeStampedModel):
         default=0, validators=[MinValueValidator(0), MaxValueValidator(100)], help_text="% of the scorecard"
     )
     active = models.BooleanField(default=True)
+    direction = models.CharField(
+        max_length=20,
+        choices=Direction.choices,
+        default=Direction.HIGHER_IS_BETTER,
+        help_text="Which way the function is rewarded: handle time is lower-is-better, sales higher-is-better.",
+    )
+    period = models.CharField(
+        max_length=10, choices=Period.choices, default=Period.MONTH, help_text="How often the measure is reported."
+    )
 
     history = HistoricalRecords()
 
@@ -203,6 +212,63 @@ class IncentiveReview(TimeStampedModel):
 
     def __str__(self):
         return f"{self.incentive} for {self.journey}: {self.verdict}"
+
+
+class IncentiveMeasurement(TimeStampedModel):
+    """The value an incentive's measure took for one period (a week or a month ending on ``period_end``)."""
+
+    incentive = models.ForeignKey(Incentive, on_delete=models.CASCADE, related_name="measurements")
+    period_end = models.DateField(help_text="The last day of the period the value covers.")
+    value = models.FloatField()
+    source = models.CharField(max_length=120, blank=True, help_text='Where the figure comes from, e.g. "WFM export".')
+
+    class Meta:
+        verbose_name = "incentive measurement"
+        ordering = ["incentive_id", "-period_end"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incentive", "period_end"],
+                name="%(app_label)s_%(class)s_one_per_period",
+                violation_error_message="This incentive already has a value for this period.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.incentive} for the period ending {self.period_end}: {self.value}"
+
+
+class IncentiveEvidence(TimeStampedModel):
+    """What the periods say about one incentive and one journey it touches (design section 16).
+
+    Recomputed as a whole by ``owners.services.evidence`` (after measurements arrive, and daily);
+    ``points`` keeps the periods used so the review form draws them without recomputing.
+    """
+
+    incentive = models.ForeignKey(Incentive, on_delete=models.CASCADE, related_name="evidence")
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="incentive_evidence")
+    computed_at = models.DateTimeField(default=timezone.now)
+    periods = models.PositiveSmallIntegerField(default=0, help_text="Periods with a measurement and a snapshot.")
+    rho = models.FloatField(null=True, blank=True, help_text="Spearman's rho of the signed measure and the score.")
+    ci_low = models.FloatField(null=True, blank=True)
+    ci_high = models.FloatField(null=True, blank=True)
+    signal = models.CharField(max_length=20, choices=EvidenceSignal.choices, default=EvidenceSignal.NOT_ENOUGH_HISTORY)
+    components = models.JSONField(default=list, blank=True, help_text="Per scored component: rho and interval.")
+    points = models.JSONField(default=list, blank=True, help_text="The periods used: period_end, value, score.")
+
+    class Meta:
+        verbose_name = "incentive evidence"
+        verbose_name_plural = "incentive evidence"
+        ordering = ["incentive_id", "journey_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incentive", "journey"],
+                name="%(app_label)s_%(class)s_one_per_pair",
+                violation_error_message="This incentive already has evidence for this journey.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Evidence on {self.incentive} for {self.journey}: {self.signal}"
 
 
 class AlertNotification(TimeStampedModel):

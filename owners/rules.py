@@ -6,7 +6,7 @@
 
 import rules
 
-from core.rules import is_manager
+from core.rules import can_ingest, is_manager
 from journeys.rules import can_steer_journey
 
 from .models import Ownership, Person, TeamMembership
@@ -41,3 +41,12 @@ rules.add_perm("owners.manage_team", can_steer_journey)
 rules.add_perm("owners.assign_owner", is_manager)
 rules.add_perm("owners.review_incentive", is_manager)
 rules.add_perm("owners.manage_organisation", is_manager)
+
+
+@rules.predicate
+def is_ingest_account(user):
+    return can_ingest(user)
+
+
+# Incentive measurements: managers, and the integration accounts that feed data.
+rules.add_perm("owners.feed_measurements", is_manager | is_ingest_account)

@@ -17,8 +17,19 @@ from journeys.health_components import OVERALL
 from journeys.models import HealthSnapshot, Journey
 from journeys.selectors.maps import STALE_MAP_DAYS
 
-from .choices import Gap, Verdict
-from .models import Function, Incentive, IncentiveReview, Ownership, Person, Responsibility, TeamMembership
+from .choices import EvidenceSignal, Gap, Verdict
+from .links import conflict_issues
+from .models import (
+    AlertNotification,
+    Function,
+    Incentive,
+    IncentiveEvidence,
+    IncentiveReview,
+    Ownership,
+    Person,
+    Responsibility,
+    TeamMembership,
+)
 
 UNASSIGNED_LANE = "Unassigned"
 UNREVIEWED = "unreviewed"
@@ -43,6 +54,36 @@ def current_reviews(*, journey_ids, incentive_ids=None) -> dict[tuple[int, int],
     return {(review.incentive_id, review.journey_id): review for review in reviews.select_related("reviewer")}
 
 
+def evidence_list(*, incentive_id: int | None = None, journey_id: int | None = None) -> list[IncentiveEvidence]:
+    """Stored evidence of one incentive or one journey, in one query."""
+    rows = IncentiveEvidence.objects.select_related("incentive__function", "journey")
+    if incentive_id is not None:
+        rows = rows.filter(incentive_id=incentive_id)
+    if journey_id is not None:
+        rows = rows.filter(journey_id=journey_id, incentive__active=True)
+    return list(rows.order_by("incentive__function__name", "incentive__name", "journey__name"))
+
+
+def evidence_by_pair(*, journey_ids, incentive_ids) -> dict[tuple[int, int], IncentiveEvidence]:
+    """(incentive id, journey id) -> stored evidence, in one query (the points left out: they are for one form)."""
+    journey_ids, incentive_ids = list(journey_ids), list(incentive_ids)
+    if not journey_ids or not incentive_ids:
+        return {}
+    rows = IncentiveEvidence.objects.filter(journey_id__in=journey_ids, incentive_id__in=incentive_ids).defer(
+        "points", "components"
+    )
+    return {(row.incentive_id, row.journey_id): row for row in rows}
+
+
+def evidence_for(*, incentive: Incentive, journey: Journey) -> IncentiveEvidence | None:
+    return IncentiveEvidence.objects.filter(incentive=incentive, journey=journey).first()
+
+
+def raised_issue(*, incentive: Incentive, journey: Journey):
+    """The issue raised about this incentive's conflict with the journey, or None."""
+    return conflict_issues({(incentive.pk, journey.pk)}).get((incentive.pk, journey.pk))
+
+
 def functions_touching(journey_ids) -> dict[int, set[int]]:
     """Journey id -> ids of the functions responsible for at least one of its touchpoints."""
     touching: dict[int, set[int]] = defaultdict(set)
@@ -60,6 +101,8 @@ def functions_touching(journey_ids) -> dict[int, set[int]]:
 class IncentiveStanding:
     incentive: Incentive
     review: IncentiveReview | None
+    evidence: IncentiveEvidence | None = None
+    issue: object | None = None  # the root-cause issue raised about a conflicting verdict, if any
 
     @property
     def verdict(self) -> str:
@@ -76,6 +119,8 @@ class JourneyGaps:
     uncovered_functions: list[Function] = field(default_factory=list)
     unreviewed_incentives: list[Incentive] = field(default_factory=list)
     conflicting_incentives: list[IncentiveStanding] = field(default_factory=list)
+    addressed_conflicts: list[IncentiveStanding] = field(default_factory=list)
+    evidence_disagreements: list[IncentiveStanding] = field(default_factory=list)
     standings: list[IncentiveStanding] = field(default_factory=list)
     no_owner: bool = False
     stale_map: bool = False
@@ -97,6 +142,7 @@ class JourneyGaps:
             Gap.UNREVIEWED_INCENTIVES: bool(self.unreviewed_incentives),
             Gap.CONFLICTING_INCENTIVES: bool(self.conflicting_incentives),
             Gap.STALE_MAP: self.stale_map,
+            Gap.EVIDENCE_DISAGREES: bool(self.evidence_disagreements),
         }
         return [code.value for code, present in found.items() if present]
 
@@ -106,7 +152,12 @@ class JourneyGaps:
 
 
 def journeys_gaps(journeys, *, today: dt.date | None = None) -> dict[int, JourneyGaps]:
-    """Gaps of every journey given (a list or queryset), keyed by journey id: six queries at most."""
+    """Gaps of every journey given (a list or queryset), keyed by journey id: eight queries at most.
+
+    A conflicting verdict that a root-cause issue addresses (raised from the matrix, not won't-fix) is
+    no longer a gap: someone is acting on it. An aligned verdict that the evidence contradicts (a
+    conflict signal) is one: ``evidence_disagrees``.
+    """
     journeys = list(journeys)
     if not journeys:
         return {}
@@ -136,6 +187,8 @@ def journeys_gaps(journeys, *, today: dt.date | None = None) -> dict[int, Journe
         }
     incentive_ids = [incentive.pk for function in functions.values() for incentive in function.active_incentives]
     reviews = current_reviews(journey_ids=journey_ids, incentive_ids=incentive_ids)
+    evidence = evidence_by_pair(journey_ids=journey_ids, incentive_ids=incentive_ids)
+    issues = conflict_issues(pair for pair, review in reviews.items() if review.verdict == Verdict.CONFLICTING)
 
     result = {}
     for journey in journeys:
@@ -156,15 +209,20 @@ def journeys_gaps(journeys, *, today: dt.date | None = None) -> dict[int, Journe
                 gaps.uncovered_functions.append(function)
             for incentive in function.active_incentives:
                 incentive.function = function  # already loaded: no query when templates show it
-                standing = IncentiveStanding(incentive=incentive, review=reviews.get((incentive.pk, journey.pk)))
+                pair = (incentive.pk, journey.pk)
+                standing = IncentiveStanding(
+                    incentive=incentive, review=reviews.get(pair), evidence=evidence.get(pair), issue=issues.get(pair)
+                )
                 gaps.standings.append(standing)
                 gaps.incentive_count += 1
                 if standing.review is None:
                     gaps.unreviewed_incentives.append(incentive)
                 elif standing.review.verdict == Verdict.CONFLICTING:
-                    gaps.conflicting_incentives.append(standing)
+                    (gaps.addressed_conflicts if standing.issue else gaps.conflicting_incentives).append(standing)
                 elif standing.review.verdict == Verdict.ALIGNED:
                     gaps.aligned_count += 1
+                    if standing.evidence is not None and standing.evidence.signal == EvidenceSignal.CONFLICT:
+                        gaps.evidence_disagreements.append(standing)
         result[journey.pk] = gaps
     return result
 
@@ -210,6 +268,27 @@ class MatrixCell:
     journey: Journey
     state: str  # aligned | neutral | conflicting | unreviewed | not_touched
     review: IncentiveReview | None = None
+    evidence: IncentiveEvidence | None = None
+    issue: object | None = None
+
+    @property
+    def evidence_mark(self) -> str:
+        """The cell's evidence in words ('' when there is no signal either way)."""
+        if self.evidence is None:
+            return ""
+        if self.evidence.signal == EvidenceSignal.CONFLICT:
+            return "Evidence: conflict"
+        if self.evidence.signal == EvidenceSignal.ALIGNMENT:
+            return "Evidence: aligned"
+        return ""
+
+    @property
+    def evidence_disagrees(self) -> bool:
+        return (
+            self.state == Verdict.ALIGNED
+            and self.evidence is not None
+            and self.evidence.signal == EvidenceSignal.CONFLICT
+        )
 
     @property
     def touched(self) -> bool:
@@ -264,7 +343,10 @@ def incentive_matrix(*, function_slug: str | None = None) -> IncentiveMatrix:
     journey_ids = set().union(*touches.values()) if touches else set()
     journeys = list(Journey.objects.filter(pk__in=journey_ids).order_by("name")) if journey_ids else []
     gaps = journeys_gaps(journeys)
-    reviews = current_reviews(journey_ids=journey_ids, incentive_ids=[incentive.pk for incentive in incentives])
+    incentive_ids = [incentive.pk for incentive in incentives]
+    reviews = current_reviews(journey_ids=journey_ids, incentive_ids=incentive_ids)
+    evidence = evidence_by_pair(journey_ids=journey_ids, incentive_ids=incentive_ids)
+    issues = conflict_issues(pair for pair, review in reviews.items() if review.verdict == Verdict.CONFLICTING)
 
     groups: list[MatrixGroup] = []
     for incentive in incentives:
@@ -275,10 +357,16 @@ def incentive_matrix(*, function_slug: str | None = None) -> IncentiveMatrix:
             if journey.pk not in touches[incentive.function_id]:
                 cells.append(MatrixCell(incentive=incentive, journey=journey, state=NOT_TOUCHED))
                 continue
-            review = reviews.get((incentive.pk, journey.pk))
+            pair = (incentive.pk, journey.pk)
+            review = reviews.get(pair)
             cells.append(
                 MatrixCell(
-                    incentive=incentive, journey=journey, state=review.verdict if review else UNREVIEWED, review=review
+                    incentive=incentive,
+                    journey=journey,
+                    state=review.verdict if review else UNREVIEWED,
+                    review=review,
+                    evidence=evidence.get(pair),
+                    issue=issues.get(pair),
                 )
             )
         groups[-1].rows.append((incentive, cells))
@@ -319,6 +407,15 @@ def person_profile(person: Person) -> dict:
         for snapshot in snapshots:
             for alert in snapshot.alerts or []:
                 alerts.append({"journey": snapshot.journey, "as_of": snapshot.as_of, "alert": alert})
+        # Alerts that are not health's: the evidence contradicting an aligned verdict (owners' own notices).
+        owned = [o.journey_id for o in ownerships if o.is_active]
+        for notice in (
+            AlertNotification.objects.filter(journey_id__in=owned, alert=Gap.EVIDENCE_DISAGREES, as_of__gte=since)
+            .select_related("journey")
+            .only("as_of", "alert", "journey__name", "journey__slug")
+        ):
+            alerts.append({"journey": notice.journey, "as_of": notice.as_of, "alert": notice.alert})
+        alerts.sort(key=lambda item: (-item["as_of"].toordinal(), item["journey"].name))
     return {
         "current_ownerships": [o for o in ownerships if o.is_active],
         "past_ownerships": [o for o in ownerships if not o.is_active],

@@ -1,30 +1,43 @@
 """Writes of the owners app: organisation, ownership, teams, responsibilities, incentives, alerts."""
 
+import contextlib
+import csv
 import datetime as dt
+import io
 import logging
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from core.errors import ApplicationError
-from journeys.health_components import ALERTS_BY_CODE
-from journeys.models import Journey, Touchpoint
+from journeys.choices import JourneyStatus
+from journeys.health_components import ALERTS_BY_CODE, COMPONENTS, OVERALL
+from journeys.models import HealthSnapshot, Journey, Touchpoint
 
-from .choices import Verdict
+from . import evidence as stats
+from .choices import Direction, EvidenceSignal, Gap, Period, Verdict
 from .links import journey_path
 from .models import (
     AlertNotification,
     Function,
     Incentive,
+    IncentiveEvidence,
+    IncentiveMeasurement,
     IncentiveReview,
     Ownership,
     Person,
     Responsibility,
     TeamMembership,
 )
+from .signals import incentive_measurements_changed
 
 logger = logging.getLogger(__name__)
 
@@ -66,11 +79,28 @@ def person_update(*, person: Person, **fields) -> Person:
 
 @transaction.atomic
 def incentive_create(
-    *, function: Function, name: str, measure: str, target: str = "", weight: int = 0, active: bool = True
+    *,
+    function: Function,
+    name: str,
+    measure: str,
+    target: str = "",
+    weight: int = 0,
+    active: bool = True,
+    direction: str = Direction.HIGHER_IS_BETTER,
+    period: str = Period.MONTH,
 ) -> Incentive:
     return _apply(
         Incentive(),
-        {"function": function, "name": name, "measure": measure, "target": target, "weight": weight, "active": active},
+        {
+            "function": function,
+            "name": name,
+            "measure": measure,
+            "target": target,
+            "weight": weight,
+            "active": active,
+            "direction": direction,
+            "period": period,
+        },
     )
 
 
@@ -323,3 +353,454 @@ def owner_alerts_notify(*, journey: Journey, as_of: dt.date, new_alerts: list[st
             continue  # another worker recorded (and sent) this notice first
         sent.append(alert)
     return sent
+
+
+# --- incentive measurements --------------------------------------------------------------------
+
+MAX_MEASUREMENTS = 1000
+MAX_ID = 2**63 - 1
+SOURCE_MAX_LENGTH = 120
+
+
+class MeasurementsInvalid(Exception):  # noqa: N818 (a result, like Django's ValidationError)
+    """The batch cannot be loaded; ``errors`` maps a position such as ``measurements[3].value`` to messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(f"{len(errors)} problems")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class MeasurementRecord:
+    incentive_id: int
+    period_end: dt.date
+    value: float
+    source: str
+
+
+@dataclass(frozen=True)
+class MeasurementCounts:
+    created: int
+    updated: int
+
+
+def measurement_read(raw: Mapping, *, incentives: Mapping[int, Incentive], today: dt.date) -> tuple:
+    """One measurement from a mapping of text or JSON values: (record or None, {field: message})."""
+    errors: dict[str, str] = {}
+    incentive_id = None
+    raw_incentive = raw.get("incentive")
+    if raw_incentive in (None, ""):
+        errors["incentive"] = "Required: the incentive's id."
+    else:
+        try:
+            incentive_id = int(str(raw_incentive).strip())
+        except ValueError:
+            errors["incentive"] = f"'{str(raw_incentive)[:40]}' is not an incentive id (a whole number)."
+        else:
+            if incentive_id not in incentives:
+                errors["incentive"] = f"There is no incentive with id {incentive_id}."
+    period_end = None
+    raw_period_end = raw.get("period_end")
+    if raw_period_end in (None, ""):
+        errors["period_end"] = "Required: the last day of the period (YYYY-MM-DD)."
+    else:
+        try:
+            period_end = dt.date.fromisoformat(str(raw_period_end).strip())
+        except ValueError:
+            errors["period_end"] = f"'{str(raw_period_end)[:40]}' is not a date (YYYY-MM-DD)."
+        else:
+            if period_end > today:
+                errors["period_end"] = "The period has not ended yet: measurements are for periods that are over."
+    value = None
+    raw_value = raw.get("value")
+    if raw_value in (None, "") or isinstance(raw_value, bool):
+        errors["value"] = "Required: a number."
+    else:
+        try:
+            value = float(str(raw_value).strip())
+        except ValueError:
+            errors["value"] = f"'{str(raw_value)[:40]}' is not a number."
+        else:
+            if not math.isfinite(value):
+                errors["value"] = "Must be a finite number."
+    source = raw.get("source") or ""
+    if not isinstance(source, str):
+        errors["source"] = "Must be text."
+    elif len(source) > SOURCE_MAX_LENGTH:
+        errors["source"] = f"At most {SOURCE_MAX_LENGTH} characters."
+    if errors:
+        return None, errors
+    return MeasurementRecord(incentive_id, period_end, value, source.strip()), {}
+
+
+def incentive_measurements_ingest(
+    *, measurements, today: dt.date | None = None, prefix: str = "measurements"
+) -> MeasurementCounts:
+    """Upsert measurements by (incentive, period_end), all or nothing.
+
+    Errors are addressed by position (``measurements[3].value``) like ``POST /ingest/``; sending the
+    same batch twice changes nothing (unchanged rows count in neither number). Once the batch
+    commits, the evidence of every incentive it touched is recomputed (``incentive_measurements_changed``).
+    """
+    if not isinstance(measurements, list) or not measurements:
+        raise MeasurementsInvalid({prefix: ["Send a non-empty list of measurements."]})
+    if len(measurements) > MAX_MEASUREMENTS:
+        raise MeasurementsInvalid({prefix: [f"At most {MAX_MEASUREMENTS} measurements per call."]})
+    today = today or timezone.localdate()
+    wanted_ids = set()
+    for raw in measurements:
+        if isinstance(raw, Mapping):
+            with contextlib.suppress(ValueError):
+                wanted_ids.add(int(str(raw.get("incentive")).strip()))
+    # Ids beyond the column's range cannot exist (and would be a database error, not an answer).
+    incentives = Incentive.objects.in_bulk([pk for pk in wanted_ids if 0 < pk <= MAX_ID])
+    errors: dict[str, list[str]] = {}
+    records: list[MeasurementRecord] = []
+    positions: dict[tuple[int, dt.date], int] = {}
+    for index, raw in enumerate(measurements):
+        address = f"{prefix}[{index}]"
+        if not isinstance(raw, Mapping):
+            errors[address] = ["Must be an object."]
+            continue
+        record, record_errors = measurement_read(raw, incentives=incentives, today=today)
+        errors.update({f"{address}.{name}": [message] for name, message in record_errors.items()})
+        if record is None:
+            continue
+        first = positions.setdefault((record.incentive_id, record.period_end), index)
+        if first != index:
+            errors[f"{address}.period_end"] = [
+                f"This incentive's period ending {record.period_end} is also at {prefix}[{first}]."
+            ]
+            continue
+        records.append(record)
+    if errors:
+        raise MeasurementsInvalid(errors)
+    return _measurements_upsert(records)
+
+
+@transaction.atomic
+def _measurements_upsert(records: list[MeasurementRecord]) -> MeasurementCounts:
+    incentive_ids = {record.incentive_id for record in records}
+    existing = {
+        (row.incentive_id, row.period_end): row
+        for row in IncentiveMeasurement.objects.select_for_update().filter(
+            incentive_id__in=incentive_ids, period_end__in={record.period_end for record in records}
+        )
+    }
+    to_create, to_update = [], []
+    now = timezone.now()
+    for record in records:
+        row = existing.get((record.incentive_id, record.period_end))
+        if row is None:
+            to_create.append(
+                IncentiveMeasurement(
+                    incentive_id=record.incentive_id,
+                    period_end=record.period_end,
+                    value=record.value,
+                    source=record.source,
+                )
+            )
+        elif row.value != record.value or row.source != record.source:
+            row.value, row.source, row.updated_at = record.value, record.source, now
+            to_update.append(row)
+    IncentiveMeasurement.objects.bulk_create(to_create)
+    IncentiveMeasurement.objects.bulk_update(to_update, ["value", "source", "updated_at"])
+    changed = sorted({row.incentive_id for row in to_create} | {row.incentive_id for row in to_update})
+    if changed:
+        transaction.on_commit(lambda: incentive_measurements_changed.send(sender=Incentive, incentive_ids=changed))
+    return MeasurementCounts(created=len(to_create), updated=len(to_update))
+
+
+MEASUREMENT_CSV_COLUMNS = ("incentive", "period_end", "value")
+MEASUREMENT_CSV_OPTIONAL = ("source",)
+MEASUREMENT_CSV_MAX_BYTES = 2 * 1024 * 1024
+MEASUREMENT_CSV_MAX_ROWS = 10_000
+MAX_REPORTED_PROBLEMS = 1000
+
+
+@dataclass(frozen=True)
+class CsvProblem:
+    row: int  # the line in the file (1 = the header)
+    column: str
+    message: str
+
+
+class MeasurementCsvInvalid(Exception):  # noqa: N818 (a result, like Django's ValidationError)
+    """Nothing was imported; ``problems`` lists every problem by row and column (up to 1,000)."""
+
+    def __init__(self, problems: list[CsvProblem]):
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems[:MAX_REPORTED_PROBLEMS]
+        self.total = len(problems)
+
+
+def _measurement_csv_rows(text: str) -> tuple[list[str], list[tuple[int, dict]]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [name.strip() for name in next(reader, [])]
+    rows = []
+    for row in reader:
+        if not any(cell.strip() for cell in row):
+            continue  # a blank line
+        rows.append((reader.line_num, {name: cell.strip() for name, cell in zip(header, row, strict=False) if name}))
+        if len(rows) > MEASUREMENT_CSV_MAX_ROWS:
+            break
+    return header, rows
+
+
+def incentive_measurements_import_csv(*, content: bytes, today: dt.date | None = None) -> MeasurementCounts:
+    """Load a CSV of measurements (columns incentive, period_end, value, optional source), all or nothing.
+
+    A missing column is reported together with the row problems the remaining columns allow; the
+    same file imported twice changes nothing. Evidence follows once the rows commit, as for the API.
+    """
+    if len(content) > MEASUREMENT_CSV_MAX_BYTES:
+        raise MeasurementCsvInvalid([CsvProblem(0, "", "The file is larger than 2 MB: split it.")])
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = content[: error.start].count(b"\n") + 1
+        raise MeasurementCsvInvalid(
+            [CsvProblem(line, "", "The file is not UTF-8 text: save it as UTF-8 CSV.")]
+        ) from error
+    try:
+        header, rows = _measurement_csv_rows(text)
+    except csv.Error as error:
+        raise MeasurementCsvInvalid([CsvProblem(0, "", f"The file is not readable as CSV: {error}.")]) from error
+    if not header:
+        raise MeasurementCsvInvalid([CsvProblem(1, "", "The file is empty: the first line names the columns.")])
+    problems = [
+        CsvProblem(1, column, f"The column “{column}” is missing.")
+        for column in MEASUREMENT_CSV_COLUMNS
+        if column not in header
+    ]
+    if len(rows) > MEASUREMENT_CSV_MAX_ROWS:
+        raise MeasurementCsvInvalid(
+            [
+                *problems,
+                CsvProblem(
+                    MEASUREMENT_CSV_MAX_ROWS + 2, "", f"More than {MEASUREMENT_CSV_MAX_ROWS} rows: split the file."
+                ),
+            ]
+        )
+    today = today or timezone.localdate()
+    wanted = set()
+    for _, row in rows:
+        with contextlib.suppress(ValueError):
+            wanted.add(int(row.get("incentive", "")))
+    incentives = Incentive.objects.in_bulk([pk for pk in wanted if 0 < pk <= MAX_ID])
+    records = []
+    seen: dict[tuple[int, dt.date], int] = {}
+    for line_number, row in rows:
+        record, errors = measurement_read(row, incentives=incentives, today=today)
+        problems.extend(CsvProblem(line_number, name, message) for name, message in errors.items() if name in header)
+        if record is None:
+            continue
+        first = seen.setdefault((record.incentive_id, record.period_end), line_number)
+        if first != line_number:
+            problems.append(
+                CsvProblem(
+                    line_number,
+                    "period_end",
+                    f"This incentive's period ending {record.period_end} is also on row {first}.",
+                )
+            )
+            continue
+        records.append(record)
+    if not rows and not problems:
+        problems.append(CsvProblem(2, "", "The file has a header but no measurements."))
+    if problems:
+        raise MeasurementCsvInvalid(problems)
+    return _measurements_upsert(records)
+
+
+# --- evidence (design section 16) --------------------------------------------------------------
+
+SCORED_COMPONENTS = tuple(component for component in COMPONENTS if not component.informational)
+
+
+def _signed(incentive: Incentive, value: float) -> float:
+    """The measure with "better for the function" up."""
+    return -value if incentive.direction == Direction.LOWER_IS_BETTER else value
+
+
+def _signal(correlation: stats.Correlation, periods: int) -> str:
+    if periods < stats.MIN_PERIODS or correlation.ci_low is None:
+        return EvidenceSignal.NOT_ENOUGH_HISTORY if periods < stats.MIN_PERIODS else EvidenceSignal.NONE
+    if correlation.ci_high < 0:
+        return EvidenceSignal.CONFLICT
+    if correlation.ci_low > 0:
+        return EvidenceSignal.ALIGNMENT
+    return EvidenceSignal.NONE
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def incentive_journey_evidence(
+    *, incentive: Incentive, journey_id: int, measurements: list, snapshots: Mapping[dt.date, HealthSnapshot]
+) -> dict:
+    """The fields of one IncentiveEvidence row: the last 12 periods with a measurement and a scored snapshot."""
+    periods = [
+        (measurement, snapshots[measurement.period_end])
+        for measurement in sorted(measurements, key=lambda m: m.period_end)
+        if measurement.period_end in snapshots and snapshots[measurement.period_end].score is not None
+    ][-stats.MAX_PERIODS :]
+    points = [
+        {
+            "period_end": measurement.period_end.isoformat(),
+            "value": measurement.value,
+            "score": float(snapshot.score),
+            **{component.name: getattr(snapshot, component.name) for component in SCORED_COMPONENTS},
+        }
+        for measurement, snapshot in periods
+    ]
+    seed = stats.evidence_seed(incentive.pk, journey_id)
+    enough = len(periods) >= stats.MIN_PERIODS
+    signed = [_signed(incentive, measurement.value) for measurement, _ in periods]
+    overall = (
+        stats.bootstrap_spearman(signed, [float(snapshot.score) for _, snapshot in periods], seed=seed)
+        if enough
+        else stats.Correlation(None, None, None)
+    )
+    components = []
+    for component in SCORED_COMPONENTS:
+        pairs = [
+            (x, component.score(getattr(snapshot, component.name)))
+            for x, (_, snapshot) in zip(signed, periods, strict=True)
+            if getattr(snapshot, component.name) is not None
+        ]
+        correlation = (
+            stats.bootstrap_spearman([x for x, _ in pairs], [y for _, y in pairs], seed=seed)
+            if len(pairs) >= stats.MIN_PERIODS
+            else stats.Correlation(None, None, None)
+        )
+        components.append(
+            {
+                "component": component.name,
+                "label": component.label,
+                "periods": len(pairs),
+                "rho": _rounded(correlation.rho),
+                "ci_low": _rounded(correlation.ci_low),
+                "ci_high": _rounded(correlation.ci_high),
+                "signal": _signal(correlation, len(pairs)),
+            }
+        )
+    return {
+        "periods": len(periods),
+        "rho": _rounded(overall.rho),
+        "ci_low": _rounded(overall.ci_low),
+        "ci_high": _rounded(overall.ci_high),
+        "signal": _signal(overall, len(periods)),
+        "components": components,
+        "points": points,
+    }
+
+
+@transaction.atomic
+def incentive_evidence_compute(*, incentive: Incentive) -> list[IncentiveEvidence]:
+    """Recompute and store the evidence of one incentive for every journey its function touches.
+
+    Four queries whatever the number of journeys and periods; evidence for journeys the function no
+    longer touches (or an inactive incentive's) is removed. Safe to run twice: an upsert per pair.
+    """
+    journey_ids = []
+    if incentive.active:
+        journey_ids = sorted(
+            set(
+                Responsibility.objects.filter(function_id=incentive.function_id)
+                .exclude(touchpoint__journey__status=JourneyStatus.RETIRED)
+                .values_list("touchpoint__journey_id", flat=True)
+            )
+        )
+    IncentiveEvidence.objects.filter(incentive=incentive).exclude(journey_id__in=journey_ids).delete()
+    if not journey_ids:
+        return []
+    signals_before = dict(IncentiveEvidence.objects.filter(incentive=incentive).values_list("journey_id", "signal"))
+    measurements = list(IncentiveMeasurement.objects.filter(incentive=incentive))
+    by_journey: dict[int, dict[dt.date, HealthSnapshot]] = {journey_id: {} for journey_id in journey_ids}
+    for snapshot in HealthSnapshot.objects.filter(
+        journey_id__in=journey_ids, segment=OVERALL, as_of__in=[m.period_end for m in measurements]
+    ):
+        by_journey[snapshot.journey_id][snapshot.as_of] = snapshot
+    now = timezone.now()
+    rows = []
+    for journey_id in journey_ids:
+        fields = incentive_journey_evidence(
+            incentive=incentive, journey_id=journey_id, measurements=measurements, snapshots=by_journey[journey_id]
+        )
+        row, _ = IncentiveEvidence.objects.update_or_create(
+            incentive=incentive, journey_id=journey_id, defaults={**fields, "computed_at": now}
+        )
+        rows.append(row)
+    newly_conflicting = [
+        row.journey_id
+        for row in rows
+        if row.signal == EvidenceSignal.CONFLICT and signals_before.get(row.journey_id) != EvidenceSignal.CONFLICT
+    ]
+    if newly_conflicting:
+        current = _current_verdicts(incentive=incentive, journey_ids=newly_conflicting)
+        for journey_id in newly_conflicting:
+            if current.get(journey_id) == Verdict.ALIGNED:
+                transaction.on_commit(partial(owner_evidence_notify, incentive_id=incentive.pk, journey_id=journey_id))
+    return rows
+
+
+def _current_verdicts(*, incentive: Incentive, journey_ids: list[int]) -> dict[int, str]:
+    """journey id -> the current (newest) verdict on ``incentive``."""
+    current: dict[int, str] = {}
+    for journey_id, verdict in (
+        IncentiveReview.objects.filter(incentive=incentive, journey_id__in=journey_ids)
+        .order_by("journey_id", "-reviewed_at", "-id")
+        .values_list("journey_id", "verdict")
+    ):
+        current.setdefault(journey_id, verdict)
+    return current
+
+
+EVIDENCE_ALERT = Gap.EVIDENCE_DISAGREES.value
+
+
+def owner_evidence_notify(*, incentive_id: int, journey_id: int, today: dt.date | None = None) -> bool:
+    """Tell the journey's owner, once a day at most, that the evidence now contradicts an aligned verdict.
+
+    Recorded as an ``AlertNotification`` (the owner's alerts on their page) and e-mailed.
+    """
+    today = today or timezone.localdate()
+    ownership = Ownership.objects.active().filter(journey_id=journey_id).select_related("person", "journey").first()
+    incentive = Incentive.objects.select_related("function").filter(pk=incentive_id).first()
+    if ownership is None or incentive is None or not ownership.person.email:
+        return False
+    person, journey = ownership.person, ownership.journey
+    try:
+        with transaction.atomic():
+            _, created = AlertNotification.objects.get_or_create(
+                journey=journey, alert=EVIDENCE_ALERT, as_of=today, defaults={"person": person, "email": person.email}
+            )
+            if not created:
+                return False
+            send_mail(
+                subject=f"[Throughline] {journey.name}: evidence disagrees with an aligned verdict",
+                message=(
+                    f"Hello {person.name},\n\n"
+                    f"The verdict on {incentive.function.name}'s incentive “{incentive.name}” for {journey.name} "
+                    "is “aligned”, but over the recent periods the function doing better went with the journey's "
+                    "health getting worse (a conflict signal).\n\n"
+                    f"See the periods: {settings.SITE_URL.rstrip('/')}"
+                    f"{reverse('owners:review', kwargs={'pk': incentive.pk, 'slug': journey.slug})}\n\n"
+                    "You receive this because you own the journey.\n"
+                ),
+                from_email=None,
+                recipient_list=[person.email],
+            )
+    except IntegrityError:
+        return False  # another worker recorded (and sent) this notice first
+    return True
+
+
+def incentive_evidence_compute_all() -> int:
+    """Every active incentive's evidence (the daily job: snapshots of new period ends arrive)."""
+    count = 0
+    for incentive in Incentive.objects.filter(active=True).order_by("pk"):
+        count += len(incentive_evidence_compute(incentive=incentive))
+    return count

@@ -19,6 +19,7 @@ urlpatterns = [
     path("incentives/list/", views.incentive_list, name="incentive-list"),
     path("incentives/new/", views.incentive_create, name="incentive-create"),
     path("incentives/reviews/", views.review_list, name="review-list"),
+    path("incentives/measurements/import/", views.measurement_import, name="measurement-import"),
     path("incentives/<int:pk>/edit/", views.incentive_edit, name="incentive-edit"),
     path("incentives/<int:pk>/history/", views.incentive_history, name="incentive-history"),
     path("incentives/<int:pk>/review/<slug:slug>/", views.review, name="review"),

@@ -35,6 +35,7 @@ from .forms import (
     FunctionForm,
     IncentiveForm,
     IncentiveReviewForm,
+    MeasurementImportForm,
     OwnershipAssignForm,
     PersonForm,
     TeamMemberAddForm,
@@ -432,6 +433,49 @@ def review_list(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
+def measurement_import(request):
+    """Upload a CSV of incentive measurements: all or nothing, every problem by row and column."""
+    web.require(
+        request.user,
+        "owners.feed_measurements",
+        message="Measurements are fed by managers and integration accounts.",
+    )
+    form = MeasurementImportForm(request.POST or None, request.FILES or None)
+    problems, total, status = [], 0, 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                counts = services.incentive_measurements_import_csv(content=form.cleaned_data["file"].read())
+            except services.MeasurementCsvInvalid as invalid:
+                problems, total = invalid.problems, invalid.total
+            else:
+                messages.success(
+                    request,
+                    f"Imported: {counts.created} new measurement{'s' if counts.created != 1 else ''}, "
+                    f"{counts.updated} changed. The evidence is being recomputed.",
+                )
+                return redirect("owners:matrix")
+    return render(
+        request,
+        "owners/measurement_import.html",
+        {
+            "form": form,
+            "problems": problems,
+            "problem_total": total,
+            "incentives": Incentive.objects.filter(active=True)
+            .select_related("function")
+            .order_by("function__name", "name"),
+            "breadcrumbs": [
+                {"label": "Incentive matrix", "url": reverse("owners:matrix")},
+                {"label": "Import measurements", "url": ""},
+            ],
+        },
+        status=status,
+    )
+
+
 # --- harmonisation matrix and reviews ----------------------------------------------------------
 
 
@@ -444,9 +488,10 @@ def matrix(request):
         for incentive, cells in group.rows:
             for cell in cells:
                 cell.review_url = reverse("owners:review", kwargs={"pk": incentive.pk, "slug": cell.journey.slug})
+                # Once raised, the conflict links its issue: raising it again would duplicate the work.
                 cell.issue_url = (
                     raise_issue_path(journey=cell.journey, incentive=incentive, review=cell.review)
-                    if can_review and cell.state == Verdict.CONFLICTING
+                    if can_review and cell.state == Verdict.CONFLICTING and cell.issue is None
                     else ""
                 )
     return render(
@@ -457,6 +502,7 @@ def matrix(request):
             "functions": Function.objects.filter(incentives__active=True).distinct().order_by("name"),
             "function_slug": function_slug or "",
             "can_review": can_review,
+            "can_feed_measurements": request.user.has_perm("owners.feed_measurements"),
             "breadcrumbs": [{"label": "Incentive matrix", "url": ""}],
         },
     )
@@ -486,6 +532,8 @@ def review(request, pk, slug):
             return redirect(f"{reverse('owners:matrix')}#incentive-{incentive.pk}")
     history = list(selectors.review_history(incentive=incentive, journey=journey))
     current = history[0] if history else None
+    evidence = selectors.evidence_for(incentive=incentive, journey=journey)
+    raised = selectors.raised_issue(incentive=incentive, journey=journey) if current else None
     return render(
         request,
         "owners/review_form.html",
@@ -497,8 +545,10 @@ def review(request, pk, slug):
             "history": history,
             "current": current,
             "can_review": can_review,
+            "evidence": evidence,
+            "raised_issue": raised if current and current.verdict == Verdict.CONFLICTING else None,
             "issue_url": raise_issue_path(journey=journey, incentive=incentive, review=current)
-            if can_review and current and current.verdict == Verdict.CONFLICTING
+            if can_review and current and current.verdict == Verdict.CONFLICTING and raised is None
             else "",
             "breadcrumbs": [
                 {"label": "Incentive matrix", "url": reverse("owners:matrix")},

@@ -21,7 +21,16 @@ from journeys.models import (
     Touchpoint,
 )
 from owners.choices import Verdict
-from owners.models import Function, Incentive, IncentiveReview, Ownership, Person, Responsibility, TeamMembership
+from owners.models import (
+    Function,
+    Incentive,
+    IncentiveMeasurement,
+    IncentiveReview,
+    Ownership,
+    Person,
+    Responsibility,
+    TeamMembership,
+)
 
 MANAGERS_GROUP = "Managers"
 
@@ -189,6 +198,16 @@ class IncentiveFactory(factory.django.DjangoModelFactory):
     measure = "Average handle time"
     target = "under 6 minutes"
     weight = 20
+
+
+class IncentiveMeasurementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IncentiveMeasurement
+
+    incentive = factory.SubFactory(IncentiveFactory)
+    period_end = factory.Sequence(lambda n: dt.date(2026, 1, 1) - dt.timedelta(days=31 * n))
+    value = 6.0
+    source = "test"
 
 
 class IncentiveReviewFactory(factory.django.DjangoModelFactory):

@@ -5,7 +5,17 @@ from rest_framework import serializers
 from journeys.models import Journey, Touchpoint
 
 from ..choices import Verdict
-from ..models import Function, Incentive, IncentiveReview, Ownership, Person, Responsibility, TeamMembership
+from ..models import (
+    Function,
+    Incentive,
+    IncentiveEvidence,
+    IncentiveMeasurement,
+    IncentiveReview,
+    Ownership,
+    Person,
+    Responsibility,
+    TeamMembership,
+)
 
 
 class JourneySlugField(serializers.SlugRelatedField):
@@ -117,10 +127,83 @@ class IncentiveSerializer(serializers.ModelSerializer):
             "target",
             "weight",
             "active",
+            "direction",
+            "period",
             "created_at",
             "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
+
+
+class IncentiveMeasurementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IncentiveMeasurement
+        fields = ["id", "incentive", "period_end", "value", "source", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class MeasurementItemSerializer(serializers.Serializer):
+    """One item of the bulk request (documentation only: the service reads and addresses each item)."""
+
+    incentive = serializers.IntegerField()
+    period_end = serializers.DateField()
+    value = serializers.FloatField()
+    source = serializers.CharField(required=False, allow_blank=True, max_length=120)
+
+
+class MeasurementBatchSerializer(serializers.Serializer):
+    measurements = MeasurementItemSerializer(many=True)
+
+
+class MeasurementResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+
+
+class ComponentEvidenceSerializer(serializers.Serializer):
+    component = serializers.CharField()
+    label = serializers.CharField()
+    periods = serializers.IntegerField()
+    rho = serializers.FloatField(allow_null=True)
+    ci_low = serializers.FloatField(allow_null=True)
+    ci_high = serializers.FloatField(allow_null=True)
+    signal = serializers.CharField()
+
+
+class EvidencePointSerializer(serializers.Serializer):
+    period_end = serializers.DateField()
+    value = serializers.FloatField()
+    score = serializers.FloatField()
+
+
+class IncentiveEvidenceSerializer(serializers.ModelSerializer):
+    """Spearman's rho of the incentive (better for the function up) against the journey's score."""
+
+    journey = JourneySlugField(read_only=True)
+    incentive_name = serializers.CharField(source="incentive.name", read_only=True)
+    function = serializers.CharField(source="incentive.function.slug", read_only=True)
+    direction = serializers.CharField(source="incentive.direction", read_only=True)
+    components = ComponentEvidenceSerializer(many=True, read_only=True)
+    points = EvidencePointSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = IncentiveEvidence
+        fields = [
+            "incentive",
+            "incentive_name",
+            "function",
+            "direction",
+            "journey",
+            "computed_at",
+            "periods",
+            "rho",
+            "ci_low",
+            "ci_high",
+            "signal",
+            "components",
+            "points",
+        ]
+        read_only_fields = fields
 
 
 class IncentiveReviewSerializer(serializers.ModelSerializer):

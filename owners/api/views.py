@@ -15,14 +15,24 @@ from .. import services
 from ..filters import (
     FunctionFilter,
     IncentiveFilter,
+    IncentiveMeasurementFilter,
     IncentiveReviewFilter,
     OwnershipFilter,
     PersonFilter,
     ResponsibilityFilter,
     TeamMembershipFilter,
 )
-from ..models import Function, Incentive, IncentiveReview, Ownership, Person, Responsibility, TeamMembership
-from ..selectors import journey_gaps
+from ..models import (
+    Function,
+    Incentive,
+    IncentiveMeasurement,
+    IncentiveReview,
+    Ownership,
+    Person,
+    Responsibility,
+    TeamMembership,
+)
+from ..selectors import evidence_list, journey_gaps
 from . import serializers as s
 
 
@@ -91,6 +101,48 @@ class IncentiveViewSet(OrganisationViewSet):
     update_service = services.incentive_update
     delete_service = services.incentive_delete
     instance_argument = "incentive"
+
+    @extend_schema(
+        responses=s.IncentiveEvidenceSerializer(many=True),
+        description="What the periods say: per journey the incentive's function touches, Spearman's rho of the "
+        "measure (better for the function up) and the health score, its 90% bootstrap interval, the periods "
+        "used and the signal (conflict_signal, alignment_signal, no_signal, not_enough_history).",
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def evidence(self, request, pk=None):
+        incentive = self.get_object()
+        rows = evidence_list(incentive_id=incentive.pk)
+        return Response(s.IncentiveEvidenceSerializer(rows, many=True).data)
+
+
+class IncentiveMeasurementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewSet):
+    """Incentive measurements: everybody reads; managers and integration accounts feed them (bulk upsert)."""
+
+    queryset = IncentiveMeasurement.objects.select_related("incentive").order_by("incentive_id", "-period_end", "id")
+    serializer_class = s.IncentiveMeasurementSerializer
+    filterset_class = IncentiveMeasurementFilter
+    ordering_fields = ["period_end", "value", "created_at"]
+    permission_message = "Measurements are fed by managers and integration accounts."
+
+    @extend_schema(
+        request=s.MeasurementBatchSerializer,
+        responses={200: s.MeasurementResultSerializer},
+        description="Up to 1,000 measurements, all or nothing; upsert by (incentive, period_end); errors are "
+        "addressed by position, e.g. measurements[3].value. Unchanged rows count in neither number.",
+    )
+    def create(self, request, *args, **kwargs):
+        self.require("owners.feed_measurements")
+        body = request.data
+        if not isinstance(body, dict):
+            return Response(
+                {"non_field_errors": ['Send a JSON object: {"measurements": [...]}.']},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        try:
+            counts = services.incentive_measurements_ingest(measurements=body.get("measurements"))
+        except services.MeasurementsInvalid as invalid:
+            return Response(invalid.errors, status=status.HTTP_400_BAD_REQUEST)
+        return Response({"created": counts.created, "updated": counts.updated})
 
 
 class OwnershipViewSet(CachedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewSet):
@@ -212,3 +264,12 @@ class JourneyGapsView(APIView):
     def get(self, request, slug):
         journey = get_object_or_404(Journey, slug=slug)
         return Response(s.JourneyGapsSerializer(journey_gaps(journey)).data)
+
+
+class JourneyIncentiveEvidenceView(APIView):
+    """GET /api/v1/journeys/{slug}/incentive-evidence/: the evidence of every incentive touching a journey."""
+
+    @extend_schema(responses=s.IncentiveEvidenceSerializer(many=True))
+    def get(self, request, slug):
+        journey = get_object_or_404(Journey, slug=slug)
+        return Response(s.IncentiveEvidenceSerializer(evidence_list(journey_id=journey.pk), many=True).data)

@@ -176,7 +176,7 @@ def test_gaps_cost_the_same_number_of_queries_for_one_journey_and_for_ten():
 
     # then
     assert queries_for_one == queries_for_ten
-    assert queries_for_ten <= 6
+    assert queries_for_ten <= 8  # six for the gaps, the stored evidence, the issues raised about conflicts
     assert all(gaps.harmonisation_index == 0.5 for gaps in result.values())
 
 

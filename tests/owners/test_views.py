@@ -114,7 +114,14 @@ def test_a_manager_edits_an_incentive(client, org, manager_user):
 
     response = client.post(
         f"/incentives/{org.collections.pk}/edit/",
-        {"function": org.billing.pk, "name": "Collections", "measure": "Cash collected", "weight": 30},
+        {
+            "function": org.billing.pk,
+            "name": "Collections",
+            "measure": "Cash collected",
+            "weight": 30,
+            "direction": "higher_is_better",
+            "period": "month",
+        },
     )
 
     assert response.status_code == 302

@@ -27,6 +27,7 @@ class World:
     responsibility: object
     incentive: object
     incentive_review: object
+    measurement: object
     issue: object
     initiative: object
     initiative_update: object
@@ -79,6 +80,7 @@ def build_world(journey, owner_user, team_user, manager_user) -> World:
         responsibility=responsibility,
         incentive=incentive,
         incentive_review=incentive_review,
+        measurement=factories.IncentiveMeasurementFactory(incentive=incentive),
         issue=issue,
         initiative=initiative,
         initiative_update=initiative_update,

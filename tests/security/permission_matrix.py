@@ -83,6 +83,7 @@ PAGES = {
     "owners:incentive-create": {"GET": MANAGE, "POST": MANAGE},
     "owners:incentive-edit": {"GET": MANAGE, "POST": MANAGE},
     "owners:incentive-history": {"GET": MANAGE},
+    "owners:measurement-import": {"GET": MANAGE | INGEST, "POST": MANAGE | INGEST},
     "owners:review-list": {"GET": READ},
     "owners:review": {"GET": READ, "POST": MANAGE},  # the review so far; the form is for managers
     "owners:ownership-list": {"GET": READ},
@@ -177,6 +178,10 @@ API = {
     "incentive-detail": {"GET": READ, "PUT": MANAGE, "PATCH": MANAGE, "DELETE": MANAGE},
     "incentive-review-list": {"GET": READ, "POST": MANAGE},
     "incentive-review-detail": {"GET": READ},
+    "incentive-evidence": {"GET": READ},
+    "journey-incentive-evidence": {"GET": READ},
+    "incentive-measurement-list": {"GET": READ, "POST": MANAGE | INGEST},
+    "incentive-measurement-detail": {"GET": READ},
     # improvements
     "issue-list": {"GET": READ, "POST": CONTRIBUTE},
     "issue-detail": {"GET": READ, "PUT": STEER, "PATCH": STEER},

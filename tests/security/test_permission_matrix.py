@@ -103,6 +103,7 @@ API_OBJECTS = {
     "responsibility": "responsibility",
     "incentive": "incentive",
     "incentive-review": "incentive_review",
+    "incentive-measurement": "measurement",
     "issue": "issue",
     "initiative": "initiative",
     "initiative-update": "initiative_update",
@@ -188,6 +189,9 @@ def _bodies(world) -> dict[tuple[str, str], dict]:
             "function": matrix_function_slug(world),
         },
         ("issue-list", "POST"): issue_fields,
+        ("incentive-measurement-list", "POST"): {
+            "measurements": [{"incentive": world.incentive.pk, "period_end": "2026-10-31", "value": 6.1}]
+        },
         ("initiative-list", "POST"): {
             "journey": journey.slug,
             "title": "Call-back promise",

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
 from demo.loader import seed_demo
+from demo.measures import seed_incentive_measures
 from demo.organisation import INTEGRATION_USERNAME, PASSWORD, ROLE_LOGINS
 from improvements.models import Initiative, InitiativeUpdate, Issue
 from journeys.models import HealthSnapshot, Interaction, Journey, JourneyInstance, Stage, Touchpoint
@@ -78,6 +79,8 @@ class Command(BaseCommand):
 
         if result.journeys_created and not options["no_recompute"]:
             self._recompute_health(days, verbosity=options["verbosity"])
+        if result.journeys_created:
+            self._incentive_measures()
         self._summary(result)
 
     def _recompute_health(self, days: int, *, verbosity: int) -> None:
@@ -85,6 +88,14 @@ class Command(BaseCommand):
         self.stdout.write(f"Backfilling {days} days of journey health...")
         call_command("recompute_health", since=days, verbosity=verbosity, stdout=self.stdout, stderr=self.stderr)
         self.stdout.write(f"Health backfilled in {time.monotonic() - started:.1f}s.")
+
+    def _incentive_measures(self) -> None:
+        # After the backfill: the measures follow the month-end health the backfill computed.
+        loaded = seed_incentive_measures()
+        self.stdout.write(
+            f"Loaded {loaded['measurements']} incentive measurements and their evidence "
+            f"({loaded['carried_over_snapshots']} month-end snapshots carried over from before the activity)."
+        )
 
     def _summary(self, result) -> None:
         self.stdout.write("")
