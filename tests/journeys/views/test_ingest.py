@@ -1,6 +1,7 @@
 """Pages of ingested data: the instances CSV export and the import pages (upload, progress, report)."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -101,6 +102,54 @@ def test_the_export_streams_with_a_constant_number_of_queries(
         content = _export(client)
 
     assert content.count(b"\n") == 41
+
+
+HOSTILE_IDENTIFIERS = ["-2+3+cmd|' /C calc'!A0", '=HYPERLINK("http://evil.example/")', "+1+1", "@SUM(1)", "\t=1"]
+
+
+def test_the_export_escapes_hostile_identifiers_stored_before_the_rules_refused_them(
+    client, viewer_user, mapped_journey
+):
+    # given instances written past the ingest rules (data from before they existed)
+    touchpoint = mapped_journey.touchpoints.first()
+    for index, value in enumerate(HOSTILE_IDENTIFIERS):
+        instance = factories.JourneyInstanceFactory(
+            journey=mapped_journey, external_id=value, customer_ref=f"c-{index}", segment=value
+        )
+        factories.InteractionFactory(instance=instance, touchpoint=touchpoint, external_id=value)
+    factories.JourneyInstanceFactory(journey=mapped_journey, external_id="-3", customer_ref="c-plain")
+    client.force_login(viewer_user)
+
+    # when
+    rows = list(csv.DictReader(io.StringIO(_export(client).decode())))
+
+    # then every cell starting like a formula has its quote, and a plain number stays a number
+    exported = {row["instance_external_id"] for row in rows}
+    assert exported == {f"'{value}" for value in HOSTILE_IDENTIFIERS} | {"-3"}
+    assert {row["segment"] for row in rows if row["instance_external_id"] != "-3"} == {
+        f"'{value}" for value in HOSTILE_IDENTIFIERS
+    }
+    assert {row["interaction_external_id"] for row in rows if row["instance_external_id"] != "-3"} == {
+        f"'{value}" for value in HOSTILE_IDENTIFIERS
+    }
+
+
+def test_the_export_writes_moments_in_utc_as_the_import_reads_them(client, viewer_user, mapped_journey):
+    instance = factories.JourneyInstanceFactory(
+        journey=mapped_journey,
+        external_id="timed",
+        customer_ref="c-timed",
+        started_at=dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=2))),
+        ended_at=dt.datetime(2026, 3, 1, 10, 0, 0, 123456, tzinfo=dt.UTC),
+        outcome="completed",
+    )
+    factories.InteractionFactory(instance=instance, touchpoint=mapped_journey.touchpoints.first(), external_id="t-1")
+    client.force_login(viewer_user)
+
+    (row,) = csv.DictReader(io.StringIO(_export(client).decode()))
+
+    assert (row["started_at"], row["ended_at"]) == ("2026-03-01T07:30:00+00:00", "2026-03-01T10:00:00.123456+00:00")
+    assert dt.datetime.fromisoformat(row["started_at"]) == instance.started_at
 
 
 def test_the_export_of_an_unknown_journey_is_404(client, viewer_user):
