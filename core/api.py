@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.cache import caches
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
@@ -10,6 +10,26 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from .auth import LIMITS_CACHE, client_address, record_failure, throttled_message, too_many_failures
 from .web import NOT_ALLOWED, require
+
+
+class RefuseUnknownFieldsMixin:
+    """A serializer that answers 400 at a key that is none of its fields, rather than ignoring it.
+
+    A misspelt key (``satisfation``) would otherwise be dropped silently: the write looks accepted and the
+    field the client meant to set keeps its old value, or becomes empty where the write replaces the row.
+    Read-only fields are fields: a document read from the API can be sent back as it is.
+    """
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = {
+                str(key): [f"Unknown field '{key}'. The fields are: {', '.join(self.fields)}."]
+                for key in data
+                if key not in self.fields
+            }
+            if unknown:
+                raise serializers.ValidationError(unknown)
+        return super().to_internal_value(data)
 
 
 class ServiceViewSet(viewsets.GenericViewSet):
