@@ -1,10 +1,13 @@
 """API building blocks that belong to no domain app: the viewset base every app's writes use, and token login."""
 
+from collections.abc import Mapping
+
 from django.conf import settings
 from django.core.cache import caches
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import APIException
+from rest_framework.fields import empty
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -59,6 +62,20 @@ class ServiceViewSet(viewsets.GenericViewSet):
         )
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
+
+    def validated_field(self, serializer_class, name: str):
+        """One field of the request body (as ``serializer_class`` reads it), validated alone; 400 when invalid.
+
+        For the field a permission depends on (the journey a write is for): check the permission with it,
+        then validate the whole body, so that a refused user learns nothing from the validation
+        ("already on the team").
+        """
+        field = serializer_class(context=self.get_serializer_context()).fields[name]
+        body = self.request.data if isinstance(self.request.data, Mapping) else {}
+        try:
+            return field.run_validation(body.get(name, empty))
+        except serializers.ValidationError as error:
+            raise serializers.ValidationError({name: error.detail}) from None
 
     def require(self, permission: str, obj=None, *, message: str | None = None) -> None:
         """403 unless the request's user has ``permission`` (on ``obj``)."""
