@@ -12,7 +12,7 @@ import os
 import sys
 import time
 
-SECTIONS = ("load", "health", "import", "api", "queries")
+SECTIONS = ("load", "health", "import", "api", "queries", "export")
 
 
 def parse_args(argv=None):
@@ -89,6 +89,10 @@ def main(argv=None) -> int:
             from . import queries_bench
 
             figures += queries_bench.measure()
+        elif section == "export":
+            from . import export_bench
+
+            figures += export_bench.measure()
         timings[section] = round(time.perf_counter() - section_started, 1)
 
     context = {

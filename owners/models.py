@@ -58,7 +58,10 @@ class Person(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="person"
     )
     is_active = models.BooleanField(
-        "active", default=True, help_text="Deactivated people keep their name on what they did but get no new work."
+        "active",
+        default=True,
+        db_default=True,
+        help_text="Deactivated people keep their name on what they did but get no new work.",
     )
     history = HistoricalRecords()
 

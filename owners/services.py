@@ -58,8 +58,13 @@ def function_update(*, function: Function, **fields) -> Function:
 
 
 @transaction.atomic
-def person_create(*, name: str, email: str, title: str = "", function: Function | None = None, user=None) -> Person:
-    return _apply(Person(), {"name": name, "email": email, "title": title, "function": function, "user": user})
+def person_create(
+    *, name: str, email: str, title: str = "", function: Function | None = None, user=None, is_active: bool = True
+) -> Person:
+    return _apply(
+        Person(),
+        {"name": name, "email": email, "title": title, "function": function, "user": user, "is_active": is_active},
+    )
 
 
 @transaction.atomic

@@ -399,7 +399,10 @@ class ImportTooLarge(ApplicationError):  # noqa: N818
 def import_size_problem(size: int | None) -> str | None:
     limit = settings.IMPORT_MAX_BYTES
     if size is not None and size > limit:
-        return f"The file is {megabytes(size)}; the limit is {megabytes(limit)}. Split it into smaller files."
+        shown, most = megabytes(size), megabytes(limit)
+        if shown == most:  # just over: the rounded sizes read the same, so say it in bytes
+            shown, most = f"{size:,} bytes", f"{limit:,} bytes ({most})"
+        return f"The file is {shown}, over the limit of {most}. Split it into smaller files."
     return None
 
 

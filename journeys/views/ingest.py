@@ -42,6 +42,7 @@ def import_list(request):
             "imports": page.object_list,
             "filter": filterset,
             "can_ingest": can_ingest(request.user),
+            "export_journeys": Journey.objects.order_by("name").only("slug", "name"),
             "status_choices": ImportStatus.choices,
             "breadcrumbs": [{"label": "Imports", "url": None}],
         },
@@ -64,6 +65,7 @@ def import_create(request):
         else:
             messages.success(request, f"'{record.original_name}' is queued; this page follows its progress.")
             return redirect("journeys:import-detail", pk=record.pk)
+    too_large = form.is_bound and form.has_error("file", code="too_large")
     return render(
         request,
         "journeys/import_form.html",
@@ -74,6 +76,7 @@ def import_create(request):
             "max_megabytes": imports.megabytes(settings.IMPORT_MAX_BYTES),
             "breadcrumbs": [_imports_crumb(), {"label": "New import", "url": None}],
         },
+        status=413 if too_large else 200,
     )
 
 

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.files.base import ContentFile
+from django.test import override_settings
 
 from journeys.models import Import, Journey
 from tests import factories
@@ -189,11 +190,24 @@ def test_an_oversized_file_is_refused_with_a_form_error(client, integration_user
     settings.IMPORT_MAX_BYTES = 100
     client.force_login(integration_user)
 
-    response = client.post("/imports/new/", {"file": ContentFile(csv_bytes(valid_rows()), name="big.csv")})
+    content = csv_bytes(valid_rows())
+    response = client.post("/imports/new/", {"file": ContentFile(content, name="big.csv")})
 
-    assert response.status_code == 200
-    assert "the limit is 0.0 MB" in response.content.decode()
+    assert response.status_code == 413  # was 200: the page said no, the status said yes
+    assert f"The file is {len(content):,} bytes, over the limit of 100 bytes (0.0 MB)" in response.content.decode()
     assert not Import.objects.exists()
+
+
+def test_a_file_just_over_the_limit_is_told_in_bytes_not_in_two_equal_megabytes():
+    from journeys.services.imports import import_size_problem
+
+    limit = 50 * 1024 * 1024
+    with override_settings(IMPORT_MAX_BYTES=limit):
+        assert import_size_problem(limit + 1) == (
+            "The file is 52,428,801 bytes, over the limit of 52,428,800 bytes (50.0 MB). Split it into smaller files."
+        )
+        assert import_size_problem(2 * limit).startswith("The file is 100.0 MB, over the limit of 50.0 MB.")
+        assert import_size_problem(limit) is None
 
 
 def test_a_viewer_cannot_upload_and_sees_no_upload_button(client, viewer_user):
