@@ -12,7 +12,7 @@ import os
 import sys
 import time
 
-SECTIONS = ("load", "health", "import", "api", "queries", "impact")
+SECTIONS = ("load", "health", "import", "api", "queries", "impact", "export")
 
 
 def parse_args(argv=None):
@@ -93,6 +93,10 @@ def main(argv=None) -> int:
             from . import impact_bench
 
             figures += impact_bench.measure()
+        elif section == "export":
+            from . import export_bench
+
+            figures += export_bench.measure()
         timings[section] = round(time.perf_counter() - section_started, 1)
 
     context = {

@@ -1,15 +1,38 @@
 """API building blocks that belong to no domain app: the viewset base every app's writes use, and token login."""
 
+from collections.abc import Mapping
+
 from django.conf import settings
 from django.core.cache import caches
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import APIException
+from rest_framework.fields import empty
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from .auth import LIMITS_CACHE, client_address, record_failure, throttled_message, too_many_failures
 from .web import NOT_ALLOWED, require
+
+
+class RefuseUnknownFieldsMixin:
+    """A serializer that answers 400 at a key that is none of its fields, rather than ignoring it.
+
+    A misspelt key (``satisfation``) would otherwise be dropped silently: the write looks accepted and the
+    field the client meant to set keeps its old value, or becomes empty where the write replaces the row.
+    Read-only fields are fields: a document read from the API can be sent back as it is.
+    """
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = {
+                str(key): [f"Unknown field '{key}'. The fields are: {', '.join(self.fields)}."]
+                for key in data
+                if key not in self.fields
+            }
+            if unknown:
+                raise serializers.ValidationError(unknown)
+        return super().to_internal_value(data)
 
 
 class ServiceViewSet(viewsets.GenericViewSet):
@@ -39,6 +62,20 @@ class ServiceViewSet(viewsets.GenericViewSet):
         )
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
+
+    def validated_field(self, serializer_class, name: str):
+        """One field of the request body (as ``serializer_class`` reads it), validated alone; 400 when invalid.
+
+        For the field a permission depends on (the journey a write is for): check the permission with it,
+        then validate the whole body, so that a refused user learns nothing from the validation
+        ("already on the team").
+        """
+        field = serializer_class(context=self.get_serializer_context()).fields[name]
+        body = self.request.data if isinstance(self.request.data, Mapping) else {}
+        try:
+            return field.run_validation(body.get(name, empty))
+        except serializers.ValidationError as error:
+            raise serializers.ValidationError({name: error.detail}) from None
 
     def require(self, permission: str, obj=None, *, message: str | None = None) -> None:
         """403 unless the request's user has ``permission`` (on ``obj``)."""

@@ -18,6 +18,7 @@ from core.errors import ApplicationError, StaleObjectError
 from journeys.choices import Component
 from journeys.models import Journey, Stage, Touchpoint
 from owners.models import Function, Incentive, Person
+from owners.services import person_available_check
 
 from . import measurement, selectors
 from .choices import INITIATIVE_TRANSITIONS, ISSUE_TRANSITIONS, InitiativeStatus, IssueStatus
@@ -152,6 +153,8 @@ def issue_edit(*, issue: Issue, data: dict, version: int | None = None) -> Issue
     unknown = set(data) - set(ISSUE_EDITABLE_FIELDS) - {"functions", "status"}
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed."))
+    if "assignee" in data and data["assignee"] != issue.assignee:
+        person_available_check(data["assignee"], field="assignee")
     for name in ISSUE_EDITABLE_FIELDS:
         if name in data:
             setattr(issue, name, data[name])
@@ -198,6 +201,8 @@ def issue_triage(
     if root_cause is not None:
         issue.root_cause = root_cause.strip()
     if assignee is not UNSET:
+        if assignee != issue.assignee:
+            person_available_check(assignee, field="assignee")
         issue.assignee = assignee
     if status is not None and status != issue.status:
         _apply_issue_transition(issue, status)
@@ -289,6 +294,7 @@ def initiative_propose(
     issues = list(issues)
     comparison_journeys = list(comparison_journeys)
     _validate_issues(journey, issues)
+    person_available_check(lead, field="lead")
     initiative = Initiative(
         journey=journey,
         title=title,
@@ -352,6 +358,8 @@ def initiative_edit(*, initiative: Initiative, data: dict, version: int | None =
         raise ValidationError(
             {"target_component": "The baseline was recorded for this component; it cannot change once work started."}
         )
+    if "lead" in data and data["lead"] != initiative.lead:
+        person_available_check(data["lead"], field="lead")
     for name in INITIATIVE_EDITABLE_FIELDS:
         if name in data:
             setattr(initiative, name, data[name])

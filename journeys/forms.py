@@ -115,5 +115,5 @@ class ImportUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         problem = import_size_problem(upload.size)
         if problem:
-            raise forms.ValidationError(problem)
+            raise forms.ValidationError(problem, code="too_large")
         return upload

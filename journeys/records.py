@@ -61,7 +61,11 @@ def _text(value: Any, *, required: bool, max_length: int = 100) -> str:
 
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
-FORMULA_STARTS = ("=", "+", "@")
+# Characters that change how text around them is shown without showing themselves: bidirectional overrides,
+# embeddings and isolates (an id that reads "txt.exe" backwards), zero-width spaces and joiners, the BOM.
+INVISIBLE_CHARACTERS = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+LONE_SURROGATES = re.compile("[\ud800-\udfff]")
+FORMULA_STARTS = ("=", "+", "-", "@")
 EARLIEST_YEAR = 1970
 FUTURE_TOLERANCE = timedelta(days=1)
 
@@ -71,6 +75,13 @@ def _identifier(value: Any, *, required: bool) -> str:
     text = _text(value, required=required)
     if CONTROL_CHARACTERS.search(text):
         raise FieldError("Control characters (tabs, line breaks, NUL...) are not allowed here.")
+    if INVISIBLE_CHARACTERS.search(text):
+        raise FieldError(
+            "Invisible characters (right-to-left overrides, zero-width spaces...) are not allowed here: "
+            "they make an identifier look like another one."
+        )
+    if LONE_SURROGATES.search(text):
+        raise FieldError("Lone surrogate characters (\\ud800-\\udfff) are not allowed: send valid UTF-8 text.")
     if text.startswith(FORMULA_STARTS):
         raise FieldError(
             f"'{shorten(text)}' starts with {text[0]}: a spreadsheet would run it as a formula. "
@@ -341,6 +352,7 @@ def _read(readers: tuple[tuple[str, Reader], ...], raw_values: Iterable[Any]) ->
 
 
 INSTANCE_FIELDS = tuple(name for name, _reader in INSTANCE_READERS)
+INTERACTION_FIELDS = tuple(name for name, _reader in INTERACTION_READERS)
 
 
 def read_instance(raw: Mapping[str, Any]) -> tuple[InstanceRecord | None, dict[str, str]]:

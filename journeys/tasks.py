@@ -4,12 +4,12 @@ import datetime as dt
 import logging
 
 from celery import shared_task
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError
 
 from .models import Journey
 from .selectors.health import stale_journeys
 from .services.health import journey_health_recompute
-from .services.imports import import_give_up, import_run
+from .services.imports import TRANSIENT_DATABASE_ERRORS, import_give_up, import_run
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ HEALTH_RETRY = {
 @shared_task(
     bind=True,
     acks_late=True,
-    autoretry_for=(DatabaseError,),
+    autoretry_for=TRANSIENT_DATABASE_ERRORS,
     retry_backoff=5,
     retry_backoff_max=300,
     max_retries=5,
@@ -38,7 +38,7 @@ def run_import(self, import_id: int) -> str:
     """Check and load one uploaded CSV file; safe to run twice (a finished import is left alone)."""
     try:
         return import_run(import_id=import_id).status
-    except DatabaseError:
+    except TRANSIENT_DATABASE_ERRORS:
         if self.request.retries >= self.max_retries:
             import_give_up(import_id=import_id)
         raise

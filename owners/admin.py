@@ -10,16 +10,19 @@ from .models import Function, Incentive, IncentiveReview, Ownership, Person, Res
 
 
 @admin.register(Function)
-class FunctionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class FunctionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "slug", "head")
     search_fields = ("name",)
     list_select_related = ("head",)
 
 
 @admin.register(Person)
-class PersonAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "email", "title", "function", "user")
-    list_filter = ("function",)
+class PersonAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """People, read-only, with their history. Nobody is deleted here (someone who took part in anything
+    would lose their name on it): the person's page deactivates."""
+
+    list_display = ("name", "email", "title", "function", "user", "is_active")
+    list_filter = ("is_active", "function")
     search_fields = ("name", "email", "title")
     list_select_related = ("function", "user")
 

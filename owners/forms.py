@@ -34,7 +34,9 @@ class IncentiveForm(forms.ModelForm):
 
 class OwnershipAssignForm(forms.Form):
     person = forms.ModelChoiceField(
-        queryset=Person.objects.select_related("function"), label="New owner", help_text="One accountable person."
+        queryset=Person.objects.active().select_related("function"),
+        label="New owner",
+        help_text="One accountable person.",
     )
     mandate = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -52,7 +54,7 @@ class OwnershipAssignForm(forms.Form):
 
 
 class TeamMemberAddForm(forms.Form):
-    person = forms.ModelChoiceField(queryset=Person.objects.select_related("function"), label="Person")
+    person = forms.ModelChoiceField(queryset=Person.objects.active().select_related("function"), label="Person")
     role = forms.CharField(max_length=120, required=False, help_text='e.g. "operations lead"')
 
 

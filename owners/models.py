@@ -23,6 +23,7 @@ class Function(TimeStampedModel):
     head = models.ForeignKey(
         "owners.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="headed_functions"
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "function"
@@ -35,8 +36,19 @@ class Function(TimeStampedModel):
         return reverse("owners:function-detail", kwargs={"slug": self.slug})
 
 
+class PersonQuerySet(models.QuerySet):
+    def active(self):
+        """The people who may be chosen for new work (owners, teams, assignees, leads, heads)."""
+        return self.filter(is_active=True)
+
+
 class Person(TimeStampedModel):
-    """Someone in the organisation; optionally linked to a login."""
+    """Someone in the organisation; optionally linked to a login.
+
+    Someone who has taken part in anything (owned, sat on a team, reported, led, reviewed...) is
+    deactivated rather than deleted: their name stays on what they did, and they cannot be chosen
+    for new work.
+    """
 
     name = models.CharField(max_length=200)
     email = models.EmailField(unique=True)
@@ -45,6 +57,15 @@ class Person(TimeStampedModel):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="person"
     )
+    is_active = models.BooleanField(
+        "active",
+        default=True,
+        db_default=True,
+        help_text="Deactivated people keep their name on what they did but get no new work.",
+    )
+    history = HistoricalRecords()
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = "person"
@@ -66,7 +87,8 @@ class OwnershipQuerySet(models.QuerySet):
 class Ownership(TimeStampedModel):
     """Who owns a journey, with what mandate, from when to when. At most one is active."""
 
-    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="ownerships")
+    # PROTECT: deleting a journey must not erase who owned it (journeys.services.maps.journey_delete refuses).
+    journey = models.ForeignKey(Journey, on_delete=models.PROTECT, related_name="ownerships")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="ownerships")
     mandate = models.TextField(blank=True, help_text="The authority the owner holds.")
     started_on = models.DateField(default=timezone.localdate)

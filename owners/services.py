@@ -59,22 +59,34 @@ def _apply(instance, fields: dict):
 
 @transaction.atomic
 def function_create(*, name: str, slug: str, description: str = "", head: Person | None = None) -> Function:
+    person_available_check(head, field="head")
     return _apply(Function(), {"name": name, "slug": slug, "description": description, "head": head})
 
 
 @transaction.atomic
 def function_update(*, function: Function, **fields) -> Function:
+    if "head" in fields and fields["head"] != function.head:
+        person_available_check(fields["head"], field="head")
     return _apply(function, fields)
 
 
 @transaction.atomic
-def person_create(*, name: str, email: str, title: str = "", function: Function | None = None, user=None) -> Person:
-    return _apply(Person(), {"name": name, "email": email, "title": title, "function": function, "user": user})
+def person_create(
+    *, name: str, email: str, title: str = "", function: Function | None = None, user=None, is_active: bool = True
+) -> Person:
+    return _apply(
+        Person(),
+        {"name": name, "email": email, "title": title, "function": function, "user": user, "is_active": is_active},
+    )
 
 
 @transaction.atomic
 def person_update(*, person: Person, **fields) -> Person:
-    return _apply(person, fields)
+    is_active = fields.pop("is_active", person.is_active)
+    person = _apply(person, fields)
+    if is_active != person.is_active:
+        person = person_deactivate(person=person) if not is_active else person_reactivate(person=person)
+    return person
 
 
 @transaction.atomic
@@ -119,11 +131,59 @@ def function_delete(*, function: Function) -> None:
     function.delete()
 
 
+NOT_FOR_NEW_WORK = "{} is deactivated: choose someone active (a manager can reactivate them on their page)."
+
+
+def person_parts_taken(person: Person) -> list[str]:
+    """Everything that names the person (owned journeys, team seats, reported issues, reviews...), as the
+    refusal to delete them lists it: every relation to Person, whichever app declares it (one query each)."""
+    parts = []
+    for relation in person._meta.related_objects:
+        if relation.one_to_many and relation.related_model.objects.filter(**{relation.field.name: person}).exists():
+            meta = relation.related_model._meta
+            parts.append(f"{meta.verbose_name_plural} ({relation.field.verbose_name})")
+    return parts
+
+
+def person_available_check(person: Person | None, *, field: str = "person") -> None:
+    """Refuse a deactivated person for new work (an owner, a team seat, an assignee, a lead, a head): 400."""
+    if person is not None and not person.is_active:
+        raise ValidationError({field: NOT_FOR_NEW_WORK.format(person)})
+
+
 @transaction.atomic
 def person_delete(*, person: Person) -> None:
-    if person.ownerships.exists():
-        raise ApplicationError(f"{person} owns or owned journeys: the ownership history must stay.")
+    """Delete someone who has taken part in nothing; anyone else is kept and must be deactivated (409)."""
+    parts = person_parts_taken(person)
+    if parts:
+        raise ApplicationError(
+            f"{person} is named on {', '.join(parts)}: deleting them would remove their name from that history. "
+            "Deactivate them instead (the Deactivate button on their page, PATCH is_active=false in the API): "
+            "they keep their name on what they did and can no longer be chosen for new work."
+        )
     person.delete()
+
+
+@transaction.atomic
+def person_deactivate(*, person: Person) -> Person:
+    """Take someone out of new work, keeping everything they did. An active owner hands over first."""
+    if person.ownerships.active().exists():
+        journeys = ", ".join(
+            person.ownerships.active().order_by("journey__name").values_list("journey__name", flat=True)
+        )
+        raise ApplicationError(
+            f"{person} is the active owner of {journeys}: name another owner first, so no journey is left unowned."
+        )
+    person.is_active = False
+    person.save(update_fields=["is_active", "updated_at"])
+    return person
+
+
+@transaction.atomic
+def person_reactivate(*, person: Person) -> Person:
+    person.is_active = True
+    person.save(update_fields=["is_active", "updated_at"])
+    return person
 
 
 @transaction.atomic
@@ -154,6 +214,7 @@ def ownership_assign(
     active ownership the caller saw (None: it saw no owner); when the journey has changed hands
     since, the caller is told rather than silently replacing someone it never saw.
     """
+    person_available_check(person)
     started_on = started_on or timezone.localdate()
     try:
         with transaction.atomic():
@@ -206,6 +267,7 @@ def ownership_update_mandate(*, ownership: Ownership, mandate: str) -> Ownership
 
 
 def team_member_add(*, journey: Journey, person: Person, role: str = "") -> TeamMembership:
+    person_available_check(person)
     if TeamMembership.objects.filter(journey=journey, person=person).exists():
         raise ApplicationError(f"{person} is already on this journey's team.", field="person")
     membership = TeamMembership(journey=journey, person=person, role=role)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("people/new/", views.person_create, name="person-create"),
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person-edit"),
+    path("people/<int:pk>/active/", views.person_set_active, name="person-set-active"),
     path("functions/", views.function_list, name="function-list"),
     path("functions/new/", views.function_create, name="function-create"),
     path("functions/<slug:slug>/", views.function_detail, name="function-detail"),

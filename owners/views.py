@@ -160,6 +160,25 @@ def person_detail(request, pk):
     return render(request, "owners/person_detail.html", context)
 
 
+@require_POST
+def person_set_active(request, pk):
+    """Deactivate someone (they keep their name on what they did, and get no new work), or reactivate them."""
+    web.require(request.user, "owners.manage_organisation", message="Only managers change the organisation.")
+    person = get_object_or_404(Person, pk=pk)
+    try:
+        if request.POST.get("active") == "true":
+            services.person_reactivate(person=person)
+            messages.success(request, f"{person.name} is active again and can be chosen for new work.")
+        else:
+            services.person_deactivate(person=person)
+            messages.success(
+                request, f"{person.name} is deactivated: their name stays on what they did; no new work goes to them."
+            )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect(person.get_absolute_url())
+
+
 def _organisation_form(
     request, *, form_class, instance, create, update, argument, title, back, success, after=None, history_url=None
 ):

@@ -60,8 +60,8 @@ class IssueViewSet(
     @extend_schema(request=IssueCreateSerializer, responses={201: IssueSerializer})
     def create(self, request):
         """Log an issue (team members, the owner, managers). The reporter is your Person."""
+        self.require("improvements.log_issue", self.validated_field(IssueCreateSerializer, "journey"))
         data = self.validated_input(IssueCreateSerializer)
-        self.require("improvements.log_issue", data["journey"])
         reporter = services.require_person(request.user, doing="log an issue")
         issue = services.issue_log(reported_by=reporter, **data)
         return self.respond(issue, status_code=status.HTTP_201_CREATED)
@@ -139,8 +139,8 @@ class InitiativeViewSet(
     @extend_schema(request=InitiativeCreateSerializer, responses={201: InitiativeSerializer})
     def create(self, request):
         """Propose an initiative (the journey's owner or a manager)."""
+        self.require("improvements.manage_initiative", self.validated_field(InitiativeCreateSerializer, "journey"))
         data = self.validated_input(InitiativeCreateSerializer)
-        self.require("improvements.manage_initiative", data["journey"])
         initiative = services.initiative_propose(**data)
         return self.respond(initiative, status_code=status.HTTP_201_CREATED)
 

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.relations import PKOnlyObject
 
+from core.api import RefuseUnknownFieldsMixin
 from journeys.choices import Channel, JourneyStatus, Outcome, ServicePosition, Tier
 from journeys.models import (
     HealthSnapshot,
@@ -171,8 +172,9 @@ class TouchpointInputSerializer(serializers.Serializer):
     position = serializers.IntegerField(min_value=0, required=False, help_text="0-based within the stage.")
 
 
-class JourneyInstanceSerializer(serializers.ModelSerializer):
-    """One customer's run through a journey. Writes go through ``journeys.services.ingest.instance_*``."""
+class JourneyInstanceSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
+    """One customer's run through a journey. Writes go through ``journeys.services.ingest.instance_*``.
+    A key that is no field is refused (400 naming it), never ignored."""
 
     journey = serializers.SlugRelatedField(slug_field="slug", queryset=Journey.objects.all())
     interaction_count = serializers.IntegerField(read_only=True)
@@ -203,8 +205,9 @@ class TouchpointKeyField(serializers.CharField):
         return instance.touchpoint.key
 
 
-class InteractionSerializer(serializers.ModelSerializer):
-    """One contact within an instance. ``touchpoint`` is the key of a touchpoint of the instance's journey."""
+class InteractionSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
+    """One contact within an instance. ``touchpoint`` is the key of a touchpoint of the instance's journey.
+    A key that is no field is refused (400 naming it), never ignored."""
 
     instance = serializers.PrimaryKeyRelatedField(queryset=JourneyInstance.objects.select_related("journey"))
     journey = serializers.CharField(source="instance.journey.slug", read_only=True)
@@ -244,6 +247,8 @@ class InteractionSerializer(serializers.ModelSerializer):
 # POST /api/v1/ingest/: these serializers document the body for the OpenAPI schema; the body is read by
 # journeys.services.ingest.instance_batch_ingest, which shares its value parsers with the CSV import.
 class IngestInteractionSerializer(serializers.Serializer):
+    """An interaction of an ingested instance; a key that is none of these fields is refused (400 naming it)."""
+
     external_id = serializers.CharField(max_length=100, help_text="Unique within the instance.")
     touchpoint = serializers.CharField(max_length=100, help_text="Key of a touchpoint of the journey.")
     channel = serializers.ChoiceField(choices=Channel.choices, required=False, help_text="Default: the touchpoint's.")
@@ -255,6 +260,9 @@ class IngestInteractionSerializer(serializers.Serializer):
 
 
 class IngestInstanceSerializer(serializers.Serializer):
+    """An instance of an ingest batch; a key that is none of these fields is refused (400 naming it): the
+    upsert replaces the whole row, so an ignored misspelt key would empty the field it meant to set."""
+
     external_id = serializers.CharField(max_length=100, help_text="Unique within the journey.")
     customer_ref = serializers.CharField(
         max_length=100, required=False, help_text="Pseudonymous: never a name, e-mail address or phone number."

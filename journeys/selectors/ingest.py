@@ -1,29 +1,61 @@
 """Reads of ingested data: instances, interactions, imports, and the touchpoint keys ingest resolves."""
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Case, CharField, Count, F, Func, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce
 
 from ..models import Import, Interaction, Journey, JourneyInstance
 from ..records import TouchpointIndex
 
-# The columns of the instances CSV export, in the order of ``journeys.records.CSV_COLUMNS`` (after "journey").
-EXPORT_COLUMNS = (
-    "external_id",
-    "customer_ref",
-    "segment",
-    "started_at",
-    "ended_at",
-    "outcome",
-    "satisfaction",
-    "interactions__external_id",
-    "interactions__touchpoint__key",
-    "interactions__channel",
-    "interactions__occurred_at",
-    "interactions__satisfaction",
-    "interactions__resolved",
-    "interactions__repeat",
-    "interactions__reidentified",
-)
+
+class UtcIsoText(Func):
+    """A date-time column as ISO 8601 text in UTC, as ``datetime.isoformat()`` writes it
+    (``2026-03-01T09:30:00+00:00``, microseconds only when there are some), made by the database.
+
+    The export reads text, not date-times: turning a million date-times into Python objects and back
+    into text costs more than everything else it does.
+    """
+
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        moment = f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')"
+        sql = f"(replace({moment}, '.000000', '') || '+00:00')"
+        return sql, params
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # Django stores an aware date-time on SQLite as its UTC str(): "2026-03-01 09:30:00[.123456]".
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"(replace({column}, ' ', 'T') || '+00:00')", params
+
+
+def _yes_no_text(column: str) -> Case:
+    return Case(
+        When(**{column: True}, then=Value("true")),
+        When(**{column: False}, then=Value("false")),
+        output_field=CharField(),
+    )
+
+
+# The columns of the instances CSV export after "journey", in the order of ``journeys.records.CSV_COLUMNS``,
+# each as the import reads it back (text; None for an empty cell).
+EXPORT_COLUMNS = {
+    "external_id": F("external_id"),
+    "customer_ref": F("customer_ref"),
+    "segment": F("segment"),
+    "started_at": UtcIsoText("started_at"),
+    "ended_at": UtcIsoText("ended_at"),
+    "outcome": F("outcome"),
+    "instance_satisfaction": Cast("satisfaction", CharField()),
+    "interaction_external_id": F("interactions__external_id"),
+    "touchpoint": F("interactions__touchpoint__key"),
+    "channel": F("interactions__channel"),
+    "occurred_at": UtcIsoText("interactions__occurred_at"),
+    "interaction_satisfaction": Cast("interactions__satisfaction", CharField()),
+    "resolved": _yes_no_text("interactions__resolved"),
+    "repeat": _yes_no_text("interactions__repeat"),
+    "reidentified": _yes_no_text("interactions__reidentified"),
+}
 
 
 def touchpoint_index(journey: Journey) -> TouchpointIndex:
@@ -52,14 +84,18 @@ def interaction_list() -> QuerySet[Interaction]:
 
 
 def instance_export_rows(journey: Journey) -> QuerySet:
-    """Every instance of the journey with its interactions, one row of ``EXPORT_COLUMNS`` per interaction.
+    """Every instance of the journey with its interactions as rows of the CSV format (``CSV_COLUMNS``), as text.
 
-    An instance without interactions gives one row with the interaction columns empty (None).
+    One row per interaction; an instance without interactions gives one row with the interaction
+    columns empty (None). The values are text made by the database (``EXPORT_COLUMNS``), so rows go
+    to the CSV writer as they come.
     """
     return (
         JourneyInstance.objects.filter(journey=journey)
         .order_by("started_at", "id", "interactions__occurred_at", "interactions__id")
-        .values_list(*EXPORT_COLUMNS)
+        .annotate(export_journey=Value(journey.slug, output_field=CharField()))
+        .annotate(**{f"export_{name}": expression for name, expression in EXPORT_COLUMNS.items()})
+        .values_list("export_journey", *(f"export_{name}" for name in EXPORT_COLUMNS))
     )
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files import File
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from core.errors import ApplicationError
@@ -52,7 +52,16 @@ logger = logging.getLogger(__name__)
 
 MAX_REPORTED_ERRORS = 1000
 TOUCHPOINT_CELL = [name for name, _reader in INTERACTION_READERS].index("touchpoint")
+NUL = "\x00"
+NUL_MESSAGE = (
+    "This value holds a NUL character, which no text can hold (a sign of a binary or badly exported file). "
+    "Remove it and upload the file again."
+)
 STAGE_BATCH_ROWS = 2000
+# What is worth trying again: the connection dropped, or a lock (SQLite's "database is locked", PostgreSQL's
+# lock timeouts and deadlocks are OperationalError). A data error (DataError, IntegrityError...) is the same
+# on every try.
+TRANSIENT_DATABASE_ERRORS = (OperationalError, InterfaceError)
 
 
 # --- CSV import -----------------------------------------------------------------------------------
@@ -78,7 +87,8 @@ class ErrorReport:
     def add(self, row: int | None, column: str, message: str) -> None:
         self.count += 1
         if len(self.problems) < MAX_REPORTED_ERRORS:
-            self.problems.append(ImportProblem(row, column, message))
+            # The report is stored as JSON, which PostgreSQL cannot hold with a NUL: a quoted cell shows it as "?".
+            self.problems.append(ImportProblem(row, column.replace(NUL, "?"), message.replace(NUL, "?")))
 
     def add_sorted(self, problems: list[ImportProblem], count: int) -> None:
         """Add problems found apart from the row-by-row reading (each list in row order), then order all by row.
@@ -230,7 +240,9 @@ class CsvImport:
                 return False
         seen = set()
         for name in columns:
-            if name in seen:
+            if NUL in name:
+                self.errors.add(1, name, f"Column '{shorten(name)}': {NUL_MESSAGE}")
+            elif name in seen:
                 self.errors.add(1, name, f"Column '{shorten(name)}' appears twice.")
             elif name and name not in CSV_COLUMNS:
                 self.errors.add(
@@ -262,10 +274,18 @@ class CsvImport:
         """
         width = len(self._columns)
         for row_number, cells in self._reader().rows():
-            if row_number == 1 or not "".join(cells).strip():
+            if row_number == 1:
+                continue
+            joined = "".join(cells)
+            if not joined.strip():
                 continue
             if len(cells) != width:
                 self.errors.add(row_number, "", f"This row has {len(cells)} values; the header has {width} columns.")
+                continue
+            if NUL in joined:  # before any use: PostgreSQL refuses a NUL wherever the cell would go
+                for column, cell in zip(self._columns, cells, strict=True):
+                    if NUL in cell:
+                        self.errors.add(row_number, column, NUL_MESSAGE)
                 continue
             cells.append("")
             yield row_number, cells
@@ -402,7 +422,10 @@ class ImportTooLarge(ApplicationError):  # noqa: N818
 def import_size_problem(size: int | None) -> str | None:
     limit = settings.IMPORT_MAX_BYTES
     if size is not None and size > limit:
-        return f"The file is {megabytes(size)}; the limit is {megabytes(limit)}. Split it into smaller files."
+        shown, most = megabytes(size), megabytes(limit)
+        if shown == most:  # just over: the rounded sizes read the same, so say it in bytes
+            shown, most = f"{size:,} bytes", f"{limit:,} bytes ({most})"
+        return f"The file is {shown}, over the limit of {most}. Split it into smaller files."
     return None
 
 
@@ -482,13 +505,14 @@ def import_run(*, import_id: int, on_progress: ProgressCallback | None = None) -
 
     try:
         result = CsvImport(opener=_open_stored(record), journey=record.journey, on_progress=progress).run()
-    except (IntegrityError, FileNotFoundError) as error:
-        # Checked data the database still refuses (e.g. a concurrent edit): report it, keep nothing.
+    except TRANSIENT_DATABASE_ERRORS:
+        raise  # a lost connection or a lock: the task retries from the start
+    except (DatabaseError, FileNotFoundError) as error:
+        # Checked data the database still refuses (a concurrent edit, a value it cannot hold): the same
+        # file would fail the same way again, so it is reported at once, never retried. Nothing is kept.
         report = ErrorReport()
         report.add(None, "", f"Nothing was imported: {error}")
         result = ImportResult(counts=IngestCounts(), errors=report, total_rows=record.total_rows or 0)
-    except DatabaseError:
-        raise  # transient (locked, connection lost): the task retries from the start
     except Exception:
         logger.exception("Import %s failed unexpectedly", import_id)
         report = ErrorReport()

@@ -24,6 +24,8 @@ from core.errors import ApplicationError
 
 from ..models import Interaction, Journey, JourneyInstance, Touchpoint
 from ..records import (
+    INSTANCE_FIELDS,
+    INTERACTION_FIELDS,
     InstanceRecord,
     TouchpointIndex,
     check_instance_end,
@@ -105,6 +107,23 @@ def _address(prefix: str, errors: Mapping[str, str]) -> dict[str, list[str]]:
     return {f"{prefix}.{name}": [message] for name, message in errors.items()}
 
 
+BATCH_KEYS = ("journey", "instances")
+INSTANCE_KEYS = (*INSTANCE_FIELDS, "interactions")
+INTERACTION_KEYS = INTERACTION_FIELDS
+
+
+def unknown_keys(raw: Mapping, known: tuple[str, ...], *, prefix: str = "") -> dict[str, list[str]]:
+    """A message at each key that is no field: an upsert replaces the whole row, so a misspelt key would
+    silently empty the field it meant to set."""
+    return {
+        f"{prefix}.{key}" if prefix else str(key): [
+            f"Unknown field '{shorten(key)}'. The fields are: {', '.join(known)}."
+        ]
+        for key in raw
+        if key not in known
+    }
+
+
 def _read_batch(*, journey: Journey, items: list, touchpoints: TouchpointIndex) -> list[InstanceRecord]:
     errors: dict[str, list[str]] = {}
     records = []
@@ -114,6 +133,7 @@ def _read_batch(*, journey: Journey, items: list, touchpoints: TouchpointIndex) 
         if not isinstance(raw, Mapping):
             errors[prefix] = ["Must be an object."]
             continue
+        errors.update(unknown_keys(raw, INSTANCE_KEYS, prefix=prefix))
         record, instance_errors = read_instance(raw)
         errors.update(_address(prefix, instance_errors))
         if record is not None:
@@ -132,6 +152,7 @@ def _read_batch(*, journey: Journey, items: list, touchpoints: TouchpointIndex) 
             if not isinstance(raw_interaction, Mapping):
                 errors[item_prefix] = ["Must be an object."]
                 continue
+            errors.update(unknown_keys(raw_interaction, INTERACTION_KEYS, prefix=item_prefix))
             item, item_errors = read_interaction(raw_interaction)
             errors.update(_address(item_prefix, item_errors))
             if item is None:

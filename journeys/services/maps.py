@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, Max, Value, When
+from django.db.models import Case, Max, ProtectedError, Value, When
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_update_with_history
@@ -133,7 +133,15 @@ def journey_delete(*, journey: Journey) -> None:
         raise ApplicationError(
             "This journey has recorded customer journeys; deleting it would erase their history. Retire it instead."
         )
-    journey.delete()
+    try:
+        with transaction.atomic():
+            journey.delete()
+    except ProtectedError as error:
+        # Records of other parts that must outlive the journey (who owned it) protect it.
+        kinds = sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
+        raise ApplicationError(
+            f"This journey has {', '.join(kinds)} on record; deleting it would erase that history. Retire it instead."
+        ) from None
 
 
 # --- stages --------------------------------------------------------------------------------------

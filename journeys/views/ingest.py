@@ -1,24 +1,23 @@
 """Pages of ingested data: CSV imports (upload, progress, report) and the instances CSV export."""
 
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import JsonResponse, StreamingHttpResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import ApplicationError
 from core.rules import can_ingest
+from core.web import csv_response
 
 from ..choices import ImportStatus
 from ..filters import ImportFilter
 from ..forms import ImportUploadForm
 from ..models import Journey
-from ..records import CSV_COLUMNS, REQUIRED_COLUMNS, csv_value
+from ..records import CSV_COLUMNS, REQUIRED_COLUMNS
 from ..selectors import ingest as selectors
 from ..services import imports
 
@@ -43,6 +42,7 @@ def import_list(request):
             "imports": page.object_list,
             "filter": filterset,
             "can_ingest": can_ingest(request.user),
+            "export_journeys": Journey.objects.order_by("name").only("slug", "name"),
             "status_choices": ImportStatus.choices,
             "breadcrumbs": [{"label": "Imports", "url": None}],
         },
@@ -65,6 +65,7 @@ def import_create(request):
         else:
             messages.success(request, f"'{record.original_name}' is queued; this page follows its progress.")
             return redirect("journeys:import-detail", pk=record.pk)
+    too_large = form.is_bound and form.has_error("file", code="too_large")
     return render(
         request,
         "journeys/import_form.html",
@@ -75,6 +76,7 @@ def import_create(request):
             "max_megabytes": imports.megabytes(settings.IMPORT_MAX_BYTES),
             "breadcrumbs": [_imports_crumb(), {"label": "New import", "url": None}],
         },
+        status=413 if too_large else 200,
     )
 
 
@@ -125,33 +127,12 @@ def import_progress(request, pk):
     return JsonResponse(_progress(record))
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-EXPORT_CHUNK_SIZE = 2000
-
-
-def _instance_rows(journey):
-    """Every instance of the journey with its interactions, one CSV row per interaction (the import format).
-
-    An instance without interactions gets one row with the interaction columns empty.
-    """
-    rows = selectors.instance_export_rows(journey)
-    writer = csv.writer(_Echo())
-    yield writer.writerow(list(CSV_COLUMNS))
-    for row in rows.iterator(chunk_size=EXPORT_CHUNK_SIZE):
-        values = [csv_value(value) for value in row]
-        if row[7] is None:  # no interaction: leave the interaction flags empty too
-            values[7:] = [""] * 8
-        yield writer.writerow([journey.slug, *values])
-
-
 @require_GET
 def instances_csv(request, slug):
-    """The journey's instances and interactions as CSV, in exactly the import format, streamed."""
+    """The journey's instances and interactions as CSV, in the import format, streamed (formulas escaped)."""
     journey = get_object_or_404(Journey, slug=slug)
-    response = StreamingHttpResponse(_instance_rows(journey), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{journey.slug}-instances.csv"'
-    return response
+    return csv_response(
+        f"{journey.slug}-instances.csv",
+        CSV_COLUMNS,
+        selectors.instance_export_rows(journey),
+    )

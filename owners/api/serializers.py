@@ -49,8 +49,25 @@ class PersonSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Person
-        fields = ["id", "name", "email", "title", "function", "function_name", "user", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "email",
+            "title",
+            "function",
+            "function_name",
+            "user",
+            "is_active",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["id", "created_at", "updated_at"]
+        extra_kwargs = {
+            "is_active": {
+                "help_text": "false deactivates: someone who took part in anything cannot be deleted (409), "
+                "only deactivated; they keep their name on what they did and get no new work."
+            }
+        }
 
 
 class OwnershipSerializer(serializers.ModelSerializer):

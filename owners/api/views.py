@@ -193,8 +193,9 @@ class TeamMembershipViewSet(
     ordering_fields = ["person__name", "role", "journey__name", "created_at"]
 
     def create(self, request, *args, **kwargs):
+        # Refuse before validating: the full validation would tell anyone "already on the team".
+        self.require("owners.manage_team", self.validated_field(s.TeamMembershipSerializer, "journey"))
         data = self.validated_input()
-        self.require("owners.manage_team", data["journey"])
         return self.respond(services.team_member_add(**data), status_code=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.TeamMembershipRoleSerializer)
@@ -228,8 +229,9 @@ class ResponsibilityViewSet(
     ordering_fields = ["touchpoint__position", "function__name", "created_at"]
 
     def create(self, request, *args, **kwargs):
+        # Refuse before validating: the full validation would tell anyone what is already assigned.
+        self.require("journeys.change_journey", self.validated_field(s.ResponsibilitySerializer, "touchpoint").journey)
         data = self.validated_input()
-        self.require("journeys.change_journey", data["touchpoint"].journey)
         return self.respond(services.responsibility_create(**data), status_code=status.HTTP_201_CREATED)
 
     def destroy(self, request, *args, **kwargs):

@@ -2,6 +2,8 @@
 
 import csv
 import io
+import random
+from decimal import Decimal
 
 import pytest
 from django import forms
@@ -14,8 +16,8 @@ from rest_framework.request import Request
 
 from core.errors import ApplicationError, StaleObjectError
 from core.filters import NullsLastOrderingFilter
-from core.web import NOT_ALLOWED, add_service_error, csv_cell, csv_response, require
-from improvements.models import Initiative
+from core.web import CSV_CHUNK_ROWS, NOT_ALLOWED, add_service_error, csv_cell, csv_response, require
+from improvements.models import Initiative, Issue
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -193,10 +195,69 @@ def test_csv_response_streams_a_download():
     assert _csv(response) == [["a", "b"], ["'=1", ""], ["2", "ok"]]
 
 
-def test_csv_response_can_write_an_import_format_verbatim():
-    response = csv_response("x.csv", ["a"], [["-1+1"]], escape_formulas=False)
+def _cell_by_cell(header, rows) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerows([[csv_cell(value) for value in row] for row in [header, *rows]])
+    return buffer.getvalue()
 
-    assert _csv(response) == [["a"], ["-1+1"]]
+
+PLAIN_VALUES = [
+    None,
+    "",
+    0,
+    3,
+    4.5,
+    Decimal("2.50"),
+    "plain",
+    "a, b",
+    'say "hi"',
+    "two\nlines",
+    "2026-03-01T09:30:00-05:00",
+]
+
+
+def test_the_fast_path_writes_the_same_bytes_as_cell_by_cell():
+    randomness = random.Random(20261202)
+    rows = [[randomness.choice(PLAIN_VALUES) for _column in range(6)] for _row in range(3 * CSV_CHUNK_ROWS + 7)]
+
+    written = b"".join(csv_response("x.csv", ["a", "b", "c", "d", "e", "f"], iter(rows)).streaming_content).decode()
+
+    assert written == _cell_by_cell(["a", "b", "c", "d", "e", "f"], rows)
+
+
+@pytest.mark.parametrize("column", [0, 1, 2])
+@pytest.mark.parametrize("value", HOSTILE + ["-x", "=1", "@a"])
+def test_one_hostile_cell_in_a_large_export_is_escaped_wherever_it_is(value, column):
+    rows = [[f"id-{index}", "2026-03-01T09:30:00+00:00", index] for index in range(2 * CSV_CHUNK_ROWS + 10)]
+    hostile_row = CSV_CHUNK_ROWS + 17
+    rows[hostile_row][column] = value
+
+    written = _csv(csv_response("x.csv", ["id", "at", "n"], iter(rows)))
+
+    assert written[hostile_row + 1][column] == f"'{value}"
+    assert written[1 : hostile_row + 1] == [[str(cell) for cell in row] for row in rows[:hostile_row]]
+    assert len(written) == len(rows) + 1
+
+
+def test_a_queryset_of_text_is_escaped_as_cell_by_cell(journey):
+    # On PostgreSQL the database writes this CSV (COPY, escaping in SQL); elsewhere the C writer does.
+    for value in [*HOSTILE, "-3", "-0.25", "plain, with comma", 'a "quote"']:
+        factories.IssueFactory(journey=journey, title=value, symptom="")
+    queryset = Issue.objects.order_by("pk").values_list("title", "symptom")
+
+    written = _csv(csv_response("x.csv", ["title", "symptom"], queryset))
+
+    assert written == [["title", "symptom"], *([csv_cell(title), ""] for title, _symptom in queryset)]
+    assert written[1][0] == "'" + HOSTILE[0]
+
+
+def test_negative_numbers_stay_numbers_next_to_text():
+    assert _csv(csv_response("x.csv", ["a", "b"], [[-3, "-0.25"], ["-", "ok"]])) == [
+        ["a", "b"],
+        ["-3", "-0.25"],
+        ["'-", "ok"],
+    ]
 
 
 def test_the_issue_export_quotes_hostile_cells(client, viewer_user, journey):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from demo.activity import plan_activity
 from journeys.models import Interaction, Journey, JourneyInstance
-from owners.models import Person
+from owners.models import Ownership, Person
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +85,7 @@ def test_a_deleted_demo_journey_is_put_back_on_the_next_run_and_nothing_else_cha
     seed()
     people = Person.objects.count()
     Interaction.objects.filter(instance__journey__slug="rail-refund").delete()  # they protect the touchpoints
+    Ownership.objects.filter(journey__slug="rail-refund").delete()  # and these the journey
     Journey.objects.filter(slug="rail-refund").delete()
 
     # when
@@ -101,6 +102,7 @@ def test_loading_the_demo_twice_on_the_same_day_gives_the_same_rows():
     seed(scale=0.01)
     first = activity_rows()
     Interaction.objects.all().delete()
+    Ownership.objects.all().delete()
     Journey.objects.all().delete()
 
     # when

@@ -160,3 +160,29 @@ def test_a_bad_csv_is_refused_with_its_problems_listed_by_row_and_column(demo, p
     )
     assert not JourneyInstance.objects.filter(external_id__startswith="E2E-").exists()
     assert Import.objects.get().status == "failed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_owner_downloads_the_journeys_data_from_the_journey_page_and_the_imports_list(demo, page):
+    # given the owner on onboarding's page
+    log_in(page, "owner")
+    page.goto("/journeys/onboarding/")
+
+    # when they follow "Download data (CSV)"
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download data (CSV)").click()
+    download = download_info.value
+
+    # then they get every recorded interaction of onboarding, in the import format
+    assert download.suggested_filename == "onboarding-instances.csv"
+    rows = list(csv.DictReader(io.StringIO(open(download.path(), encoding="utf-8").read())))  # noqa: PTH123, SIM115
+    assert list(rows[0]) == COLUMNS
+    instances = JourneyInstance.objects.filter(journey__slug="onboarding")
+    assert {row["instance_external_id"] for row in rows} == set(instances.values_list("external_id", flat=True))
+
+    # and the imports list links the same download for each journey
+    page.goto("/imports/")
+    name = instances.first().journey.name
+    expect(page.get_by_role("link", name=name, exact=True).first).to_have_attribute(
+        "href", "/journeys/onboarding/instances.csv"
+    )

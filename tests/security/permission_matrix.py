@@ -74,6 +74,7 @@ PAGES = {
     "owners:person-create": {"GET": MANAGE, "POST": MANAGE},
     "owners:person-detail": {"GET": READ},
     "owners:person-edit": {"GET": MANAGE, "POST": MANAGE},
+    "owners:person-set-active": {"POST": MANAGE},
     "owners:function-list": {"GET": READ},
     "owners:function-create": {"GET": MANAGE, "POST": MANAGE},
     "owners:function-detail": {"GET": READ},

@@ -46,9 +46,16 @@ CSV_EXPECTED = {
     "27-bom-and-bad-outcome.csv": (2, "outcome", "'finished' is not one of: in_progress, completed, abandoned."),
     "28-wrong-channel-and-boolean.csv": (2, "resolved", "'maybe' is not a yes/no value"),
     "29-in-progress-with-end.csv": (2, "ended_at", "A journey in progress has no end"),
-    "30-nul-in-identifier.csv": (2, "interaction_external_id", "Control characters"),
+    "30-nul-in-identifier.csv": (2, "interaction_external_id", "This value holds a NUL character"),
     "31-future-interaction.csv": (2, "occurred_at", "'2030-01-01T10:00:00Z' is in the future"),
     "32-unbalanced-quotes.csv": (2, "", "This row has 2 values; the header has 16 columns."),
+    "33-nul-in-instance-id.csv": (2, "instance_external_id", "This value holds a NUL character"),
+    "34-nul-in-journey.csv": (2, "journey", "This value holds a NUL character"),
+    "35-nul-in-date.csv": (2, "started_at", "This value holds a NUL character"),
+    "36-lone-surrogate.csv": (2, "", "The file is not UTF-8 text (byte 0xed cannot be read)"),
+    "37-formula-minus.csv": (2, "instance_external_id", "starts with -: a spreadsheet would run it as a formula"),
+    "38-bidi-override.csv": (2, "segment", "Invisible characters (right-to-left overrides"),
+    "39-nul-in-header.csv": (1, "seg?ment", "holds a NUL character"),
 }
 
 # file -> (position key of the 400 answer, a part of the message).
@@ -90,6 +97,12 @@ INGEST_EXPECTED = {
     "32-outcome-and-channel-unknown.json": ("instances[0].interactions[0].channel", "'pigeon' is not one of"),
     "33-nul-in-external-id.json": ("detail", "Null characters are not allowed."),  # refused by the parser
     "34-future-start.json": ("instances[0].started_at", "'2099-01-01T00:00:00Z' is in the future"),
+    "35-lone-surrogate.json": ("instances[0].customer_ref", "Lone surrogate characters"),
+    "36-misspelt-instance-key.json": ("instances[0].satisfation", "Unknown field 'satisfation'"),
+    "37-misspelt-interaction-key.json": ("instances[0].interactions[0].resolvd", "Unknown field 'resolvd'"),
+    "38-formula-minus.json": ("instances[0].external_id", "starts with -: a spreadsheet would run it"),
+    "39-zero-width.json": ("instances[0].interactions[0].external_id", "Invisible characters"),
+    "40-unknown-top-level-key.json": ("jouney", "Unknown field 'jouney'"),
 }
 
 

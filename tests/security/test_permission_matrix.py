@@ -344,3 +344,51 @@ def test_url_parameters_are_filled_for_every_route(world):
         if route.name in ADMIN_ROUTES:
             continue
         assert re.search(r"[<>(]", _url(route, world)) is None, route.name
+
+
+# --- deny before validate ------------------------------------------------------------------------------
+
+
+def _invalid_bodies(world) -> dict[str, dict]:
+    """Bodies that name J (so the permission can be checked) but fail validation after that: a duplicate
+    or an empty required value. A refused role must learn nothing from them ("already on the team")."""
+    journey = world.journey
+    return {
+        "stage-list": {"journey": journey.slug, "name": ""},
+        "touchpoint-list": {"stage": world.stage.pk, "key": world.touchpoint.key, "name": "Again", "channel": "mail"},
+        "journeyinstance-list": {"journey": journey.slug, "external_id": world.instance.external_id},
+        "interaction-list": {"instance": world.instance.pk, "external_id": world.interaction.external_id},
+        "team-member-list": {"journey": journey.slug, "person": world.team_membership.person_id, "role": "again"},
+        "responsibility-list": {"touchpoint": world.touchpoint.pk, "function": world.function.slug},
+        "issue-list": {"journey": journey.slug, "title": ""},
+        "initiative-list": {"journey": journey.slug, "title": ""},
+    }
+
+
+DENY_BEFORE_VALIDATE = [
+    "stage-list",
+    "touchpoint-list",
+    "journeyinstance-list",
+    "interaction-list",
+    "team-member-list",
+    "responsibility-list",
+    "issue-list",
+    "initiative-list",
+]
+
+
+@pytest.mark.parametrize("name", DENY_BEFORE_VALIDATE)
+def test_a_refused_role_is_refused_before_its_body_is_validated(name, world, role_clients):
+    route = ROUTES[name]
+    body = _invalid_bodies(world)[name]
+    answers = {}
+    for role in matrix.ROLES:
+        _page_client, headers = role_clients[role]
+        answers[role] = Client().post(_url(route, world), body, content_type="application/json", **headers).status_code
+
+    allowed = matrix.API[name]["POST"]
+    assert {role: status for role, status in answers.items() if role not in allowed} == {
+        role: 401 if role == matrix.ANONYMOUS else 403 for role in matrix.ROLES if role not in allowed
+    }
+    # and the body really is invalid: those allowed get its 400
+    assert {answers[role] for role in allowed} == {400}

@@ -65,6 +65,7 @@ class JourneyInstanceViewSet(CachedListMixin, ServiceModelViewSet):
     search_fields = ["external_id", "customer_ref", "segment"]
     ordering_fields = ["started_at", "ended_at", "satisfaction", "external_id", "created_at", "updated_at"]
     ordering = ["-started_at", "id"]
+    reload_after_write = True  # the answer carries interaction_count, as the list and the detail do
 
     def get_queryset(self):
         return selectors.instance_list()
@@ -125,7 +126,9 @@ class IngestView(APIView):
         request=IngestRequestSerializer,
         responses={200: IngestResultSerializer},
         description="All or nothing; upsert by external ids; errors are addressed by position, "
-        "e.g. instances[3].interactions[0].touchpoint. Unchanged rows count in neither number.",
+        "e.g. instances[3].interactions[0].touchpoint. Unchanged rows count in neither number. "
+        "An upsert replaces the whole row, so a key that is not a field (a misspelt `satisfation`) is "
+        "refused with a 400 naming it (`instances[0].satisfation`) rather than ignored.",
     )
     def post(self, request):
         body = request.data
@@ -134,6 +137,9 @@ class IngestView(APIView):
                 {"non_field_errors": ['Send a JSON object: {"journey": slug, "instances": [...]}.']},
                 status=status.HTTP_400_BAD_REQUEST,
             )
+        unknown = services.unknown_keys(body, services.BATCH_KEYS)
+        if unknown:
+            return Response(unknown, status=status.HTTP_400_BAD_REQUEST)
         try:
             counts = services.instance_batch_ingest(journey_slug=body.get("journey"), instances=body.get("instances"))
         except services.IngestInvalid as invalid:

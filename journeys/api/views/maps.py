@@ -127,8 +127,8 @@ class StageViewSet(CachedListMixin, ServiceModelViewSet):
 
     @extend_schema(request=StageCreateInputSerializer, responses={201: StageSerializer})
     def create(self, request, *args, **kwargs):
+        self.require("journeys.change_journey", self.validated_field(StageCreateInputSerializer, "journey"))
         data = self.validated_input(StageCreateInputSerializer)
-        self.require("journeys.change_journey", data["journey"])
         stage = services.stage_create(journey=data["journey"], name=data["name"], position=data.get("position"))
         return self.respond(stage, status_code=status.HTTP_201_CREATED)
 
@@ -177,8 +177,8 @@ class TouchpointViewSet(CachedListMixin, ServiceModelViewSet):
 
     @extend_schema(request=TouchpointInputSerializer, responses={201: TouchpointSerializer})
     def create(self, request, *args, **kwargs):
+        self.require("journeys.change_journey", self.validated_field(TouchpointInputSerializer, "stage").journey)
         data = self.validated_input(TouchpointInputSerializer)
-        self.require("journeys.change_journey", data["stage"].journey)
         return self.respond(services.touchpoint_create(**data), status_code=status.HTTP_201_CREATED)
 
     @extend_schema(request=TouchpointInputSerializer, responses={200: TouchpointSerializer})

@@ -60,7 +60,7 @@ def test_the_api_refuses_an_oversized_upload_with_413(api_client, integration_us
     )
 
     assert response.status_code == 413
-    assert "the limit is" in response.json()["file"][0]
+    assert "over the limit of" in response.json()["file"][0]
     assert not Import.objects.exists()
 
 

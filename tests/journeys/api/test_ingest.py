@@ -335,3 +335,39 @@ def test_ingesting_50_instances_costs_as_many_queries_as_ingesting_one(integrati
     for instance in one["instances"] + fifty["instances"]:
         instance["satisfaction"] = 1
     assert _queries_for(integration_client, fifty) == _queries_for(integration_client, one)
+
+
+# --- a misspelt key (issue 16, finding 3) ----------------------------------------------------------------
+
+
+def test_a_misspelt_key_is_refused_and_the_stored_value_is_kept(integration_client, mapped_journey):
+    # given an instance stored with a satisfaction
+    assert integration_client.post(URL, a_batch(an_instance("i-1")), format="json").status_code == 200
+    stored = JourneyInstance.objects.get(external_id="i-1")
+    assert stored.satisfaction == 3
+
+    # when the same instance is sent again with "satisfation" (the probe's call answered 200 {"updated": 1})
+    instance = an_instance("i-1")
+    instance["satisfation"] = instance.pop("satisfaction")
+    response = integration_client.post(URL, a_batch(instance), format="json")
+
+    # then a 400 names the key, and the satisfaction is still there
+    assert response.status_code == 400
+    assert list(response.json()) == ["instances[0].satisfation"]
+    assert "Unknown field 'satisfation'" in response.json()["instances[0].satisfation"][0]
+    assert JourneyInstance.objects.get(pk=stored.pk).satisfaction == 3
+
+
+def test_a_misspelt_key_of_an_interaction_or_of_the_batch_is_refused_by_position(integration_client, mapped_journey):
+    instance = an_instance("i-1")
+    instance["interactions"][1]["resolvd"] = True
+    batch = {**a_batch(instance), "jouney": "onboarding"}
+
+    response = integration_client.post(URL, batch, format="json")
+
+    assert response.status_code == 400
+    assert set(response.json()) == {"jouney"}  # the batch's own keys first: nothing else is read
+    del batch["jouney"]
+    response = integration_client.post(URL, batch, format="json")
+    assert set(response.json()) == {"instances[0].interactions[1].resolvd"}
+    assert not JourneyInstance.objects.exists()

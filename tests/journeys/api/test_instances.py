@@ -356,3 +356,60 @@ def test_a_single_interaction_follows_the_same_rules_as_ingest(integration_clien
     field = next(iter(values))
     assert message in " ".join(response.json()[field])
     assert not Interaction.objects.filter(instance=instances["early"]).exists()
+
+
+# --- issue 16: misspelt keys, the answer of a create, identifiers ---------------------------------------
+
+
+def test_a_misspelt_key_on_an_instance_is_refused_and_nothing_changes(integration_client, instances):
+    early = instances["early"]
+
+    response = integration_client.patch(f"{INSTANCES}{early.pk}/", {"satisfation": 5}, format="json")
+
+    assert response.status_code == 400
+    assert "Unknown field 'satisfation'" in response.json()["satisfation"][0]
+    assert JourneyInstance.objects.get(pk=early.pk).satisfaction == 2
+
+
+def test_a_document_read_from_the_api_can_be_sent_back_with_its_read_only_fields(integration_client, instances):
+    early = instances["early"]
+    document = integration_client.get(f"{INSTANCES}{early.pk}/").json()
+
+    response = integration_client.put(f"{INSTANCES}{early.pk}/", {**document, "satisfaction": 5}, format="json")
+
+    assert response.status_code == 200, response.json()
+    assert JourneyInstance.objects.get(pk=early.pk).satisfaction == 5
+
+
+def test_a_misspelt_key_on_an_interaction_is_refused(integration_client, interactions):
+    interaction = Interaction.objects.first()
+
+    response = integration_client.patch(f"{INTERACTIONS}{interaction.pk}/", {"resolvd": True}, format="json")
+
+    assert response.status_code == 400
+    assert set(response.json()) == {"resolvd"}
+
+
+def test_creating_an_instance_answers_with_its_interaction_count(integration_client, mapped_journey):
+    response = integration_client.post(INSTANCES, a_new_instance(), format="json")
+
+    assert response.status_code == 201
+    assert response.json()["interaction_count"] == 0
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("-2+3+cmd|' /C calc'!A0", "starts with -"),
+        ("abc\u202etxt.exe", "Invisible characters"),
+        ("ab\u200bc", "Invisible characters"),
+        ("ab\u2066c", "Invisible characters"),
+        ("\ufeffabc", "Invisible characters"),
+    ],
+)
+def test_an_identifier_that_would_mislead_a_reader_is_refused(integration_client, mapped_journey, value, message):
+    response = integration_client.post(INSTANCES, a_new_instance(external_id=value), format="json")
+
+    assert response.status_code == 400
+    assert message in response.json()["external_id"][0]
+    assert not JourneyInstance.objects.exists()

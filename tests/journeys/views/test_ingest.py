@@ -1,11 +1,13 @@
 """Pages of ingested data: the instances CSV export and the import pages (upload, progress, report)."""
 
 import csv
+import datetime as dt
 import io
 import re
 
 import pytest
 from django.core.files.base import ContentFile
+from django.test import override_settings
 
 from journeys.models import Import, Journey
 from tests import factories
@@ -104,6 +106,54 @@ def test_the_export_streams_with_a_constant_number_of_queries(
     assert content.count(b"\n") == 41
 
 
+HOSTILE_IDENTIFIERS = ["-2+3+cmd|' /C calc'!A0", '=HYPERLINK("http://evil.example/")', "+1+1", "@SUM(1)", "\t=1"]
+
+
+def test_the_export_escapes_hostile_identifiers_stored_before_the_rules_refused_them(
+    client, viewer_user, mapped_journey
+):
+    # given instances written past the ingest rules (data from before they existed)
+    touchpoint = mapped_journey.touchpoints.first()
+    for index, value in enumerate(HOSTILE_IDENTIFIERS):
+        instance = factories.JourneyInstanceFactory(
+            journey=mapped_journey, external_id=value, customer_ref=f"c-{index}", segment=value
+        )
+        factories.InteractionFactory(instance=instance, touchpoint=touchpoint, external_id=value)
+    factories.JourneyInstanceFactory(journey=mapped_journey, external_id="-3", customer_ref="c-plain")
+    client.force_login(viewer_user)
+
+    # when
+    rows = list(csv.DictReader(io.StringIO(_export(client).decode())))
+
+    # then every cell starting like a formula has its quote, and a plain number stays a number
+    exported = {row["instance_external_id"] for row in rows}
+    assert exported == {f"'{value}" for value in HOSTILE_IDENTIFIERS} | {"-3"}
+    assert {row["segment"] for row in rows if row["instance_external_id"] != "-3"} == {
+        f"'{value}" for value in HOSTILE_IDENTIFIERS
+    }
+    assert {row["interaction_external_id"] for row in rows if row["instance_external_id"] != "-3"} == {
+        f"'{value}" for value in HOSTILE_IDENTIFIERS
+    }
+
+
+def test_the_export_writes_moments_in_utc_as_the_import_reads_them(client, viewer_user, mapped_journey):
+    instance = factories.JourneyInstanceFactory(
+        journey=mapped_journey,
+        external_id="timed",
+        customer_ref="c-timed",
+        started_at=dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=2))),
+        ended_at=dt.datetime(2026, 3, 1, 10, 0, 0, 123456, tzinfo=dt.UTC),
+        outcome="completed",
+    )
+    factories.InteractionFactory(instance=instance, touchpoint=mapped_journey.touchpoints.first(), external_id="t-1")
+    client.force_login(viewer_user)
+
+    (row,) = csv.DictReader(io.StringIO(_export(client).decode()))
+
+    assert (row["started_at"], row["ended_at"]) == ("2026-03-01T07:30:00+00:00", "2026-03-01T10:00:00.123456+00:00")
+    assert dt.datetime.fromisoformat(row["started_at"]) == instance.started_at
+
+
 def test_the_export_of_an_unknown_journey_is_404(client, viewer_user):
     client.force_login(viewer_user)
 
@@ -141,11 +191,24 @@ def test_an_oversized_file_is_refused_with_a_form_error(client, integration_user
     settings.IMPORT_MAX_BYTES = 100
     client.force_login(integration_user)
 
-    response = client.post("/imports/new/", {"file": ContentFile(csv_bytes(valid_rows()), name="big.csv")})
+    content = csv_bytes(valid_rows())
+    response = client.post("/imports/new/", {"file": ContentFile(content, name="big.csv")})
 
-    assert response.status_code == 200
-    assert "the limit is 0.0 MB" in response.content.decode()
+    assert response.status_code == 413  # was 200: the page said no, the status said yes
+    assert f"The file is {len(content):,} bytes, over the limit of 100 bytes (0.0 MB)" in response.content.decode()
     assert not Import.objects.exists()
+
+
+def test_a_file_just_over_the_limit_is_told_in_bytes_not_in_two_equal_megabytes():
+    from journeys.services.imports import import_size_problem
+
+    limit = 50 * 1024 * 1024
+    with override_settings(IMPORT_MAX_BYTES=limit):
+        assert import_size_problem(limit + 1) == (
+            "The file is 52,428,801 bytes, over the limit of 52,428,800 bytes (50.0 MB). Split it into smaller files."
+        )
+        assert import_size_problem(2 * limit).startswith("The file is 100.0 MB, over the limit of 50.0 MB.")
+        assert import_size_problem(limit) is None
 
 
 def test_a_viewer_cannot_upload_and_sees_no_upload_button(client, viewer_user):
