@@ -232,8 +232,22 @@ def test_a_map_not_reviewed_for_90_days_is_flagged(login_as, journey):
     assert "Map not reviewed for 90 days" in text
 
 
-def test_a_map_never_reviewed_is_flagged(login_as, journey):
+def test_a_map_drawn_more_than_90_days_ago_and_never_reviewed_is_flagged(login_as, journey):
+    Journey.objects.filter(pk=journey.pk).update(created_at=timezone.now() - dt.timedelta(days=91))
+
     assert "Map never reviewed" in page_text(login_as("viewer_user").get("/journeys/onboarding/"))
+
+
+def test_a_journey_created_today_is_not_flagged_as_a_stale_map(login_as, journey):
+    # given: a journey created today, whose map nobody has reviewed yet
+    assert journey.map_reviewed_on is None
+
+    # when
+    text = page_text(login_as("owner_user").get("/journeys/onboarding/"))
+
+    # then
+    assert "Map never reviewed" not in text
+    assert "Map not reviewed" not in text
 
 
 def test_the_blueprint_has_stages_as_columns_and_touchpoint_cards(login_as, drawn_map, clean_panels):
