@@ -72,6 +72,16 @@ def contributable_journey_ids(user) -> set[int] | None:
     return steerable | set(TeamMembership.objects.filter(person__user=user).values_list("journey_id", flat=True))
 
 
+def user_journey_ids(user, which: str) -> set[int] | None:
+    """``steerable`` or ``contributable`` journey ids, read once per user object (a request's user):
+    a page asks several times (its buttons, its form's choices)."""
+    attribute = f"_throughline_{which}_journey_ids"
+    if not hasattr(user, attribute):
+        reader = steerable_journey_ids if which == "steerable" else contributable_journey_ids
+        setattr(user, attribute, reader(user))
+    return getattr(user, attribute)
+
+
 # --- health snapshots --------------------------------------------------------------------------
 
 
