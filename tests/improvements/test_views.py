@@ -268,7 +268,16 @@ def test_a_viewer_is_refused_the_log_form_before_filling_it(client, viewer_user,
     assert (bare.status_code, on_journey.status_code) == (403, 403)
     assert "and you are on no journey" in _text(bare)
     assert 'name="title"' not in _text(bare)
-    assert "Only the team, the owner of “Onboarding” and managers can log issues on it." in _text(on_journey)
+    assert 'name="title"' not in _text(on_journey)
+
+
+def test_a_team_member_is_refused_the_log_form_of_a_journey_they_are_not_on(client, team_user, journey):
+    factories.JourneyFactory(name="Elsewhere", slug="elsewhere")
+
+    response = _login(client, team_user).get("/issues/new/?journey=elsewhere")
+
+    assert response.status_code == 403
+    assert "Only the team, the owner of “Elsewhere” and managers can log issues on it." in _text(response)
 
 
 def test_the_log_form_offers_only_the_journeys_the_person_may_log_on(client, team_user, journey):
