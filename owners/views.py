@@ -733,10 +733,15 @@ def journey_responsibilities(request, slug):
                 )
                 return redirect(reverse("owners:journey-responsibilities", args=[journey.slug]))
     touchpoints = list(Touchpoint.objects.filter(journey=journey).select_related("stage"))
-    functions = list(Function.objects.order_by("name"))
+    every_function = list(Function.objects.order_by("name"))
     assigned = set(
         Responsibility.objects.filter(touchpoint__journey=journey).values_list("touchpoint_id", "function_id")
     )
+    # The functions involved come first; the rest of the organisation only on demand (an editor
+    # adding a function), or when nobody is assigned yet and the editor starts from scratch.
+    involved_ids = {function_id for _, function_id in assigned}
+    show_all = can_edit and (request.GET.get("functions") == "all" or not involved_ids)
+    functions = [function for function in every_function if show_all or function.pk in involved_ids]
     rows = [
         {
             "touchpoint": touchpoint,
@@ -755,6 +760,9 @@ def journey_responsibilities(request, slug):
             "functions": functions,
             "rows": rows,
             "can_edit": can_edit,
+            "show_all": show_all,
+            "other_function_count": len(every_function) - len(functions),
+            "has_functions": bool(every_function),
             "breadcrumbs": [
                 {"label": journey.name, "url": journey_path(journey)},
                 {"label": "Responsibilities", "url": ""},

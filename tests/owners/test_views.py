@@ -1,6 +1,7 @@
 """Pages of the owners app: who sees and does what, CSV exports, the journey panel, query counts."""
 
 import csv
+import re
 import datetime as dt
 import io
 from urllib.parse import parse_qs, urlparse
@@ -13,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from journeys import panels
-from owners.models import IncentiveReview, Ownership, Person, Responsibility, TeamMembership
+from owners.models import Function, IncentiveReview, Ownership, Person, Responsibility, TeamMembership
 from tests import factories
 
 from .conftest import ROLES
@@ -488,3 +489,38 @@ def test_the_journey_panel_is_read_only_for_a_team_member(org, team_user):
 
     assert "Manage the team" not in html
     assert "Team page" in html
+
+
+def test_the_responsibilities_grid_shows_a_reader_only_the_functions_involved(client, org, viewer_user):
+    html = _login(client, viewer_user).get("/journeys/onboarding/responsibilities/").content.decode()
+
+    assert ">Customer Service</th>" in html
+    assert ">Field Operations</th>" in html
+    assert ">Billing</th>" not in html  # Billing delivers nothing on this journey
+    assert "Showing the 2 functions involved in this journey." in html
+    assert 'name="pair"' not in html
+    assert "Save responsibilities" not in html
+    assert "?functions=all" not in html
+
+
+def test_an_editor_adds_another_function_on_demand(client, org, manager_user):
+    client = _login(client, manager_user)
+
+    involved = client.get("/journeys/onboarding/responsibilities/").content.decode()
+    everything = client.get("/journeys/onboarding/responsibilities/", {"functions": "all"}).content.decode()
+
+    assert ">Billing</th>" not in involved
+    others = Function.objects.count() - 2
+    assert f"Add another function ({others} more)" in involved
+    assert ">Billing</th>" in everything
+    assert "Every function of the organisation is shown." in everything
+
+
+def test_saving_the_involved_functions_keeps_the_others_untouched(client, org, manager_user):
+    before = set(Responsibility.objects.values_list("touchpoint_id", "function_id"))
+    html = _login(client, manager_user).get("/journeys/onboarding/responsibilities/").content.decode()
+    ticked = re.findall(r'name="pair" value="([0-9:]+)"[^>]*checked', html)
+
+    client.post("/journeys/onboarding/responsibilities/", {"pair": ticked})
+
+    assert set(Responsibility.objects.values_list("touchpoint_id", "function_id")) == before
