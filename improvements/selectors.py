@@ -20,7 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from core.history import HistoryEntry, changes, related_names, user_label
+from core.history import HistoryEntry, changes, people_names, related_names, user_label
 from core.rules import is_manager
 from journeys.choices import Component
 from journeys.health_components import OVERALL
@@ -225,6 +225,7 @@ def history_entries(obj) -> list[HistoryEntry]:
     model = type(obj)
     records = list(obj.history.select_related("history_user").order_by("history_date", "history_id"))
     names = related_names((model, record) for record in records)
+    people = people_names(records)
     label, subject = str(model._meta.verbose_name).capitalize(), str(obj)
     entries = []
     previous = None
@@ -236,7 +237,7 @@ def history_entries(obj) -> list[HistoryEntry]:
         else:
             kind, changed = "changed", changes(model, previous, record, names)
         if kind != "changed" or changed:
-            who = user_label(record.history_user)
+            who = user_label(record.history_user, people)
             entries.append(HistoryEntry(record.history_date, who, kind, label, subject, changed))
         previous = record
     entries.reverse()
