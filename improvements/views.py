@@ -126,7 +126,10 @@ PROPOSE_REFUSED = "Initiatives are proposed by a journey's owner and by managers
 
 
 def _log_issue_refused_on(journey) -> str:
-    return f"Only the team, the owner of “{journey}” and managers can log issues on it. Ask its owner to add you to the team."
+    return (
+        f"Only the team, the owner of “{journey}” and managers can log issues on it. "
+        "Ask its owner to add you to the team."
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,9 +1,9 @@
 """Pages of the owners app: who sees and does what, CSV exports, the journey panel, query counts."""
 
 import csv
-import re
 import datetime as dt
 import io
+import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
