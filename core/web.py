@@ -11,6 +11,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import StreamingHttpResponse
+from django.shortcuts import render
 
 from .errors import ApplicationError, StaleObjectError
 
@@ -108,3 +109,22 @@ def csv_response(
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def confirmed(request) -> bool:
+    """Whether a POST that deletes carries the confirmation step's answer (``confirm=yes``)."""
+    return request.POST.get("confirm") == "yes"
+
+
+def confirmation_page(
+    request, *, title: str, question: str, consequence: str = "", confirm_label: str, cancel_url: str
+):
+    """The step before a delete: what will go, and a button that posts again with ``confirm=yes``."""
+    context = {
+        "title": title,
+        "question": question,
+        "consequence": consequence,
+        "confirm_label": confirm_label,
+        "cancel_url": cancel_url,
+    }
+    return render(request, "partials/confirm_delete.html", context)

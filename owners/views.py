@@ -672,6 +672,15 @@ def journey_team_remove(request, slug, pk):
     journey = get_object_or_404(Journey, slug=slug)
     membership = get_object_or_404(TeamMembership.objects.select_related("person"), pk=pk, journey=journey)
     web.require(request.user, "owners.manage_team", journey, message=TEAM_MESSAGE)
+    if not web.confirmed(request):
+        return web.confirmation_page(
+            request,
+            title=f"Remove {membership.person.name} from the team?",
+            question=f"Remove {membership.person.name} from the {journey.name} team?",
+            consequence="They keep their issues and updates; you can add them again later.",
+            confirm_label=f"Remove {membership.person.name}",
+            cancel_url=reverse("owners:journey-team", args=[journey.slug]),
+        )
     services.team_member_remove(membership=membership)
     messages.success(request, f"{membership.person.name} left the {journey.name} team.")
     return redirect(reverse("owners:journey-team", args=[journey.slug]))

@@ -190,7 +190,7 @@ def test_the_owner_or_a_manager_manages_the_team(client, org, user_in_role, role
 
     added = client.post("/journeys/onboarding/team/", {"person": newcomer.pk, "role": "field lead"})
     renamed = client.post(f"/journeys/onboarding/team/{seat.pk}/role/", {"role": "service lead"})
-    removed = client.post(f"/journeys/onboarding/team/{seat.pk}/remove/")
+    removed = client.post(f"/journeys/onboarding/team/{seat.pk}/remove/", {"confirm": "yes"})
 
     allowed = role in {"owner", "manager", "admin"}
     assert {added.status_code, renamed.status_code, removed.status_code} == ({302} if allowed else {403})
@@ -524,3 +524,14 @@ def test_saving_the_involved_functions_keeps_the_others_untouched(client, org, m
     client.post("/journeys/onboarding/responsibilities/", {"pair": ticked})
 
     assert set(Responsibility.objects.values_list("touchpoint_id", "function_id")) == before
+
+
+def test_removing_a_team_member_asks_for_confirmation_first(client, org, manager_user):
+    seat = TeamMembership.objects.filter(journey=org.journey).first()
+    client = _login(client, manager_user)
+
+    asked = client.post(f"/journeys/onboarding/team/{seat.pk}/remove/")
+
+    assert asked.status_code == 200
+    assert f"Remove {seat.person.name} from the Onboarding team?" in asked.content.decode()
+    assert TeamMembership.objects.filter(pk=seat.pk).exists()
