@@ -209,7 +209,7 @@ def test_the_issue_page_shows_who_changed_what_and_when(client, owner_user, mana
     response = _login(client, manager_user).get(f"/issues/{issue.pk}/")
 
     html = _text(response)
-    assert "owner</strong> changed" in html
+    assert "Owner Person</strong> changed" in html
     assert '<th scope="row">Status</th><td>Reported</td><td>Investigating</td>' in html
     assert '<th scope="row">Assignee</th><td>–</td><td>Ada Field</td>' in html
     assert '<th scope="row">Root cause</th><td>–</td><td>No kit check</td>' in html
