@@ -44,3 +44,35 @@ class NullsLastOrderingFilter(drf_filters.OrderingFilter):
         if not ordering:
             return queryset
         return queryset.order_by(*[nulls_last(queryset.model, term) for term in ordering], "pk")
+
+
+class ChooseOneSelect(forms.Select):
+    """A drop-down with an "any" first option for a filter that accepts several values (``?status=a&status=b``).
+
+    Pages show one choice at a time, like the portfolio's filter bar; the API and shared links may
+    still send several, and then the box opens as a list with all of them selected, so what filters
+    the page is always in view.
+    """
+
+    def __init__(self, *args, any_label: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.any_label = any_label
+
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+        if values is None:
+            return []
+        if isinstance(values, str):
+            values = [values]
+        return [value for value in values if value]
+
+    def get_context(self, name, value, attrs):
+        values = value if isinstance(value, (list, tuple)) else ([value] if value else [])
+        original = self.choices
+        self.choices = [("", self.any_label), *original]
+        self.allow_multiple_selected = len(values) > 1
+        try:
+            return super().get_context(name, value, attrs)
+        finally:
+            self.choices = original
+            self.allow_multiple_selected = False

@@ -15,9 +15,13 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import IntegerField, Q, Value
+from django.utils import timezone
+from django.utils.formats import date_format
 
 EXCLUDED_FIELDS = {"id", "created_at", "updated_at", "version", "data_changed_at"}
 PAGE_SIZE = 50
@@ -67,9 +71,37 @@ class HistoryEntry:
     changes: list[HistoryChange] = field(default_factory=list)
 
 
-def user_label(user) -> str:
+# Higher apps say how people are named and how some values read (owners: a login's person; improvements:
+# an initiative's component values), so the history reads as the pages do. Filled from AppConfig.ready().
+_people_namers: list[Callable[[set[int]], dict[int, str]]] = []
+_value_formats: dict[tuple[type, str], Callable[[Any, Any], str]] = {}
+
+
+def register_people_names(namer: Callable[[set[int]], dict[int, str]]) -> None:
+    """``namer(user ids) -> {user id: the person's name}``, in one query for them all."""
+    _people_namers.append(namer)
+
+
+def register_value_format(model: type, field_name: str, formatter: Callable[[Any, Any], str]) -> None:
+    """``formatter(historical record, raw value) -> str`` for one field of a tracked model."""
+    _value_formats[model, field_name] = formatter
+
+
+def people_names(records) -> dict[int, str]:
+    """{user id: name} of the users who made the records, one query per registered namer."""
+    user_ids = {record.history_user_id for record in records if getattr(record, "history_user_id", None)}
+    names: dict[int, str] = {}
+    if user_ids:
+        for namer in _people_namers:
+            names.update(namer(user_ids))
+    return names
+
+
+def user_label(user, people: dict[int, str] | None = None) -> str:
     if user is None:
         return "System"
+    if people and user.pk in people:
+        return people[user.pk]
     return user.get_full_name() or user.username
 
 
@@ -95,8 +127,8 @@ def changes(model, previous, record, names) -> list[HistoryChange]:
     return [
         HistoryChange(
             label=str(f.verbose_name).capitalize(),
-            old=_display(f, getattr(previous, f.attname), names),
-            new=_display(f, getattr(record, f.attname), names),
+            old=_display(f, getattr(previous, f.attname), names, model=model, record=previous),
+            new=_display(f, getattr(record, f.attname), names, model=model, record=record),
         )
         for f in _fields(model)
         if getattr(previous, f.attname) != getattr(record, f.attname)
@@ -145,28 +177,44 @@ def _entries(sources: list[HistorySource], keys: list[tuple]) -> list[HistoryEnt
     names = related_names(
         (sources[index].model, record) for (index, _), pair in records.items() for record in pair if record is not None
     )
+    people = people_names(record for record, _ in records.values())
     entries = []
     for _, history_id, index in keys:
         record, previous = records[index, history_id]
-        entries.append(_entry(sources[index], record, previous, names))
+        entries.append(_entry(sources[index], record, previous, names, people))
     return entries
 
 
-def _display(f, raw, names) -> str:
+def _display(f, raw, names, *, model=None, record=None) -> str:
+    """A value as the pages show it: names for people and links, labels for choices, yes/no, dates."""
     if raw is None or raw == "":
         return "–"
+    formatter = _value_formats.get((model, f.name))
+    if formatter is not None and record is not None:
+        return formatter(record, raw)
     if f.is_relation:
         return names.get(f.related_model, {}).get(raw, f"#{raw} (deleted)")
     if f.choices:
         return str(dict(f.flatchoices).get(raw, raw))
+    if isinstance(raw, bool):
+        return "yes" if raw else "no"
+    if isinstance(raw, dt.datetime):
+        return date_format(timezone.localtime(raw) if timezone.is_aware(raw) else raw, "j M Y H:i")
+    if isinstance(raw, dt.date):
+        return date_format(raw, "j M Y")
+    if isinstance(raw, dt.timedelta):
+        days = raw.days
+        return f"{days} day{'s' if days != 1 else ''}"
+    if isinstance(raw, Decimal | float):
+        return f"{raw:.2f}".rstrip("0").rstrip(".")
     return str(raw)
 
 
-def _entry(source: HistorySource, record, previous, names) -> HistoryEntry:
+def _entry(source: HistorySource, record, previous, names, people) -> HistoryEntry:
     model = source.model
     subject_field = model._meta.get_field(source.subject_field)
     subject = _display(subject_field, getattr(record, subject_field.attname), names)
-    who = user_label(record.history_user)
+    who = user_label(record.history_user, people)
     if record.history_type == "-":
         return HistoryEntry(record.history_date, who, "deleted", source.label, subject)
     if record.history_type == "+" or previous is None:

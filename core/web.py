@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections
 from django.db.models import CharField, QuerySet, TextField
 from django.http import StreamingHttpResponse
+from django.shortcuts import render
 
 from .errors import ApplicationError, StaleObjectError
 
@@ -170,3 +171,22 @@ def _postgresql_lines(header: Iterable[str], rows: QuerySet):
         with driver_cursor.copy(driver_cursor.mogrify(statement, params)) as copy:
             for data in copy:
                 yield bytes(data)
+
+
+def confirmed(request) -> bool:
+    """Whether a POST that deletes carries the confirmation step's answer (``confirm=yes``)."""
+    return request.POST.get("confirm") == "yes"
+
+
+def confirmation_page(
+    request, *, title: str, question: str, consequence: str = "", confirm_label: str, cancel_url: str
+):
+    """The step before a delete: what will go, and a button that posts again with ``confirm=yes``."""
+    context = {
+        "title": title,
+        "question": question,
+        "consequence": consequence,
+        "confirm_label": confirm_label,
+        "cancel_url": cancel_url,
+    }
+    return render(request, "partials/confirm_delete.html", context)

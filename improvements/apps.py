@@ -12,7 +12,7 @@ class ImprovementsConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: Django imports this module before any model is loaded,
         # and these modules import the models.
-        from .history import journey_history_sources
+        from .history import journey_history_sources, register_value_formats
         from .links import conflict_issue_path, touchpoint_issue_path
         from .selectors import conflict_issues
         from .views import journey_panel_context
@@ -30,6 +30,7 @@ class ImprovementsConfig(AppConfig):
             )
         )
         register_sources(JOURNEY_FEED, journey_history_sources)
+        register_value_formats()
         register_conflict_issue_link(conflict_issue_path)
         register_conflict_issue_finder(conflict_issues)
         register_touchpoint_action(

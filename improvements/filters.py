@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from core.filters import IdFilter
+from core.filters import ChooseOneSelect, IdFilter
 from journeys.choices import Component
 from journeys.models import Journey, Stage
 from owners.models import Function, Person
@@ -36,17 +36,33 @@ def _people():
 
 class IssueFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label="Search")
-    journey = django_filters.ModelChoiceFilter(queryset=_journeys(), to_field_name="slug", label="Journey")
-    stage = StageChoiceFilter(queryset=Stage.objects.all(), label="Stage")
-    touchpoint = IdFilter(field_name="touchpoint_id", label="Touchpoint id")
-    category = django_filters.MultipleChoiceFilter(choices=IssueCategory.choices, label="Category")
-    severity = django_filters.MultipleChoiceFilter(choices=Severity.choices, label="Severity")
-    status = django_filters.MultipleChoiceFilter(choices=IssueStatus.choices, label="Status")
-    open = django_filters.BooleanFilter(method="filter_open", label="Open only")
-    function = django_filters.ModelChoiceFilter(
-        field_name="functions", queryset=_functions(), to_field_name="slug", label="Responsible function"
+    journey = django_filters.ModelChoiceFilter(
+        queryset=_journeys(), to_field_name="slug", label="Journey", empty_label="Any journey"
     )
-    assignee = django_filters.ModelChoiceFilter(queryset=_people(), label="Assignee")
+    stage = StageChoiceFilter(queryset=Stage.objects.all(), label="Stage", empty_label="Any stage")
+    touchpoint = IdFilter(field_name="touchpoint_id", label="Touchpoint id")
+    category = django_filters.MultipleChoiceFilter(
+        choices=IssueCategory.choices, label="Category", widget=ChooseOneSelect(any_label="Any category")
+    )
+    severity = django_filters.MultipleChoiceFilter(
+        choices=Severity.choices, label="Severity", widget=ChooseOneSelect(any_label="Any severity")
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=IssueStatus.choices, label="Status", widget=ChooseOneSelect(any_label="Any status")
+    )
+    open = django_filters.BooleanFilter(
+        method="filter_open",
+        label="Open or closed",
+        widget=forms.Select(choices=[("", "Open and closed"), ("true", "Open only"), ("false", "Closed only")]),
+    )
+    function = django_filters.ModelChoiceFilter(
+        field_name="functions",
+        queryset=_functions(),
+        to_field_name="slug",
+        label="Responsible function",
+        empty_label="Any function",
+    )
+    assignee = django_filters.ModelChoiceFilter(queryset=_people(), label="Assignee", empty_label="Anyone")
     reported = django_filters.DateFromToRangeFilter(field_name="created_at", label="Reported between")
 
     class Meta:

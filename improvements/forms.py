@@ -7,7 +7,7 @@ from owners.models import Function, Incentive, Person
 
 from .choices import INITIATIVE_TRANSITIONS, ISSUE_TRANSITIONS, InitiativeStatus, IssueCategory, IssueStatus
 from .models import Initiative, InitiativeUpdate, Issue
-from .selectors import journey_segments
+from .selectors import journey_segments, user_journey_ids
 
 
 class StageField(forms.ModelChoiceField):
@@ -83,9 +83,16 @@ class IssueLogForm(forms.ModelForm):
         fields = ["journey", "stage", "touchpoint", "title", "symptom", "category", "severity", "functions"]
         widgets = {"symptom": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, journey: Journey | None = None, **kwargs):
+    def __init__(self, *args, journey: Journey | None = None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["journey"].queryset = Journey.objects.exclude(status="retired").order_by("name")
+        journeys = Journey.objects.exclude(status="retired").order_by("name")
+        if user is not None and not self.is_bound:
+            # Offer only the journeys the user may log on; a bound form takes any, and the view says
+            # clearly who may log on the one sent.
+            allowed = user_journey_ids(user, "contributable")
+            if allowed is not None:
+                journeys = journeys.filter(pk__in=allowed)
+        self.fields["journey"].queryset = journeys
         # On a bound form any stage may be sent; the service says clearly when it is of another journey.
         scope = None if self.is_bound else journey
         self.fields["stage"].queryset = _stages(scope)

@@ -20,7 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from core.history import HistoryEntry, changes, related_names, user_label
+from core.history import HistoryEntry, changes, people_names, related_names, user_label
 from core.rules import is_manager
 from journeys.choices import Component
 from journeys.health_components import MEASURES, OVERALL
@@ -71,6 +71,16 @@ def contributable_journey_ids(user) -> set[int] | None:
     if steerable is None:
         return None
     return steerable | set(TeamMembership.objects.filter(person__user=user).values_list("journey_id", flat=True))
+
+
+def user_journey_ids(user, which: str) -> set[int] | None:
+    """``steerable`` or ``contributable`` journey ids, read once per user object (a request's user):
+    a page asks several times (its buttons, its form's choices)."""
+    attribute = f"_throughline_{which}_journey_ids"
+    if not hasattr(user, attribute):
+        reader = steerable_journey_ids if which == "steerable" else contributable_journey_ids
+        setattr(user, attribute, reader(user))
+    return getattr(user, attribute)
 
 
 # --- health snapshots --------------------------------------------------------------------------
@@ -252,6 +262,7 @@ def history_entries(obj) -> list[HistoryEntry]:
     model = type(obj)
     records = list(obj.history.select_related("history_user").order_by("history_date", "history_id"))
     names = related_names((model, record) for record in records)
+    people = people_names(records)
     label, subject = str(model._meta.verbose_name).capitalize(), str(obj)
     entries = []
     previous = None
@@ -263,7 +274,7 @@ def history_entries(obj) -> list[HistoryEntry]:
         else:
             kind, changed = "changed", changes(model, previous, record, names)
         if kind != "changed" or changed:
-            who = user_label(record.history_user)
+            who = user_label(record.history_user, people)
             entries.append(HistoryEntry(record.history_date, who, kind, label, subject, changed))
         previous = record
     entries.reverse()

@@ -118,6 +118,20 @@ def issue_export(request):
     return web.csv_response(f"issues-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
 
 
+LOG_ISSUE_REFUSED = (
+    "Issues are logged by a journey's team, its owner and managers, and you are on no journey's team yet. "
+    "Ask a journey's owner to add you to the team."
+)
+PROPOSE_REFUSED = "Initiatives are proposed by a journey's owner and by managers, and you own no journey."
+
+
+def _log_issue_refused_on(journey) -> str:
+    return (
+        f"Only the team, the owner of “{journey}” and managers can log issues on it. "
+        "Ask its owner to add you to the team."
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def issue_create(request):
     person = selectors.person_of(request.user)
@@ -132,11 +146,7 @@ def issue_create(request):
             journey = form.cleaned_data["journey"]
             if not request.user.has_perm("improvements.log_issue", journey):
                 status = 403  # refused, not bad input: the form says why and who can
-                form.add_error(
-                    "journey",
-                    f"Only the team, the owner of “{journey}” and managers can log issues on it. "
-                    "Ask its owner to add you to the team.",
-                )
+                form.add_error("journey", _log_issue_refused_on(journey))
             elif person is None:
                 form.add_error(None, _no_person_message("log an issue"))
             else:
@@ -160,7 +170,10 @@ def issue_create(request):
                     return redirect(issue)
         journey = None
     else:
+        web.require(request.user, "improvements.log_issue_anywhere", message=LOG_ISSUE_REFUSED)
         initial, journey = IssueLogForm.initial_from_query(request.GET)
+        if journey is not None:
+            web.require(request.user, "improvements.log_issue", journey, message=_log_issue_refused_on(journey))
         raised = (
             selectors.conflict_issue(incentive_id=initial["incentive"].pk, journey_id=journey.pk)
             if journey and initial.get("incentive")
@@ -169,7 +182,7 @@ def issue_create(request):
         if raised is not None:
             messages.info(request, f"This conflict was already raised as issue #{raised.pk}: here it is.")
             return redirect(raised)
-        form = IssueLogForm(initial=initial, journey=journey)
+        form = IssueLogForm(initial=initial, journey=journey, user=request.user)
     return render(
         request,
         "improvements/issue_form.html",
@@ -527,11 +540,16 @@ def initiative_create(request):
     journey_slug = request.GET.get("journey")
     journey = Journey.objects.filter(slug=journey_slug).first() if journey_slug else None
     if journey is None:
+        web.require(request.user, "improvements.manage_initiative_anywhere", message=PROPOSE_REFUSED)
+        journeys = Journey.objects.exclude(status="retired").order_by("name")
+        steerable = selectors.steerable_journey_ids(request.user)
+        if steerable is not None:
+            journeys = journeys.filter(pk__in=steerable)
         return render(
             request,
             "improvements/initiative_pick_journey.html",
             {
-                "journeys": Journey.objects.exclude(status="retired").order_by("name"),
+                "journeys": journeys,
                 "breadcrumbs": [
                     {"label": "Initiatives", "url": reverse("improvements:initiative-board")},
                     {"label": "Propose an initiative", "url": None},

@@ -36,7 +36,10 @@ class JourneyForm(forms.ModelForm):
         labels = {
             "target_score": "Target health score (0-100)",
             "window_days": "Window (days)",
-            "min_sample": "Minimum sample",
+            "min_sample": "Journeys needed for a verdict",
+        }
+        help_texts = {
+            "min_sample": "With fewer journeys than this in the window, the health score is too uncertain to judge.",
         }
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 

@@ -446,3 +446,8 @@ ALERTS_BY_CODE: dict[str, HealthAlert] = {alert.code: alert for alert in ALERTS}
 def raised_alerts(values: dict[str, float | None], score: Decimal | None, previous_score: Decimal | None) -> list[str]:
     """The codes of the alerts a snapshot's values raise, in the registry's order."""
     return [alert.code for alert in ALERTS if alert.raised(values, score, previous_score)]
+
+
+def too_few_to_judge(sample_size: int, needed: int) -> str:
+    """How a score with fewer journeys than the journey's minimum sample reads, in an owner's words."""
+    return f"Too few journeys to judge: {sample_size} of the {needed} needed"

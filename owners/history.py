@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from core.history import HistorySource
 
-from .models import IncentiveReview, Ownership, TeamMembership
+from .models import IncentiveReview, Ownership, Person, TeamMembership
 
 
 def journey_history_sources(journey) -> list[HistorySource]:
@@ -15,3 +15,8 @@ def journey_history_sources(journey) -> list[HistorySource]:
         HistorySource("Team member", TeamMembership, on_journey, "person"),
         HistorySource("Incentive review", IncentiveReview, on_journey, "incentive"),
     ]
+
+
+def people_names_of_users(user_ids: set[int]) -> dict[int, str]:
+    """{user id: the person's name} for the history's "who" (one query)."""
+    return dict(Person.objects.filter(user_id__in=user_ids).values_list("user_id", "name"))

@@ -15,7 +15,7 @@ from django.utils import timezone
 from journeys.choices import JourneyStatus
 from journeys.health_components import OVERALL
 from journeys.models import HealthSnapshot, Journey
-from journeys.selectors.maps import STALE_MAP_DAYS
+from journeys.selectors.maps import map_is_stale
 
 from .choices import EvidenceSignal, Gap, Verdict
 from .links import conflict_issues
@@ -162,7 +162,6 @@ def journeys_gaps(journeys, *, today: dt.date | None = None) -> dict[int, Journe
     if not journeys:
         return {}
     today = today or timezone.localdate()
-    stale_before = today - dt.timedelta(days=STALE_MAP_DAYS)
     journey_ids = [journey.pk for journey in journeys]
 
     owners = {
@@ -201,7 +200,7 @@ def journeys_gaps(journeys, *, today: dt.date | None = None) -> dict[int, Journe
             owner=owners.get(journey.pk),
             functions=touching_functions,
             no_owner=is_active and journey.pk not in owners,
-            stale_map=is_active and (journey.map_reviewed_on is None or journey.map_reviewed_on < stale_before),
+            stale_map=is_active and map_is_stale(journey, today=today),
         )
         covered = team_functions.get(journey.pk, set())
         for function in touching_functions:

@@ -741,6 +741,15 @@ def journey_team_remove(request, slug, pk):
     journey = get_object_or_404(Journey, slug=slug)
     membership = get_object_or_404(TeamMembership.objects.select_related("person"), pk=pk, journey=journey)
     web.require(request.user, "owners.manage_team", journey, message=TEAM_MESSAGE)
+    if not web.confirmed(request):
+        return web.confirmation_page(
+            request,
+            title=f"Remove {membership.person.name} from the team?",
+            question=f"Remove {membership.person.name} from the {journey.name} team?",
+            consequence="They keep their issues and updates; you can add them again later.",
+            confirm_label=f"Remove {membership.person.name}",
+            cancel_url=reverse("owners:journey-team", args=[journey.slug]),
+        )
     services.team_member_remove(membership=membership)
     messages.success(request, f"{membership.person.name} left the {journey.name} team.")
     return redirect(reverse("owners:journey-team", args=[journey.slug]))
@@ -802,10 +811,15 @@ def journey_responsibilities(request, slug):
                 )
                 return redirect(reverse("owners:journey-responsibilities", args=[journey.slug]))
     touchpoints = list(Touchpoint.objects.filter(journey=journey).select_related("stage"))
-    functions = list(Function.objects.order_by("name"))
+    every_function = list(Function.objects.order_by("name"))
     assigned = set(
         Responsibility.objects.filter(touchpoint__journey=journey).values_list("touchpoint_id", "function_id")
     )
+    # The functions involved come first; the rest of the organisation only on demand (an editor
+    # adding a function), or when nobody is assigned yet and the editor starts from scratch.
+    involved_ids = {function_id for _, function_id in assigned}
+    show_all = can_edit and (request.GET.get("functions") == "all" or not involved_ids)
+    functions = [function for function in every_function if show_all or function.pk in involved_ids]
     rows = [
         {
             "touchpoint": touchpoint,
@@ -824,6 +838,9 @@ def journey_responsibilities(request, slug):
             "functions": functions,
             "rows": rows,
             "can_edit": can_edit,
+            "show_all": show_all,
+            "other_function_count": len(every_function) - len(functions),
+            "has_functions": bool(every_function),
             "breadcrumbs": [
                 {"label": journey.name, "url": journey_path(journey)},
                 {"label": "Responsibilities", "url": ""},

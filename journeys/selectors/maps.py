@@ -72,10 +72,20 @@ def current_owner_choices() -> list[tuple[int, str]]:
     return list(rows)
 
 
+def map_current_since(journey: Journey) -> dt.date:
+    """The day the map was last known current: its last review, else the day the journey was created.
+
+    A map drawn today is as current as one reviewed today; only its age says it may have decayed.
+    """
+    if journey.map_reviewed_on is not None:
+        return journey.map_reviewed_on
+    return timezone.localdate(journey.created_at) if journey.created_at else timezone.localdate()
+
+
 def map_is_stale(journey: Journey, *, today: dt.date | None = None) -> bool:
-    """A map nobody confirmed, or confirmed more than 90 days ago, has decayed."""
+    """A map not confirmed (nor drawn) within the last 90 days has decayed."""
     today = today or timezone.localdate()
-    return journey.map_reviewed_on is None or (today - journey.map_reviewed_on).days > STALE_MAP_DAYS
+    return (today - map_current_since(journey)).days > STALE_MAP_DAYS
 
 
 def latest_stage_health(journey: Journey) -> tuple[HealthSnapshot | None, dict[int, StageHealth]]:

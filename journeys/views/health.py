@@ -10,10 +10,19 @@ from django.views.decorators.http import require_POST
 
 from core.queue import enqueue_on_commit
 
+from .. import health_components
 from ..choices import HealthStatus
 from ..models import Journey
 from ..selectors.health import alert_rows, component_rows, latest_overall_snapshot, segment_rows, trend
 from ..tasks import recompute_journey_health
+
+
+def _worded_segments(rows: list[dict], journey: Journey) -> list[dict]:
+    """Segments too small to judge say so with their numbers, as the overall score does."""
+    for row in rows:
+        if row["below_min_sample"]:
+            row["status_label"] = health_components.too_few_to_judge(row["sample_size"], journey.min_sample)
+    return rows
 
 
 def health_panel_context(request, journey: Journey) -> dict:
@@ -35,7 +44,8 @@ def health_panel_context(request, journey: Journey) -> dict:
             "below_min_sample": snapshot.sample_size < journey.min_sample,
             "components": component_rows(snapshot),
             "alerts": alert_rows(snapshot),
-            "segments": segment_rows(snapshot),
+            "segments": _worded_segments(segment_rows(snapshot), journey),
+            "too_few_to_judge": health_components.too_few_to_judge(snapshot.sample_size, journey.min_sample),
             "trend": points,
             "channel_mix": snapshot.channel_mix,
             "channel_mix_rows": [

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import web
 from core.errors import ApplicationError, StaleObjectError
 from core.web import add_service_error
 
@@ -283,6 +284,21 @@ def stage_move(request, slug, stage_id):
 def stage_delete(request, slug, stage_id):
     journey = _journey_to_change(request, slug)
     stage = _stage_of(journey, stage_id)
+    if not web.confirmed(request):
+        count = stage.touchpoints.count()
+        return web.confirmation_page(
+            request,
+            title=f"Delete stage “{stage.name}”?",
+            question=(
+                f"Delete the stage “{stage.name}” of {journey.name} "
+                f"and its {count} touchpoint{'s' if count != 1 else ''}?"
+            ),
+            consequence=(
+                "This cannot be undone. A stage whose touchpoints have recorded interactions cannot be deleted."
+            ),
+            confirm_label="Delete the stage",
+            cancel_url=f"{reverse('journeys:edit', kwargs={'slug': journey.slug})}#stage-{stage.pk}",
+        )
     try:
         services.stage_delete(stage=stage)
     except ApplicationError as error:
@@ -350,6 +366,15 @@ def touchpoint_move(request, slug, touchpoint_id):
 def touchpoint_delete(request, slug, touchpoint_id):
     journey = _journey_to_change(request, slug)
     touchpoint = _touchpoint_of(journey, touchpoint_id)
+    if not web.confirmed(request):
+        return web.confirmation_page(
+            request,
+            title=f"Delete touchpoint “{touchpoint.name}”?",
+            question=f"Delete the touchpoint “{touchpoint.name}” from {journey.name}?",
+            consequence="This cannot be undone. A touchpoint with recorded interactions cannot be deleted.",
+            confirm_label="Delete the touchpoint",
+            cancel_url=f"{reverse('journeys:edit', kwargs={'slug': journey.slug})}#touchpoint-{touchpoint.pk}",
+        )
     try:
         services.touchpoint_delete(touchpoint=touchpoint)
     except ApplicationError as error:

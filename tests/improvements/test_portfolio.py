@@ -198,6 +198,8 @@ def test_only_initiatives_in_flight_are_listed(client, viewer_user, journey):
 def test_ownership_gaps_are_listed_per_journey_and_summarised(client, viewer_user, journey):
     function = factories.FunctionFactory(name="Billing", slug="billing")
     factories.ResponsibilityFactory(touchpoint__stage__journey=journey, function=function)
+    journey.map_reviewed_on = timezone.localdate() - dt.timedelta(days=91)
+    journey.save()
 
     response = _get(client, viewer_user)
 

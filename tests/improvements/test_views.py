@@ -140,7 +140,7 @@ def test_the_log_form_is_prefilled_from_the_link(client, team_user, journey, tou
         "&functions=billing&functions=field-ops"
     )
 
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         response = client.get("/issues/new/" + query)
 
     html = _text(response)
@@ -211,7 +211,7 @@ def test_the_issue_page_shows_who_changed_what_and_when(client, owner_user, mana
     response = _login(client, manager_user).get(f"/issues/{issue.pk}/")
 
     html = _text(response)
-    assert "owner</strong> changed" in html
+    assert "Owner Person</strong> changed" in html
     assert '<th scope="row">Status</th><td>Reported</td><td>Investigating</td>' in html
     assert '<th scope="row">Assignee</th><td>–</td><td>Ada Field</td>' in html
     assert '<th scope="row">Root cause</th><td>–</td><td>No kit check</td>' in html
@@ -246,11 +246,61 @@ def test_the_issue_list_filters_and_the_export_honours_the_filters(client, viewe
     assert rows[0]["journey"] == "onboarding"
 
 
-def test_an_empty_issue_list_says_what_to_do(client, viewer_user):
-    response = _login(client, viewer_user).get("/issues/")
+def test_an_empty_issue_list_offers_logging_to_a_team_member(client, team_user):
+    response = _login(client, team_user).get("/issues/")
 
     assert "No issues match." in _text(response)
     assert "/issues/new/" in _text(response)
+
+
+def test_an_empty_issue_list_offers_a_viewer_nothing_they_would_be_refused(client, viewer_user):
+    response = _login(client, viewer_user).get("/issues/")
+
+    assert "No issues match." in _text(response)
+    assert "A journey's team logs what breaks it" in _text(response)
+    assert "/issues/new/" not in _text(response)
+
+
+def test_a_viewer_is_refused_the_log_form_before_filling_it(client, viewer_user, journey):
+    # when
+    bare = _login(client, viewer_user).get("/issues/new/")
+    on_journey = client.get("/issues/new/?journey=onboarding")
+
+    # then: refused with the reason, no form to fill
+    assert (bare.status_code, on_journey.status_code) == (403, 403)
+    assert "and you are on no journey" in _text(bare)
+    assert 'name="title"' not in _text(bare)
+    assert 'name="title"' not in _text(on_journey)
+
+
+def test_a_team_member_is_refused_the_log_form_of_a_journey_they_are_not_on(client, team_user, journey):
+    factories.JourneyFactory(name="Elsewhere", slug="elsewhere")
+
+    response = _login(client, team_user).get("/issues/new/?journey=elsewhere")
+
+    assert response.status_code == 403
+    assert "Only the team, the owner of “Elsewhere” and managers can log issues on it." in _text(response)
+
+
+def test_the_log_form_offers_only_the_journeys_the_person_may_log_on(client, team_user, journey):
+    factories.JourneyFactory(name="Someone else's journey", slug="elsewhere")
+
+    html = _text(_login(client, team_user).get("/issues/new/"))
+
+    assert ">Onboarding</option>" in html
+    assert "Someone else" not in html
+
+
+def test_the_initiative_journey_picker_lists_only_journeys_the_person_owns(client, owner_user, viewer_user, journey):
+    factories.JourneyFactory(name="Someone else's journey", slug="elsewhere")
+
+    owner_page = _text(_login(client, owner_user).get("/initiatives/new/"))
+    viewer_page = _login(client, viewer_user).get("/initiatives/new/")
+
+    assert ">Onboarding</option>" in owner_page
+    assert "Someone else" not in owner_page
+    assert viewer_page.status_code == 403
+    assert "you own no journey" in _text(viewer_page)
 
 
 # --- initiatives: board, moves, ranking, detail ------------------------------------------------
@@ -486,15 +536,15 @@ def _fill(journey, count):
 @pytest.mark.parametrize(
     ("page", "budget"),
     [
-        ("/issues/", 10),
-        ("/issues/?journey=onboarding", 12),
+        ("/issues/", 11),
+        ("/issues/?journey=onboarding", 13),
         ("/issues/export.csv", 5),
         ("/issues/{issue}/", 17),
         ("/initiatives/", 10),
         ("/initiatives/ranked/", 10),
         ("/initiatives/export.csv", 5),
         ("/initiatives/{initiative}/", 16),
-        ("/issues/new/?journey=onboarding", 10),
+        ("/issues/new/?journey=onboarding", 13),
     ],
 )
 def test_pages_cost_a_constant_number_of_queries(

@@ -50,9 +50,12 @@ def build_organisation(journey, *, today=None):
       (Customer Service), jobs per day (Field Operations) = 3 (the retired measure is inactive;
       Billing touches nothing);
     - current verdicts: handle time conflicting (an older aligned verdict is history), first-contact
-      resolution aligned, jobs per day unreviewed -> harmonisation index 1/3.
+      resolution aligned, jobs per day unreviewed -> harmonisation index 1/3;
+    - the map was drawn 200 days ago and never reviewed, so it is stale.
     """
     today = today or timezone.localdate()
+    type(journey).objects.filter(pk=journey.pk).update(created_at=timezone.now() - dt.timedelta(days=200))
+    journey.refresh_from_db()
     stage = factories.StageFactory(journey=journey, name="Welcome", position=1)
     welcome_call = factories.TouchpointFactory(stage=stage, name="Welcome call", key="welcome-call", position=1)
     installation = factories.TouchpointFactory(stage=stage, name="Installation", key="installation", position=2)

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from journeys.models import Journey
 from owners.choices import Gap, Verdict
 from owners.selectors import (
     UNASSIGNED_LANE,
@@ -115,13 +116,18 @@ def test_a_team_member_without_a_function_covers_no_function(journey):
 
 
 @pytest.mark.parametrize(
-    ("reviewed_days_ago", "stale"),
-    [(None, True), (0, False), (90, False), (91, True)],
+    ("created_days_ago", "reviewed_days_ago", "stale"),
+    [(0, None, False), (90, None, False), (91, None, True), (400, 0, False), (400, 90, False), (400, 91, True)],
 )
-def test_a_map_is_stale_when_never_reviewed_or_reviewed_more_than_90_days_ago(journey, reviewed_days_ago, stale):
+def test_a_map_is_stale_when_neither_drawn_nor_reviewed_in_the_last_90_days(
+    journey, created_days_ago, reviewed_days_ago, stale
+):
     today = dt.date(2026, 11, 22)
+    created_at = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=created_days_ago), dt.time(12)))
     journey.map_reviewed_on = None if reviewed_days_ago is None else today - dt.timedelta(days=reviewed_days_ago)
     journey.save()
+    Journey.objects.filter(pk=journey.pk).update(created_at=created_at)
+    journey.refresh_from_db()
 
     assert journey_gaps(journey, today=today).stale_map is stale
 

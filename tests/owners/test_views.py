@@ -1,7 +1,9 @@
 """Pages of the owners app: who sees and does what, CSV exports, the journey panel, query counts."""
 
 import csv
+import datetime as dt
 import io
+import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -9,9 +11,10 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from journeys import panels
-from owners.models import IncentiveReview, Ownership, Person, Responsibility, TeamMembership
+from owners.models import Function, IncentiveReview, Ownership, Person, Responsibility, TeamMembership
 from tests import factories
 
 from .conftest import ROLES
@@ -194,7 +197,7 @@ def test_the_owner_or_a_manager_manages_the_team(client, org, user_in_role, role
 
     added = client.post("/journeys/onboarding/team/", {"person": newcomer.pk, "role": "field lead"})
     renamed = client.post(f"/journeys/onboarding/team/{seat.pk}/role/", {"role": "service lead"})
-    removed = client.post(f"/journeys/onboarding/team/{seat.pk}/remove/")
+    removed = client.post(f"/journeys/onboarding/team/{seat.pk}/remove/", {"confirm": "yes"})
 
     allowed = role in {"owner", "manager", "admin"}
     assert {added.status_code, renamed.status_code, removed.status_code} == ({302} if allowed else {403})
@@ -316,7 +319,7 @@ def test_the_matrix_can_show_one_function(client, org, viewer_user):
 
 def test_the_gaps_page_lists_journeys_with_gaps_and_filters_by_gap(client, org, manager_user):
     factories.JourneyFactory(name="Tidy journey", map_reviewed_on="2026-11-01")
-    tidy = factories.JourneyFactory(name="Owned journey")
+    tidy = factories.JourneyFactory(name="Owned journey", map_reviewed_on=timezone.localdate() - dt.timedelta(days=91))
     factories.OwnershipFactory(journey=tidy)
     _login(client, manager_user)
 
@@ -325,7 +328,7 @@ def test_the_gaps_page_lists_journeys_with_gaps_and_filters_by_gap(client, org, 
 
     assert "Onboarding" in page
     assert "Assign an owner" in page
-    assert "Owned journey" in page  # its map was never reviewed
+    assert "Owned journey" in page  # its map was last reviewed 91 days ago
     assert "Owned journey" not in no_owner_only
     assert "Tidy journey" in no_owner_only
 
@@ -493,3 +496,49 @@ def test_the_journey_panel_is_read_only_for_a_team_member(org, team_user):
 
     assert "Manage the team" not in html
     assert "Team page" in html
+
+
+def test_the_responsibilities_grid_shows_a_reader_only_the_functions_involved(client, org, viewer_user):
+    html = _login(client, viewer_user).get("/journeys/onboarding/responsibilities/").content.decode()
+
+    assert ">Customer Service</th>" in html
+    assert ">Field Operations</th>" in html
+    assert ">Billing</th>" not in html  # Billing delivers nothing on this journey
+    assert "Showing the 2 functions involved in this journey." in html
+    assert 'name="pair"' not in html
+    assert "Save responsibilities" not in html
+    assert "?functions=all" not in html
+
+
+def test_an_editor_adds_another_function_on_demand(client, org, manager_user):
+    client = _login(client, manager_user)
+
+    involved = client.get("/journeys/onboarding/responsibilities/").content.decode()
+    everything = client.get("/journeys/onboarding/responsibilities/", {"functions": "all"}).content.decode()
+
+    assert ">Billing</th>" not in involved
+    others = Function.objects.count() - 2
+    assert f"Add another function ({others} more)" in involved
+    assert ">Billing</th>" in everything
+    assert "Every function of the organisation is shown." in everything
+
+
+def test_saving_the_involved_functions_keeps_the_others_untouched(client, org, manager_user):
+    before = set(Responsibility.objects.values_list("touchpoint_id", "function_id"))
+    html = _login(client, manager_user).get("/journeys/onboarding/responsibilities/").content.decode()
+    ticked = re.findall(r'name="pair" value="([0-9:]+)"[^>]*checked', html)
+
+    client.post("/journeys/onboarding/responsibilities/", {"pair": ticked})
+
+    assert set(Responsibility.objects.values_list("touchpoint_id", "function_id")) == before
+
+
+def test_removing_a_team_member_asks_for_confirmation_first(client, org, manager_user):
+    seat = TeamMembership.objects.filter(journey=org.journey).first()
+    client = _login(client, manager_user)
+
+    asked = client.post(f"/journeys/onboarding/team/{seat.pk}/remove/")
+
+    assert asked.status_code == 200
+    assert f"Remove {seat.person.name} from the Onboarding team?" in asked.content.decode()
+    assert TeamMembership.objects.filter(pk=seat.pk).exists()

@@ -99,7 +99,7 @@ PAGES = {
     # improvements
     "improvements:issue-list": {"GET": READ},
     "improvements:issue-export": {"GET": READ},
-    "improvements:issue-create": {"GET": READ, "POST": CONTRIBUTE},
+    "improvements:issue-create": {"GET": CONTRIBUTE, "POST": CONTRIBUTE},
     "improvements:issue-detail": {"GET": READ},
     "improvements:issue-edit": {"GET": STEER, "POST": STEER},
     "improvements:issue-triage": {"POST": STEER},

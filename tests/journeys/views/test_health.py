@@ -58,9 +58,11 @@ def test_the_panel_explains_score_breakdown_alerts_segments_and_channel_mix(jour
     assert "2.67 of 5" in html  # the journey's satisfaction, as a reader sees it
     assert "How satisfied customers are with the journey as a whole" in html
     assert "Each touchpoint scores 4.5 of 5 but customers rate the whole journey 2.7" in html
-    # segments: smb is scored, vip is below min_sample (2)
+    # segments: smb is scored, vip has fewer journeys than the 2 needed for a verdict
     assert re.search(r"smb</th>\s*<td>2</td>", html)
-    assert "Below min_sample (2)" in html
+    assert re.search(r"vip</th>\s*<td>1</td>", html)
+    assert "Too few journeys to judge: 1 of the 2 needed" in html
+    assert "min_sample" not in html
     assert "Assisted or offline only" in html
     assert "Cross-channel: 100%" in html
     # "Recompute now" is for the owner and managers only
@@ -88,8 +90,9 @@ def test_the_panel_warns_when_the_sample_is_below_min_sample(journey_map, viewer
 
     html = render_panel(journey_map.journey, viewer_user)
 
-    assert "Sample below min_sample" in html
+    assert "Too few journeys to judge: 1 of the 2 needed (journeys started in the window)" in html
     assert "Insufficient data" in html
+    assert "min_sample" not in html
 
 
 def test_the_panel_says_what_to_do_when_health_was_never_computed(journey, owner_user):

@@ -232,8 +232,22 @@ def test_a_map_not_reviewed_for_90_days_is_flagged(login_as, journey):
     assert "Map not reviewed for 90 days" in text
 
 
-def test_a_map_never_reviewed_is_flagged(login_as, journey):
+def test_a_map_drawn_more_than_90_days_ago_and_never_reviewed_is_flagged(login_as, journey):
+    Journey.objects.filter(pk=journey.pk).update(created_at=timezone.now() - dt.timedelta(days=91))
+
     assert "Map never reviewed" in page_text(login_as("viewer_user").get("/journeys/onboarding/"))
+
+
+def test_a_journey_created_today_is_not_flagged_as_a_stale_map(login_as, journey):
+    # given: a journey created today, whose map nobody has reviewed yet
+    assert journey.map_reviewed_on is None
+
+    # when
+    text = page_text(login_as("owner_user").get("/journeys/onboarding/"))
+
+    # then
+    assert "Map never reviewed" not in text
+    assert "Map not reviewed" not in text
 
 
 def test_the_blueprint_has_stages_as_columns_and_touchpoint_cards(login_as, drawn_map, clean_panels):
@@ -427,9 +441,9 @@ def test_the_editor_is_forbidden_to_viewers_and_team_members(login_as, role, dra
         client.get("/journeys/onboarding/edit/").status_code,
         client.post("/journeys/onboarding/edit/", details(name="Hijacked")).status_code,
         client.post("/journeys/onboarding/stages/add/", {"stage-add-name": "Extra"}).status_code,
-        client.post(f"/journeys/onboarding/stages/{stage.pk}/delete/").status_code,
+        client.post(f"/journeys/onboarding/stages/{stage.pk}/delete/", {"confirm": "yes"}).status_code,
         client.post(f"/journeys/onboarding/stages/{stage.pk}/move/", {"direction": "down"}).status_code,
-        client.post(f"/journeys/onboarding/touchpoints/{touchpoint.pk}/delete/").status_code,
+        client.post(f"/journeys/onboarding/touchpoints/{touchpoint.pk}/delete/", {"confirm": "yes"}).status_code,
     ]
 
     assert answers == [403] * 6
@@ -507,7 +521,7 @@ def test_adding_renaming_moving_and_deleting_stages(login_as, drawn_map):
     client.post("/journeys/onboarding/stages/add/", {"stage-add-name": "Renewal"})
     client.post(f"/journeys/onboarding/stages/{install.pk}/edit/", {f"stage-{install.pk}-name": "Installation"})
     client.post(f"/journeys/onboarding/stages/{bill.pk}/move/", {"direction": "up"})
-    client.post(f"/journeys/onboarding/stages/{order.pk}/delete/")
+    client.post(f"/journeys/onboarding/stages/{order.pk}/delete/", {"confirm": "yes"})
 
     names = Stage.objects.filter(journey=journey).order_by("position").values_list("name", "position")
     assert list(names) == [("First bill", 0), ("Installation", 1), ("Renewal", 2)]
@@ -616,7 +630,9 @@ def test_deleting_a_touchpoint_with_data_shows_why_not(login_as, drawn_map):
         instance=factories.JourneyInstanceFactory(journey=drawn_map["journey"]), touchpoint=touchpoint
     )
 
-    response = login_as("owner_user").post(f"/journeys/onboarding/touchpoints/{touchpoint.pk}/delete/", follow=True)
+    response = login_as("owner_user").post(
+        f"/journeys/onboarding/touchpoints/{touchpoint.pk}/delete/", {"confirm": "yes"}, follow=True
+    )
 
     assert "Interactions were recorded at this touchpoint" in page_text(response)
     assert Touchpoint.objects.filter(pk=touchpoint.pk).exists()
@@ -625,7 +641,34 @@ def test_deleting_a_touchpoint_with_data_shows_why_not(login_as, drawn_map):
 def test_a_touchpoint_of_another_journey_is_404_in_this_editor(login_as, drawn_map):
     foreign = factories.TouchpointFactory()
 
-    response = login_as("manager_user").post(f"/journeys/onboarding/touchpoints/{foreign.pk}/delete/")
+    response = login_as("manager_user").post(
+        f"/journeys/onboarding/touchpoints/{foreign.pk}/delete/", {"confirm": "yes"}
+    )
 
     assert response.status_code == 404
     assert Touchpoint.objects.filter(pk=foreign.pk).exists()
+
+
+def test_a_delete_asks_for_confirmation_first_and_deletes_nothing_until_confirmed(login_as, drawn_map):
+    # given
+    client = login_as("owner_user")
+    stage = Stage.objects.get(name="Order")
+    touchpoint = Touchpoint.objects.filter(stage__journey__slug="onboarding").first()
+    counts = (Stage.objects.count(), Touchpoint.objects.count())
+
+    # when the delete buttons are pressed once
+    stage_page = client.post(f"/journeys/onboarding/stages/{stage.pk}/delete/")
+    touchpoint_page = client.post(f"/journeys/onboarding/touchpoints/{touchpoint.pk}/delete/")
+
+    # then each asks first, with a way back, and nothing is deleted
+    assert stage_page.status_code == touchpoint_page.status_code == 200
+    assert "Delete the stage “Order”" in page_text(stage_page)
+    assert 'name="confirm" value="yes"' in page_text(stage_page)
+    assert "Keep it" in page_text(touchpoint_page)
+    assert (Stage.objects.count(), Touchpoint.objects.count()) == counts
+
+    # when confirmed
+    client.post(f"/journeys/onboarding/touchpoints/{touchpoint.pk}/delete/", {"confirm": "yes"})
+
+    # then it is gone
+    assert not Touchpoint.objects.filter(pk=touchpoint.pk).exists()
