@@ -12,13 +12,16 @@ Three stages: Order (1), Diagnose (2), Fix (3). Five instances in the window:
 
 import datetime as dt
 
+import numpy as np
 import pytest
 
+from journeys import key_drivers
 from journeys.choices import Channel, Outcome
 from journeys.models import HandoffHealth, KeyDrivers, PathSummary, TouchpointHealth
 from journeys.services.health import journey_health_backfill, journey_health_compute
 from tests import factories
 from tests.journeys.conftest import AS_OF, JourneyMap
+from tests.journeys.test_key_drivers import brute_force_lmg, brute_force_r_squared
 
 pytestmark = pytest.mark.django_db
 
@@ -207,3 +210,49 @@ def test_a_backfill_stores_every_day_but_no_key_drivers(worked_case):
     assert PathSummary.objects.get(snapshot=results[0].snapshot).instances_with_path == 0
     assert not TouchpointHealth.objects.filter(snapshot=results[0].snapshot).exists()
     assert not KeyDrivers.objects.exists()
+
+
+def driving_stage_case():
+    """60 rated instances: Diagnose's satisfaction drives the journey's; Order and Fix are rated alike (collinear)."""
+    journey_map = three_stage_map(min_sample=2)
+    rows = []
+    for index in range(60):
+        order = fix = 3 + index % 3
+        diagnose = 1 + index % 4
+        satisfaction = min(5, diagnose + 1) if index % 7 == 0 else diagnose
+        journey_map.add_instance(
+            satisfaction=satisfaction,
+            interactions=[
+                {"touchpoint": "web", "satisfaction": order},
+                {"touchpoint": "phone", "satisfaction": diagnose},
+                {"touchpoint": "visit", "satisfaction": fix},
+            ],
+        )
+        rows.append((order, diagnose, fix, satisfaction))
+    data = np.array(rows, dtype=float)
+    return journey_map, data[:, :3], data[:, 3]
+
+
+def test_key_drivers_name_the_stage_that_drives_satisfaction_as_fix_first():
+    journey_map, x, y = driving_stage_case()
+
+    result = journey_health_compute(journey=journey_map.journey, as_of=AS_OF)
+
+    drivers = KeyDrivers.objects.get(snapshot=result.snapshot)
+    # the counts are constant (no repeat, no re-identification, two hand-offs each): dropped
+    assert [p["name"] for p in drivers.predictors] == ["stage:1", "stage:2", "stage:3"]
+    assert (drivers.complete_cases, drivers.needed_cases) == (60, 30)
+    expected = brute_force_lmg(x, y)
+    assert [p["importance"] for p in drivers.predictors] == pytest.approx(expected, abs=1e-4)
+    assert drivers.r_squared == pytest.approx(brute_force_r_squared(x, y, [0, 1, 2]), abs=1e-4)
+    assert sum(p["importance"] for p in drivers.predictors) == pytest.approx(drivers.r_squared, abs=3e-4)
+    order, diagnose, fix = drivers.predictors
+    assert order["importance"] == fix["importance"]  # collinear: shared equally
+    assert (order["performance"], diagnose["performance"]) == (4.0, 2.5)
+    assert diagnose["quadrant"] == "fix first"
+    assert order["quadrant"] == fix["quadrant"] == "possible over-investment"
+    # the bootstrap is seeded from the journey and the day: the same figures from the same rows
+    again = key_drivers.lmg(x, y, seed=[journey_map.journey.pk, AS_OF.toordinal()])
+    assert [p["ci_low"] for p in drivers.predictors] == [round(v, 4) for v in again.ci_low.tolist()]
+    assert [p["ci_high"] for p in drivers.predictors] == [round(v, 4) for v in again.ci_high.tolist()]
+    assert diagnose["ci_low"] > order["ci_high"]
