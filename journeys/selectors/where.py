@@ -176,3 +176,13 @@ def drivers_rows(drivers) -> list[dict]:
 
 def fix_first(drivers) -> list[dict]:
     return [predictor for predictor in drivers_rows(drivers) if predictor.get("quadrant") == "fix first"]
+
+
+def drivers_message(drivers) -> str:
+    """Why no key drivers are shown, in numbers: the complete cases there are and how many are needed."""
+    if drivers.r_squared is not None:
+        return ""
+    return (
+        f"Too few complete cases to estimate key drivers: {drivers.complete_cases} of the "
+        f"{drivers.rated_instances} rated instances have every predictor; {drivers.needed_cases} are needed."
+    )

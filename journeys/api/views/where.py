@@ -20,15 +20,6 @@ def _never_computed(journey: Journey, what: str) -> NotFound:
     )
 
 
-def drivers_message(drivers) -> str:
-    if drivers.r_squared is not None:
-        return ""
-    return (
-        f"Too few complete cases to estimate key drivers: {drivers.complete_cases} of the "
-        f"{drivers.rated_instances} rated instances have every predictor; {drivers.needed_cases} are needed."
-    )
-
-
 class JourneyHandoffsView(APIView):
     """GET journeys/{slug}/handoffs/: the from-channel x to-channel hand-offs of the latest overall snapshot."""
 
@@ -92,7 +83,7 @@ class JourneyDriversView(APIView):
             "complete_cases": drivers.complete_cases,
             "needed_cases": drivers.needed_cases,
             "computed": drivers.r_squared is not None,
-            "message": drivers_message(drivers),
+            "message": where.drivers_message(drivers),
             "r_squared": drivers.r_squared,
             "predictors": drivers.predictors,
         }
