@@ -42,6 +42,10 @@ def three_stage_map(**journey_fields) -> JourneyMap:
 
 @pytest.fixture
 def worked_case(db):
+    return build_worked_case()
+
+
+def build_worked_case() -> JourneyMap:
     journey_map = three_stage_map()
     add = journey_map.add_instance
     add(
