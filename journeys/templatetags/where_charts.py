@@ -86,8 +86,8 @@ def path_flow_chart(flow: list[dict], stages: dict[int, str]) -> SafeString:
             "flow-chart",
         ),
         mark_safe(  # noqa: S308 (constant markup)
-            '<defs><marker id="flow-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" '
-            'markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#5b6775"/></marker></defs>'
+            '<defs><marker id="flow-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" '
+            'markerHeight="9" markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#5b6775"/></marker></defs>'
         ),
     ]
     for edge in flow:
@@ -126,6 +126,8 @@ def path_flow_chart(flow: list[dict], stages: dict[int, str]) -> SafeString:
             )
         )
     used = {edge["source"] for edge in flow} | {edge["target"] for edge in flow}
+    # Stage names above their node, on two alternating rows so that long names do not run together.
+    label_rows = {f"stage:{position}": FLOW_MIDDLE - 42 - 14 * (index % 2) for index, position in enumerate(positions)}
     for node, (x, y) in places.items():
         if node.startswith("stage:") or node == "start" or node in used:
             label = where.node_label(node, stages)
@@ -137,7 +139,7 @@ def path_flow_chart(flow: list[dict], stages: dict[int, str]) -> SafeString:
                     _n(y),
                     OUTCOME_COLOURS.get(node, "#1f4e5f"),
                     _n(x),
-                    _n(y + 32 if node in OUTCOME_ROWS or node == "start" else y - 24),
+                    _n(label_rows.get(node, y + 32)),
                     label,
                 )
             )
@@ -220,9 +222,9 @@ def drivers_chart(predictors: list[dict]) -> SafeString:
             DRIVER_WIDTH - D_RIGHT - 6,
             D_TOP + 14,
             D_LEFT + 6,
-            DRIVER_HEIGHT - D_BOTTOM - 6,
+            _n(middle_y + 16),
             DRIVER_WIDTH - D_RIGHT - 6,
-            DRIVER_HEIGHT - D_BOTTOM - 6,
+            _n(middle_y + 16),
             D_LEFT,
             DRIVER_WIDTH - D_RIGHT,
             DRIVER_HEIGHT - D_BOTTOM,
