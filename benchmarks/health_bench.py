@@ -254,8 +254,12 @@ def _compare_where(floor: dict, as_of: dt.date, check, mismatches: list) -> dict
     paths = 0
     for summary in PathSummary.objects.filter(snapshot__as_of=as_of).select_related("snapshot"):
         counted = floor.get(summary.snapshot.journey_id, {}).get("paths", {})
-        check(f"paths of journey {summary.snapshot.journey_id}", "instances_with_path", summary.instances_with_path,
-              sum(figures["instances"] for figures in counted.values()))
+        check(
+            f"paths of journey {summary.snapshot.journey_id}",
+            "instances_with_path",
+            summary.instances_with_path,
+            sum(figures["instances"] for figures in counted.values()),
+        )
         for top in summary.top_paths:
             key = ">".join(str(position) for position in top["positions"])
             theirs = sum(figures["instances"] for (path, _), figures in counted.items() if path == key)
@@ -266,6 +270,8 @@ def _compare_where(floor: dict, as_of: dt.date, check, mismatches: list) -> dict
         theirs = len(floor.get(row.snapshot.journey_id, {}).get("drivers", {}))
         # the floor's driver rows are the rated instances with an interaction; the project also counts silent ones
         if theirs > row.rated_instances:
-            mismatches.append(f"drivers of journey {row.snapshot.journey_id}: floor {theirs} rows / project {row.rated_instances}")
+            mismatches.append(
+                f"drivers of journey {row.snapshot.journey_id}: floor {theirs} rows / project {row.rated_instances}"
+            )
         drivers += 1
     return {"touchpoints": touchpoints, "handoffs": handoffs, "top_paths": paths, "drivers": drivers}

@@ -511,7 +511,9 @@ def _loop_back(instance: PlannedInstance, loop: tuple, rng: random.Random) -> No
         if step.touchpoint != after or rng.random() >= odds:
             continue
         following = steps[index + 1].occurred_at
-        occurred_at = min(step.occurred_at + dt.timedelta(hours=rng.uniform(low, high)), following - dt.timedelta(minutes=1))
+        occurred_at = min(
+            step.occurred_at + dt.timedelta(hours=rng.uniform(low, high)), following - dt.timedelta(minutes=1)
+        )
         if occurred_at <= step.occurred_at:
             return
         satisfaction = rate(rng, 3.0) if rng.random() < RATING_PROBABILITY[channel] else None

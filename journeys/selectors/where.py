@@ -25,7 +25,9 @@ QUADRANT_MEANING = {
     "fix first": "matters more than the other stages and performs worse than them: invest here first",
     "protect": "matters more than the other stages and performs well: keep it that way",
     "keep at parity": "matters less and performs worse: keep it at the market's level, no more",
-    "possible over-investment": "matters less but performs better than the other stages: effort here may be spent elsewhere",
+    "possible over-investment": (
+        "matters less but performs better than the other stages: effort here may be better spent elsewhere"
+    ),
 }
 
 

@@ -267,7 +267,12 @@ def _gather(journey: Journey, first_as_of: dt.date, last_as_of: dt.date) -> _Gat
     stage_ids = list(Stage.objects.filter(journey=journey).order_by("position").values_list("id", flat=True))
     # Section 13 (where to act) over the same window; the key drivers for a single day only, never a backfill.
     where = health_where.gather(
-        journey, start=start, end=end, first_day=first_day, day=start_day("instance__started_at"), with_drivers=not per_day
+        journey,
+        start=start,
+        end=end,
+        first_day=first_day,
+        day=start_day("instance__started_at"),
+        with_drivers=not per_day,
     )
     return _Gathered(populations=populations, stages=stages, stage_ids=stage_ids, where=where)
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, RowRange, Window
+from django.db.models import Exists, F, OuterRef, Window
 from django.db.models.functions import Lag, Lead, RowNumber
 
 from .. import key_drivers
@@ -253,7 +253,9 @@ def gather(
         # Sorted by id: the bootstrap resamples rows by index, so the order must not depend on the database.
         driver_rows = [(key, *per_instance[key]) for key in sorted(per_instance)]
     stages = dict(Stage.objects.filter(journey=journey).order_by("position").values_list("position", "name"))
-    return WhereGathered(touchpoints=touchpoints, handoffs=handoffs, paths=paths, stages=stages, driver_rows=driver_rows)
+    return WhereGathered(
+        touchpoints=touchpoints, handoffs=handoffs, paths=paths, stages=stages, driver_rows=driver_rows
+    )
 
 
 # --- the figures of one day ------------------------------------------------------------------------

@@ -87,7 +87,8 @@ def path_flow_chart(flow: list[dict], stages: dict[int, str]) -> SafeString:
         ),
         mark_safe(  # noqa: S308 (constant markup)
             '<defs><marker id="flow-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" '
-            'markerHeight="9" markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#5b6775"/></marker></defs>'
+            'markerHeight="9" markerUnits="userSpaceOnUse" orient="auto-start-reverse">'
+            '<path d="M0,0 L10,5 L0,10 z" fill="#5b6775"/></marker></defs>'
         ),
     ]
     for edge in flow:
@@ -275,4 +276,3 @@ def heat_class(rate: float | None) -> str:
     if rate is None:
         return "heat-none"
     return f"heat-{min(4, int(rate * 5))}"
-

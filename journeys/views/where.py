@@ -57,7 +57,12 @@ def where_panel_context(request, journey: Journey) -> dict:
             "touchpoints": sorted_rows,
             "sort": sort,
             "columns": [
-                {"key": key, "label": label, "next": f"-{key}" if sort == key else key, "active": sort.lstrip("-") == key}
+                {
+                    "key": key,
+                    "label": label,
+                    "next": f"-{key}" if sort == key else key,
+                    "active": sort.lstrip("-") == key,
+                }
                 for key, label in SORTABLE.items()
             ],
             "descending": sort.startswith("-"),

@@ -133,7 +133,12 @@ def test_hand_offs_group_consecutive_channel_changes_by_pair(worked_case):
     result = journey_health_compute(journey=worked_case.journey, as_of=AS_OF)
 
     rows = {
-        (row.from_channel, row.to_channel): (row.count, row.reidentification_rate, row.repeat_rate, row.satisfaction_change)
+        (row.from_channel, row.to_channel): (
+            row.count,
+            row.reidentification_rate,
+            row.repeat_rate,
+            row.satisfaction_change,
+        )
         for row in HandoffHealth.objects.filter(snapshot=result.snapshot)
     }
     # web > phone: A (5 to 3, reidentified), C (unrated first), E (4 to 4); phone > chat: C, never rated
@@ -162,8 +167,10 @@ def test_paths_show_the_loop_the_skipped_stage_and_the_abandoned_run(worked_case
         {"position": 2, "name": "Diagnose", "skip_rate": 0.3333},
         {"position": 3, "name": "Fix", "skip_rate": 0.3333},
     ]
-    assert [(path["stages"], path["instances"], path["share"], path["journey_csat"], path["completion_rate"])
-            for path in paths.top_paths] == [
+    assert [
+        (path["stages"], path["instances"], path["share"], path["journey_csat"], path["completion_rate"])
+        for path in paths.top_paths
+    ] == [
         (["Order", "Diagnose"], 2, 0.5, 3.0, 0.5),  # C unrated and abandoned, E rated 3 and completed
         (["Order", "Diagnose", "Fix", "Diagnose", "Fix"], 1, 0.25, 4.0, 1.0),  # ties by name: D before F
         (["Order", "Fix"], 1, 0.25, 2.0, 1.0),
