@@ -50,12 +50,15 @@ def touchpoint_prefetch() -> Prefetch:
     )
 
 
-def latest_snapshot(journey: Journey, *, segment: str = OVERALL, **filters) -> HealthSnapshot | None:
+def latest_snapshot(
+    journey: Journey, *, segment: str = OVERALL, with_handoffs: bool = True
+) -> HealthSnapshot | None:
     """The journey's latest snapshot of a segment ('' = all customers) with touchpoint health prefetched."""
+    prefetches = [touchpoint_prefetch(), "handoffs"] if with_handoffs else [touchpoint_prefetch()]
     return (
-        HealthSnapshot.objects.filter(journey=journey, segment=segment, **filters)
+        HealthSnapshot.objects.filter(journey=journey, segment=segment)
         .select_related("journey")
-        .prefetch_related(touchpoint_prefetch(), "handoffs")
+        .prefetch_related(*prefetches)
         .order_by("-as_of")
         .first()
     )

@@ -24,15 +24,19 @@ OUTCOME_COLOURS = {"completed": "#1e7b4f", "in_progress": "#55606c", "abandoned"
 FORWARD, LOOP = "#2f7a8f", "#9a5b00"
 
 
-@register.simple_tag(takes_context=True)
-def touchpoint_figures(context, journey, touchpoint) -> dict | None:
-    """The touchpoint's row of the latest overall snapshot; one query per page, cached for every card."""
-    cache = context.render_context
-    key = ("where_touchpoints", journey.pk)
-    if key not in cache:
-        snapshot = where.latest_snapshot(journey)
-        cache[key] = {row["touchpoint_id"]: row for row in where.touchpoint_rows(snapshot)} if snapshot else {}
-    return cache[key].get(touchpoint.pk)
+@register.simple_tag
+def touchpoint_figures(journey, touchpoint) -> dict | None:
+    """The touchpoint's row of the latest overall snapshot, read once per page for every card.
+
+    Cached on the journey object the page renders (each card is an ``{% include %}``, whose render
+    context is its own, so the template's render context cannot hold it).
+    """
+    cached = getattr(journey, "_where_touchpoint_figures", None)
+    if cached is None:
+        snapshot = where.latest_snapshot(journey, with_handoffs=False)
+        cached = {row["touchpoint_id"]: row for row in where.touchpoint_rows(snapshot)} if snapshot else {}
+        journey._where_touchpoint_figures = cached
+    return cached.get(touchpoint.pk)
 
 
 def _svg_open(width: int, height: int, title: str, description: str, css_class: str) -> SafeString:
