@@ -14,7 +14,9 @@ def window_end(as_of: dt.date, tz: dt.tzinfo = dt.UTC) -> dt.datetime:
 
 
 def compute_floor(cursor, *, as_of: dt.date, tz: dt.tzinfo = dt.UTC) -> dict:
-    """Every active journey's figures: {journey_id: {"segments": {segment: figures}, "stages": {stage_id: figures}}}.
+    """Every active journey's figures: {journey_id: {"segments": {segment: figures}, "stages": {stage_id: figures},
+    "touchpoints": {(segment, touchpoint_id): figures}, "handoffs": {(from, to): figures},
+    "paths": {(path, outcome): counts}, "drivers": {instance_id: row}}}.
 
     ``cursor`` is a psycopg or Django cursor on PostgreSQL.
     """
@@ -28,6 +30,14 @@ def compute_floor(cursor, *, as_of: dt.date, tz: dt.tzinfo = dt.UTC) -> dict:
             figures = json.loads(figures)
         if kind == "population":
             journey["segments"][segment] = figures
-        else:
+        elif kind == "stage":
             journey["stages"][stage_id] = figures
+        elif kind == "touchpoint":
+            journey.setdefault("touchpoints", {})[(segment, stage_id)] = figures
+        elif kind == "handoff":
+            journey.setdefault("handoffs", {})[tuple(segment.split(">"))] = figures
+        elif kind == "path":
+            journey.setdefault("paths", {})[(segment, figures["outcome"])] = figures
+        else:  # one key-driver row per rated instance (stage_id holds the instance id)
+            journey.setdefault("drivers", {})[stage_id] = figures
     return result

@@ -7,6 +7,10 @@
 -- (where abandoned instances stopped); then one aggregate per instance, one GROUPING SETS
 -- aggregate for the overall population and the segments, and one per stage.
 --
+-- Design section 13 in the same statement: per touchpoint (overall and per segment), per channel
+-- hand-off, per path (stage positions with consecutive repeats collapsed) and outcome, and one row per
+-- rated instance for the key drivers (its mean satisfaction per stage and its effort counts).
+--
 -- Parameter: %(window_end)s = T, the end of the as-of day (timestamptz).
 WITH journey AS (
     SELECT id, window_days, min_sample, target_duration
@@ -24,15 +28,84 @@ instance AS (
 ),
 interaction AS MATERIALIZED (
     SELECT x.instance_id, x.channel, x.satisfaction, x.repeat, x.reidentified, t.stage_id,
+           x.touchpoint_id, st.position AS stage_position, i.journey_id, i.segment, i.outcome,
+           i.satisfaction AS instance_satisfaction,
+           row_number() OVER ordered AS step,
            lag(x.channel) OVER ordered AS previous_channel,
+           lag(x.satisfaction) OVER ordered AS previous_satisfaction,
+           lag(st.position) OVER ordered AS previous_position,
            count(x.satisfaction) OVER ordered AS rated_so_far,
            count(x.satisfaction) OVER whole AS rated_total,
            row_number() OVER ordered = count(*) OVER whole AS is_last
     FROM journeys_interaction x
     JOIN instance i ON i.id = x.instance_id
     JOIN journeys_touchpoint t ON t.id = x.touchpoint_id
+    JOIN journeys_stage st ON st.id = t.stage_id
     WINDOW ordered AS (PARTITION BY x.instance_id ORDER BY x.occurred_at, x.id),
            whole AS (ordered ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+),
+-- Design section 13: touchpoint health (overall and per segment), hand-offs, paths, key-driver rows.
+touchpoint_instance AS (
+    SELECT journey_id, segment, touchpoint_id, instance_id, max(instance_satisfaction) AS instance_satisfaction,
+           count(*) AS interactions, count(satisfaction) AS rated, sum(satisfaction) AS satisfaction_sum,
+           count(*) FILTER (WHERE repeat) AS repeats, count(*) FILTER (WHERE reidentified) AS reidentified,
+           count(*) FILTER (WHERE is_last AND outcome = 'abandoned') AS abandoned_after
+    FROM interaction
+    GROUP BY journey_id, segment, touchpoint_id, instance_id
+),
+touchpoint_health AS (
+    SELECT journey_id, CASE WHEN grouping(segment) = 1 THEN NULL ELSE segment END AS segment, touchpoint_id,
+           sum(interactions) AS interactions, count(*) AS instances,
+           sum(satisfaction_sum)::float / nullif(sum(rated), 0) AS csat,
+           sum(repeats)::float / sum(interactions) AS repeat_rate,
+           sum(reidentified)::float / sum(interactions) AS reidentification_rate,
+           sum(abandoned_after) AS abandoned_after,
+           count(instance_satisfaction) AS reached_rated, sum(instance_satisfaction) AS reached_satisfaction
+    FROM touchpoint_instance
+    GROUP BY GROUPING SETS ((journey_id, touchpoint_id), (journey_id, segment, touchpoint_id))
+),
+segment_satisfaction AS (
+    SELECT i.journey_id, CASE WHEN grouping(i.segment) = 1 THEN NULL ELSE i.segment END AS segment,
+           count(*) AS instances, count(i.satisfaction) AS rated, sum(i.satisfaction) AS satisfaction_sum
+    FROM instance i
+    GROUP BY GROUPING SETS ((i.journey_id), (i.journey_id, i.segment))
+),
+handoff AS (
+    SELECT journey_id, previous_channel AS from_channel, channel AS to_channel, count(*) AS count,
+           count(*) FILTER (WHERE reidentified)::float / count(*) AS reidentification_rate,
+           count(*) FILTER (WHERE repeat)::float / count(*) AS repeat_rate,
+           avg(satisfaction - previous_satisfaction)::float AS satisfaction_change
+    FROM interaction
+    WHERE previous_channel IS NOT NULL AND previous_channel <> channel
+    GROUP BY journey_id, previous_channel, channel
+),
+path_instance AS (
+    SELECT journey_id, instance_id, max(outcome) AS outcome, max(instance_satisfaction) AS instance_satisfaction,
+           string_agg(stage_position::text, '>' ORDER BY step) AS path
+    FROM interaction
+    WHERE previous_position IS NULL OR previous_position <> stage_position
+    GROUP BY journey_id, instance_id
+),
+path_count AS (
+    SELECT journey_id, path, outcome, count(*) AS instances, count(instance_satisfaction) AS rated,
+           sum(instance_satisfaction) AS satisfaction_sum
+    FROM path_instance
+    GROUP BY journey_id, path, outcome
+),
+driver_row AS (
+    SELECT journey_id, instance_id, max(instance_satisfaction) AS satisfaction,
+           json_object_agg(stage_position, stage_mean) FILTER (WHERE stage_mean IS NOT NULL) AS stages,
+           sum(repeats) AS repeats, sum(reidentified) AS reidentified, sum(handoffs) AS handoffs
+    FROM (
+        SELECT journey_id, instance_id, stage_position, max(instance_satisfaction) AS instance_satisfaction,
+               avg(satisfaction)::float AS stage_mean,
+               count(*) FILTER (WHERE repeat) AS repeats, count(*) FILTER (WHERE reidentified) AS reidentified,
+               count(*) FILTER (WHERE previous_channel <> channel) AS handoffs
+        FROM interaction
+        WHERE instance_satisfaction IS NOT NULL
+        GROUP BY journey_id, instance_id, stage_position
+    ) per_stage
+    GROUP BY journey_id, instance_id
 ),
 per_instance AS (
     SELECT instance_id,
@@ -156,3 +229,36 @@ FROM journeys_stage st
 JOIN journey j ON j.id = st.journey_id
 LEFT JOIN stage s ON s.stage_id = st.id
 LEFT JOIN abandoned a ON a.stage_id = st.id
+UNION ALL
+SELECT 'touchpoint', t.journey_id, coalesce(t.segment, ''), t.touchpoint_id,
+       json_build_object(
+           'interactions', t.interactions,
+           'instances', t.instances,
+           'reach', t.instances::float / p.instances,
+           'csat', t.csat,
+           'repeat_rate', t.repeat_rate,
+           'reidentification_rate', t.reidentification_rate,
+           'abandoned_after', t.abandoned_after,
+           'journey_csat_reached', t.reached_satisfaction::float / nullif(t.reached_rated, 0),
+           'journey_csat_not_reached',
+           (p.satisfaction_sum - coalesce(t.reached_satisfaction, 0))::float / nullif(p.rated - t.reached_rated, 0)
+       )
+FROM touchpoint_health t
+JOIN segment_satisfaction p ON p.journey_id = t.journey_id AND p.segment IS NOT DISTINCT FROM t.segment
+UNION ALL
+SELECT 'handoff', h.journey_id, h.from_channel || '>' || h.to_channel, NULL,
+       json_build_object(
+           'count', h.count, 'reidentification_rate', h.reidentification_rate, 'repeat_rate', h.repeat_rate,
+           'satisfaction_change', h.satisfaction_change
+       )
+FROM handoff h
+UNION ALL
+SELECT 'path', c.journey_id, c.path, NULL,
+       json_build_object('outcome', c.outcome, 'instances', c.instances, 'rated', c.rated,
+                         'satisfaction', c.satisfaction_sum)
+FROM path_count c
+UNION ALL
+SELECT 'driver', d.journey_id, '', d.instance_id,
+       json_build_object('satisfaction', d.satisfaction, 'stages', d.stages, 'repeats', d.repeats,
+                         'reidentified', d.reidentified, 'handoffs', d.handoffs)
+FROM driver_row d

@@ -139,9 +139,11 @@ def compare(floor: dict, as_of: dt.date) -> dict:
         stages += 1
         for name in ("reached", "abandoned_here", "interactions", "csat"):
             check(where, name, row[name], expected[name])
+    where_to_act = _compare_where(floor, as_of, check, mismatches)
     return {
         "populations": populations,
         "stages": stages,
+        **where_to_act,
         "worst": worst,
         "mismatches": mismatches[:20],
         "mismatch_count": len(mismatches),
@@ -208,3 +210,68 @@ def measure(*, repeats: int = 2, statement_limit: int = 300) -> list[Figure]:
             details=agreement,
         ),
     ]
+
+
+TOUCHPOINT_COMPARED = (
+    "interactions",
+    "instances",
+    "reach",
+    "csat",
+    "repeat_rate",
+    "reidentification_rate",
+    "abandoned_after",
+    "journey_csat_reached",
+    "journey_csat_not_reached",
+)
+HANDOFF_COMPARED = ("count", "reidentification_rate", "repeat_rate", "satisfaction_change")
+
+
+def _compare_where(floor: dict, as_of: dt.date, check, mismatches: list) -> dict:
+    """Design section 13's stored rows against the floor's: touchpoints, hand-offs, path counts, driver rows."""
+    from journeys.models import HandoffHealth, KeyDrivers, PathSummary, TouchpointHealth
+
+    touchpoints = 0
+    for row in TouchpointHealth.objects.filter(snapshot__as_of=as_of).select_related("snapshot"):
+        journey_id, segment = row.snapshot.journey_id, row.snapshot.segment
+        expected = floor.get(journey_id, {}).get("touchpoints", {}).get((segment, row.touchpoint_id))
+        where = f"touchpoint {row.touchpoint_id} segment '{segment}'"
+        if expected is None:
+            mismatches.append(f"{where}: only the project has it")
+            continue
+        touchpoints += 1
+        for name in TOUCHPOINT_COMPARED:
+            check(where, name, getattr(row, name), expected[name])
+    handoffs = 0
+    for row in HandoffHealth.objects.filter(snapshot__as_of=as_of, snapshot__segment="").select_related("snapshot"):
+        expected = floor.get(row.snapshot.journey_id, {}).get("handoffs", {}).get((row.from_channel, row.to_channel))
+        where = f"hand-off {row.from_channel}>{row.to_channel} of journey {row.snapshot.journey_id}"
+        if expected is None:
+            mismatches.append(f"{where}: only the project has it")
+            continue
+        handoffs += 1
+        for name in HANDOFF_COMPARED:
+            check(where, name, getattr(row, name), expected[name])
+    paths = 0
+    for summary in PathSummary.objects.filter(snapshot__as_of=as_of).select_related("snapshot"):
+        counted = floor.get(summary.snapshot.journey_id, {}).get("paths", {})
+        check(
+            f"paths of journey {summary.snapshot.journey_id}",
+            "instances_with_path",
+            summary.instances_with_path,
+            sum(figures["instances"] for figures in counted.values()),
+        )
+        for top in summary.top_paths:
+            key = ">".join(str(position) for position in top["positions"])
+            theirs = sum(figures["instances"] for (path, _), figures in counted.items() if path == key)
+            check(f"path {key} of journey {summary.snapshot.journey_id}", "instances", top["instances"], theirs)
+            paths += 1
+    drivers = 0
+    for row in KeyDrivers.objects.filter(snapshot__as_of=as_of).select_related("snapshot"):
+        theirs = len(floor.get(row.snapshot.journey_id, {}).get("drivers", {}))
+        # the floor's driver rows are the rated instances with an interaction; the project also counts silent ones
+        if theirs > row.rated_instances:
+            mismatches.append(
+                f"drivers of journey {row.snapshot.journey_id}: floor {theirs} rows / project {row.rated_instances}"
+            )
+        drivers += 1
+    return {"touchpoints": touchpoints, "handoffs": handoffs, "top_paths": paths, "drivers": drivers}

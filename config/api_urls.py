@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from core.api import ThrottledObtainAuthToken
 from journeys.api.views.health import JourneyHealthView, JourneyRecomputeView
 from journeys.api.views.ingest import IngestView
+from journeys.api.views.where import JourneyDriversView, JourneyHandoffsView, JourneyPathsView
 from owners.api import views as owners_api
 
 from .api_router import router
@@ -18,6 +19,9 @@ extra_v1_patterns = [
     # journeys: health
     path("journeys/<slug:slug>/health/", JourneyHealthView.as_view(), name="journey-health"),
     path("journeys/<slug:slug>/recompute/", JourneyRecomputeView.as_view(), name="journey-recompute"),
+    path("journeys/<slug:slug>/handoffs/", JourneyHandoffsView.as_view(), name="journey-handoffs"),
+    path("journeys/<slug:slug>/paths/", JourneyPathsView.as_view(), name="journey-paths"),
+    path("journeys/<slug:slug>/drivers/", JourneyDriversView.as_view(), name="journey-drivers"),
     # owners
     path("journeys/<slug:slug>/gaps/", owners_api.JourneyGapsView.as_view(), name="journey-gaps"),
     path(

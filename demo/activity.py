@@ -479,7 +479,49 @@ def plan_activity(*, slug: str, seed: int, count: int, cutoff: dt.datetime, days
         age_days = (cutoff - start).total_seconds() / 86400
         trail, ending, segment = script(rng, start, age_days, context)
         planned.append(_finish(rng, trail, ending, external_id=f"{prefix}-{index:06d}", segment=segment, cutoff=cutoff))
+    return _with_loops(slug, planned, seed)
+
+
+# --- real paths loop (design section 13) ------------------------------------------------------
+#
+# Customers do not follow the map in order: a failed technician visit sends them back to booking,
+# a credit that never arrives back to chasing. The loops are added after planning, with their own
+# random stream per instance, so the rest of the plan (and every figure built on it) is unchanged.
+
+LOOPS = {
+    # journey: (after this touchpoint, back to this touchpoint and channel, odds, hours later)
+    "onboarding": ("reschedule-call", "booking-call", Channel.PHONE, 0.8, (2, 30)),
+    "billing-complaint": ("resolution-call", "chase-call", Channel.PHONE, 0.3, (24, 96)),
+}
+
+
+def _with_loops(slug: str, planned: list[PlannedInstance], seed: int) -> list[PlannedInstance]:
+    if slug not in LOOPS:
+        return planned
+    for instance in planned:
+        _loop_back(instance, LOOPS[slug], random.Random(f"{seed}:{instance.external_id}:loop"))  # noqa: S311
     return planned
+
+
+def _loop_back(instance: PlannedInstance, loop: tuple, rng: random.Random) -> None:
+    """Insert a contact at an earlier stage right after ``after``, when a later contact follows it."""
+    after, back_to, channel, odds, (low, high) = loop
+    steps = instance.interactions
+    for index, step in enumerate(steps[:-1]):
+        if step.touchpoint != after or rng.random() >= odds:
+            continue
+        following = steps[index + 1].occurred_at
+        occurred_at = min(
+            step.occurred_at + dt.timedelta(hours=rng.uniform(low, high)), following - dt.timedelta(minutes=1)
+        )
+        if occurred_at <= step.occurred_at:
+            return
+        satisfaction = rate(rng, 3.0) if rng.random() < RATING_PROBABILITY[channel] else None
+        steps.insert(
+            index + 1,
+            PlannedInteraction(back_to, channel, occurred_at, satisfaction, resolved=True, repeat=True),
+        )
+        return
 
 
 # --- measuring the plan (initiative baselines and results) -----------------------------------

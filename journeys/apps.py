@@ -12,6 +12,7 @@ class JourneysConfig(AppConfig):
         # and these modules import the models.
         from . import receivers  # noqa: F401  (connects the signal receivers)
         from .views.health import health_panel_context
+        from .views.where import where_panel_context
 
         register_panel(
             Panel(
@@ -20,5 +21,14 @@ class JourneysConfig(AppConfig):
                 template="journeys/partials/health_panel.html",
                 context=health_panel_context,
                 order=10,
+            )
+        )
+        register_panel(
+            Panel(
+                key="where",
+                title="Where to act",
+                template="journeys/partials/where_panel.html",
+                context=where_panel_context,
+                order=55,  # right after the service blueprint, whose cards carry the touchpoint figures
             )
         )

@@ -365,3 +365,94 @@ class Import(TimeStampedModel):
         if not self.total_rows:
             return 0
         return min(100, int(100 * self.processed_rows / self.total_rows))
+
+
+# --- Where to act (design section 13): figures stored with each snapshot by the same recompute ---
+
+
+class TouchpointHealth(models.Model):
+    """How one touchpoint fared in a snapshot (overall or a segment's): reach, satisfaction, effort."""
+
+    snapshot = models.ForeignKey(HealthSnapshot, on_delete=models.CASCADE, related_name="touchpoint_health")
+    touchpoint = models.ForeignKey(Touchpoint, on_delete=models.CASCADE, related_name="health")
+    interactions = models.PositiveIntegerField(default=0)
+    instances = models.PositiveIntegerField(default=0)
+    reach = models.FloatField(default=0)
+    csat = models.FloatField(null=True, blank=True)
+    repeat_rate = models.FloatField(default=0)
+    reidentification_rate = models.FloatField(default=0)
+    abandoned_after = models.PositiveIntegerField(default=0)
+    journey_csat_reached = models.FloatField(null=True, blank=True)
+    journey_csat_not_reached = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "touchpoint health"
+        verbose_name_plural = "touchpoint health"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "touchpoint"], name="%(app_label)s_%(class)s_unique_touchpoint"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.snapshot} / touchpoint {self.touchpoint_id}"
+
+
+class HandoffHealth(models.Model):
+    """Consecutive interactions of one instance from one channel to another, in an overall snapshot."""
+
+    snapshot = models.ForeignKey(HealthSnapshot, on_delete=models.CASCADE, related_name="handoffs")
+    from_channel = models.CharField(max_length=20, choices=Channel.choices)
+    to_channel = models.CharField(max_length=20, choices=Channel.choices)
+    count = models.PositiveIntegerField(default=0)
+    reidentification_rate = models.FloatField(default=0)
+    repeat_rate = models.FloatField(default=0)
+    satisfaction_change = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "hand-off"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "from_channel", "to_channel"], name="%(app_label)s_%(class)s_unique_pair"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.snapshot} / {self.from_channel} -> {self.to_channel}"
+
+
+class PathSummary(models.Model):
+    """How customers really moved through the stages, in an overall snapshot (one per snapshot)."""
+
+    snapshot = models.OneToOneField(HealthSnapshot, on_delete=models.CASCADE, related_name="paths")
+    instances_with_path = models.PositiveIntegerField(default=0)
+    in_order_rate = models.FloatField(null=True, blank=True)
+    back_steps_per_instance = models.FloatField(null=True, blank=True)
+    skip_rates = models.JSONField(default=list, blank=True, help_text="Per stage: stage, position, name, skip_rate.")
+    top_paths = models.JSONField(default=list, blank=True)
+    flow = models.JSONField(default=list, blank=True, help_text="Directly-follows edges: source, target, count.")
+
+    class Meta:
+        verbose_name = "path summary"
+        verbose_name_plural = "path summaries"
+
+    def __str__(self):
+        return f"{self.snapshot} paths"
+
+
+class KeyDrivers(models.Model):
+    """Which parts of the journey explain its satisfaction, for the overall snapshot of the latest day."""
+
+    snapshot = models.OneToOneField(HealthSnapshot, on_delete=models.CASCADE, related_name="drivers")
+    rated_instances = models.PositiveIntegerField(default=0)
+    complete_cases = models.PositiveIntegerField(default=0)
+    needed_cases = models.PositiveIntegerField(default=0)
+    r_squared = models.FloatField(null=True, blank=True)
+    predictors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = "key drivers"
+        verbose_name_plural = "key drivers"
+
+    def __str__(self):
+        return f"{self.snapshot} drivers"

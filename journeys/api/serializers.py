@@ -9,6 +9,7 @@ from rest_framework import serializers
 from rest_framework.relations import PKOnlyObject
 
 from core.api import RefuseUnknownFieldsMixin
+from journeys.api.where_serializers import TouchpointHealthSerializer
 from journeys.choices import Channel, JourneyStatus, Outcome, ServicePosition, Tier
 from journeys.models import (
     HealthSnapshot,
@@ -20,7 +21,7 @@ from journeys.models import (
     StageHealth,
     Touchpoint,
 )
-from journeys.selectors import health
+from journeys.selectors import health, where
 
 
 class JourneyOwnerSerializer(serializers.Serializer):
@@ -468,9 +469,14 @@ class JourneyHealthSerializer(HealthSnapshotSerializer):
 
     min_sample = serializers.IntegerField(source="journey.min_sample", read_only=True)
     segments = serializers.SerializerMethodField()
+    touchpoint_health = serializers.SerializerMethodField()
 
     class Meta(HealthSnapshotSerializer.Meta):
-        fields = [*HealthSnapshotSerializer.Meta.fields, "min_sample", "segments"]
+        fields = [*HealthSnapshotSerializer.Meta.fields, "min_sample", "segments", "touchpoint_health"]
+
+    @extend_schema_field(TouchpointHealthSerializer(many=True))
+    def get_touchpoint_health(self, snapshot):
+        return TouchpointHealthSerializer(where.touchpoint_rows(snapshot), many=True).data
 
     @extend_schema_field(HealthSegmentSerializer(many=True))
     def get_segments(self, snapshot):

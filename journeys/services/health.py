@@ -62,6 +62,7 @@ from ..health_components import (
 )
 from ..models import HealthSnapshot, Interaction, Journey, JourneyInstance, Stage, StageHealth
 from ..signals import health_recomputed
+from . import health_where
 
 # --- the window -----------------------------------------------------------------------------------
 
@@ -204,6 +205,7 @@ class _Gathered:
     populations: _RunningTotals
     stages: _RunningTotals
     stage_ids: list[int]
+    where: health_where.WhereGathered | None = None  # section 13's figures, read by the same recompute
 
 
 def _gather(journey: Journey, first_as_of: dt.date, last_as_of: dt.date) -> _Gathered:
@@ -263,7 +265,16 @@ def _gather(journey: Journey, first_as_of: dt.date, last_as_of: dt.date) -> _Gat
     populations.finish()
     stages.finish()
     stage_ids = list(Stage.objects.filter(journey=journey).order_by("position").values_list("id", flat=True))
-    return _Gathered(populations=populations, stages=stages, stage_ids=stage_ids)
+    # Section 13 (where to act) over the same window; the key drivers for a single day only, never a backfill.
+    where = health_where.gather(
+        journey,
+        start=start,
+        end=end,
+        first_day=first_day,
+        day=start_day("instance__started_at"),
+        with_drivers=not per_day,
+    )
+    return _Gathered(populations=populations, stages=stages, stage_ids=stage_ids, where=where)
 
 
 # The interactions query. The ORM builds the rows: every interaction of the window with its
@@ -470,7 +481,18 @@ def _compute_day(
                 csat=round(stage["satisfaction"] / stage["rated"], VALUE_DECIMALS) if stage["rated"] else None,
             )
         )
-    return _store(journey=journey, as_of=as_of, snapshots=snapshots, stage_rows=stage_rows, previous=previous)
+    where = health_where.compute_day(
+        gathered.where,
+        journey=journey,
+        as_of=as_of,
+        first_day=first_day,
+        populations=totals,
+        segments=list(targets),
+        with_drivers=gathered.where.driver_rows is not None,
+    )
+    return _store(
+        journey=journey, as_of=as_of, snapshots=snapshots, stage_rows=stage_rows, previous=previous, where=where
+    )
 
 
 UPSERT_FIELDS = (
@@ -495,6 +517,7 @@ def _store(
     snapshots: list[HealthSnapshot],
     stage_rows: list[StageHealth],
     previous: dict[str, HealthSnapshot],
+    where: health_where.WhereDay,
 ) -> HealthResult:
     # One recompute of a journey writes at a time: the row lock orders concurrent recomputes.
     Journey.objects.select_for_update().filter(pk=journey.pk).order_by().values_list("pk", flat=True).first()
@@ -527,6 +550,7 @@ def _store(
     for row in stage_rows:
         row.snapshot = overall
     StageHealth.objects.bulk_create(stage_rows)
+    health_where.store(where, snapshots=snapshots, replaced=bool(existing))
     new_alerts = [code for code in overall.alerts if code not in alerts_before]
     return HealthResult(snapshot=overall, segment_snapshots=snapshots[1:], new_alerts=new_alerts)
 

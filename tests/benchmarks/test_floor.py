@@ -114,4 +114,47 @@ def test_the_floor_agrees_with_the_health_service_on_generated_data(tiny_referen
     # then
     assert agreement["populations"] >= 4
     assert agreement["stages"] >= 16
+    assert agreement["touchpoints"] >= 16
+    assert agreement["handoffs"] >= 4
+    assert agreement["top_paths"] >= 4
     assert agreement["mismatches"] == []
+
+
+def test_the_floor_gives_section_13s_hand_computed_figures(postgresql):
+    # given the worked case of tests/journeys/services/test_health_where.py (a loop, a skip, an abandoned run)
+    from journeys.services.health import journey_health_compute
+    from tests.journeys.conftest import AS_OF
+    from tests.journeys.services.test_health_where import build_worked_case
+
+    journey = build_worked_case().journey
+    journey_health_compute(journey=journey, as_of=AS_OF)
+
+    # when
+    with connection.cursor() as cursor:
+        figures = compute_floor(cursor, as_of=AS_OF)[journey.pk]
+
+    # then
+    phone = journey.touchpoints.get(key="phone").pk
+    assert figures["touchpoints"][("", phone)] == pytest.approx(
+        {
+            "interactions": 4,
+            "instances": 3,
+            "reach": 0.6,
+            "csat": 2.75,
+            "repeat_rate": 0.25,
+            "reidentification_rate": 0.5,
+            "abandoned_after": 0,
+            "journey_csat_reached": 3.5,
+            "journey_csat_not_reached": 3.5,
+        }
+    )
+    assert figures["handoffs"][("web", "phone")] == pytest.approx(
+        {"count": 3, "reidentification_rate": 1 / 3, "repeat_rate": 0.0, "satisfaction_change": -1.0}
+    )
+    assert {key: value["instances"] for key, value in figures["paths"].items()} == {
+        ("1>2>3>2>3", "completed"): 1,
+        ("1>3", "completed"): 1,
+        ("1>2", "abandoned"): 1,
+        ("1>2", "completed"): 1,
+    }
+    assert len(figures["drivers"]) == 3  # A, B, E: D is rated but has no interaction

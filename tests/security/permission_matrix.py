@@ -162,6 +162,9 @@ API = {
     "health-snapshot-detail": {"GET": READ},
     "journey-health": {"GET": READ},
     "journey-recompute": {"POST": STEER},
+    "journey-handoffs": {"GET": READ},
+    "journey-paths": {"GET": READ},
+    "journey-drivers": {"GET": READ},
     # owners
     "journey-gaps": {"GET": READ},
     "function-list": {"GET": READ, "POST": MANAGE},

@@ -2,8 +2,9 @@
 
 import uuid
 
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
@@ -14,8 +15,12 @@ from core.queue import enqueue_on_commit
 from journeys.api.serializers import HealthSnapshotSerializer, JourneyHealthSerializer
 from journeys.filters import HealthSnapshotFilter
 from journeys.models import Journey
-from journeys.selectors import health
+from journeys.selectors import health, where
 from journeys.tasks import recompute_journey_health
+
+SEGMENT_PARAMETER = OpenApiParameter(
+    "segment", str, description="A segment's latest snapshot instead of all customers'.", required=False
+)
 
 
 class HealthSnapshotViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
@@ -35,15 +40,28 @@ class HealthSnapshotViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
 class JourneyHealthView(APIView):
     """GET journeys/{slug}/health/: the latest overall snapshot, explained, with its segments."""
 
-    @extend_schema(responses={200: JourneyHealthSerializer, 404: OpenApiResponse(description="Never computed.")})
+    @extend_schema(
+        parameters=[SEGMENT_PARAMETER],
+        responses={200: JourneyHealthSerializer, 404: OpenApiResponse(description="Never computed.")},
+    )
     def get(self, request, slug):
         journey = get_object_or_404(Journey, slug=slug)
+        segment = request.query_params.get("segment")
+        if segment:  # a segment's own latest snapshot, with its touchpoint health (design section 13)
+            snapshot = where.latest_segment_snapshot(journey, segment)
+            if snapshot is None:
+                raise NotFound(
+                    f"Segment '{segment}' of journey '{journey.slug}' has no health snapshot: it is unknown or had "
+                    f"fewer than {journey.min_sample} instances in the window."
+                )
+            return Response(JourneyHealthSerializer(snapshot).data)
         snapshot = health.latest_overall_snapshot(journey)
         if snapshot is None:
             raise NotFound(
                 f"Health of journey '{journey.slug}' has never been computed. "
                 f"POST /api/v1/journeys/{journey.slug}/recompute/ or ingest data to compute it."
             )
+        prefetch_related_objects([snapshot], where.touchpoint_prefetch())
         return Response(JourneyHealthSerializer(snapshot).data)
 
 

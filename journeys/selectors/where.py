@@ -1,0 +1,193 @@
+"""Reads of "where to act" (design section 13): touchpoint health, the hand-off matrix, paths, key drivers.
+
+Each read costs a constant number of queries whatever the size of the journey: the latest overall
+(or segment) snapshot with its section 13 rows prefetched.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+
+from ..choices import Channel, Outcome
+from ..health_components import OVERALL
+from ..models import HealthSnapshot, Journey, TouchpointHealth
+from .health import with_previous_score
+
+WEAKEST = 3
+# Satisfaction bands of a touchpoint's own mean (1-5), worded for the blueprint cards.
+SATISFACTION_BANDS = ((4.0, "good", "good"), (3.0, "fair", "fair"), (0.0, "poor", "poor"))
+OUTCOME_LABELS = {
+    Outcome.COMPLETED: "Completed",
+    Outcome.ABANDONED: "Abandoned",
+    Outcome.IN_PROGRESS: "Still in progress",
+}
+QUADRANT_MEANING = {
+    "fix first": "matters more than the other stages and performs worse than them: invest here first",
+    "protect": "matters more than the other stages and performs well: keep it that way",
+    "keep at parity": "matters less and performs worse: keep it at the market's level, no more",
+    "possible over-investment": (
+        "matters less but performs better than the other stages: effort here may be better spent elsewhere"
+    ),
+}
+
+
+def satisfaction_band(csat: float | None) -> dict:
+    """Colour class and words for a touchpoint's mean satisfaction (never colour alone)."""
+    if csat is None:
+        return {"band": "none", "text": "no ratings"}
+    for floor, band, text in SATISFACTION_BANDS:
+        if csat >= floor:
+            return {"band": band, "text": f"{csat:.1f}/5 {text}"}
+    return {"band": "poor", "text": f"{csat:.1f}/5 poor"}  # pragma: no cover - the last band starts at 0
+
+
+def touchpoint_prefetch() -> Prefetch:
+    return Prefetch(
+        "touchpoint_health",
+        queryset=TouchpointHealth.objects.select_related("touchpoint__stage").order_by(
+            "touchpoint__stage__position", "touchpoint__position", "touchpoint_id"
+        ),
+    )
+
+
+def latest_snapshot(
+    journey: Journey, *, segment: str = OVERALL, with_handoffs: bool = True
+) -> HealthSnapshot | None:
+    """The journey's latest snapshot of a segment ('' = all customers) with touchpoint health prefetched."""
+    prefetches = [touchpoint_prefetch(), "handoffs"] if with_handoffs else [touchpoint_prefetch()]
+    return (
+        HealthSnapshot.objects.filter(journey=journey, segment=segment)
+        .select_related("journey")
+        .prefetch_related(*prefetches)
+        .order_by("-as_of")
+        .first()
+    )
+
+
+def latest_segment_snapshot(journey: Journey, segment: str) -> HealthSnapshot | None:
+    """A segment's latest snapshot, read like the overall one (stage health, previous score, touchpoints)."""
+    return (
+        with_previous_score(HealthSnapshot.objects.filter(journey=journey, segment=segment))
+        .prefetch_related("stage_health__stage", touchpoint_prefetch())
+        .order_by("-as_of")
+        .first()
+    )
+
+
+def latest_with_paths(journey: Journey) -> HealthSnapshot | None:
+    return (
+        HealthSnapshot.objects.filter(journey=journey, segment=OVERALL, paths__isnull=False)
+        .select_related("journey", "paths")
+        .order_by("-as_of")
+        .first()
+    )
+
+
+def latest_with_drivers(journey: Journey) -> HealthSnapshot | None:
+    return (
+        HealthSnapshot.objects.filter(journey=journey, segment=OVERALL, drivers__isnull=False)
+        .select_related("journey", "drivers")
+        .order_by("-as_of")
+        .first()
+    )
+
+
+def touchpoint_rows(snapshot: HealthSnapshot) -> list[dict]:
+    """Every touchpoint with window interactions, in map order, with its figures and satisfaction band."""
+    rows = []
+    for row in snapshot.touchpoint_health.all():
+        touchpoint = row.touchpoint
+        rows.append(
+            {
+                "touchpoint": touchpoint.key,
+                "touchpoint_id": touchpoint.pk,
+                "name": touchpoint.name,
+                "stage": touchpoint.stage.name,
+                "stage_position": touchpoint.stage.position,
+                "channel": touchpoint.channel,
+                "channel_label": Channel(touchpoint.channel).label,
+                "is_moment_of_truth": touchpoint.is_moment_of_truth,
+                "interactions": row.interactions,
+                "instances": row.instances,
+                "reach": row.reach,
+                "csat": row.csat,
+                "repeat_rate": row.repeat_rate,
+                "reidentification_rate": row.reidentification_rate,
+                "abandoned_after": row.abandoned_after,
+                "journey_csat_reached": row.journey_csat_reached,
+                "journey_csat_not_reached": row.journey_csat_not_reached,
+                **satisfaction_band(row.csat),
+            }
+        )
+    return rows
+
+
+def weakest_touchpoints(rows: list[dict], count: int = WEAKEST) -> list[dict]:
+    """The rated touchpoints with the lowest own satisfaction (ties: more interactions first, then map order)."""
+    rated = [row for row in rows if row["csat"] is not None]
+    return sorted(rated, key=lambda row: (row["csat"], -row["interactions"], row["stage_position"]))[:count]
+
+
+def handoff_matrix(snapshot: HealthSnapshot) -> dict:
+    """The from-channel x to-channel matrix of hand-offs, and the worst one (most re-identification)."""
+    handoffs = list(snapshot.handoffs.all())
+    used = {row.from_channel for row in handoffs} | {row.to_channel for row in handoffs}
+    channels = [value for value in Channel.values if value in used]
+    cells = {(row.from_channel, row.to_channel): row for row in handoffs}
+    worst = max(
+        handoffs,
+        key=lambda row: (row.reidentification_rate, row.count, row.from_channel, row.to_channel),
+        default=None,
+    )
+    return {
+        "channels": [{"value": value, "label": Channel(value).label} for value in channels],
+        "rows": [
+            {
+                "channel": Channel(source).label,
+                "cells": [cells.get((source, target)) for target in channels],
+            }
+            for source in channels
+        ],
+        "handoffs": handoffs,
+        "worst": worst,
+        "worst_text": _handoff_text(worst) if worst is not None and worst.reidentification_rate > 0 else None,
+    }
+
+
+def _handoff_text(row) -> str:
+    return (
+        f"From {Channel(row.from_channel).label.lower()} to {Channel(row.to_channel).label.lower()}: "
+        f"{round(100 * row.reidentification_rate)}% of {row.count} hand-off{'s' if row.count != 1 else ''} "
+        "made the customer identify themselves again"
+    )
+
+
+def node_label(node: str, stages: dict[int, str]) -> str:
+    if node == "start":
+        return "Start"
+    if node.startswith("stage:"):
+        position = int(node.split(":", 1)[1])
+        return stages.get(position, f"Stage {position}")
+    return OUTCOME_LABELS.get(node, node)
+
+
+def drivers_rows(drivers) -> list[dict]:
+    """The stored predictors with the meaning of their quadrant."""
+    return [
+        {**predictor, "quadrant_meaning": QUADRANT_MEANING.get(predictor.get("quadrant"), "")}
+        for predictor in drivers.predictors
+    ]
+
+
+def fix_first(drivers) -> list[dict]:
+    return [predictor for predictor in drivers_rows(drivers) if predictor.get("quadrant") == "fix first"]
+
+
+def drivers_message(drivers) -> str:
+    """Why no key drivers are shown, in numbers: the complete cases there are and how many are needed."""
+    if drivers.r_squared is not None:
+        return ""
+    return (
+        f"Too few complete cases to estimate key drivers: {drivers.complete_cases} of the "
+        f"{drivers.rated_instances} rated instances have every predictor; {drivers.needed_cases} are needed."
+    )
