@@ -50,9 +50,7 @@ def touchpoint_prefetch() -> Prefetch:
     )
 
 
-def latest_snapshot(
-    journey: Journey, *, segment: str = OVERALL, with_handoffs: bool = True
-) -> HealthSnapshot | None:
+def latest_snapshot(journey: Journey, *, segment: str = OVERALL, with_handoffs: bool = True) -> HealthSnapshot | None:
     """The journey's latest snapshot of a segment ('' = all customers) with touchpoint health prefetched."""
     prefetches = [touchpoint_prefetch(), "handoffs"] if with_handoffs else [touchpoint_prefetch()]
     return (
