@@ -8,6 +8,7 @@ from django.dispatch import receiver
 
 from core.queue import enqueue
 
+from .services.recompute import pending_recompute_sent
 from .signals import journey_data_changed
 from .tasks import recompute_pending_health
 
@@ -20,6 +21,8 @@ def _enqueue_recompute(journey_id: int) -> None:
     # data must not be told it failed.
     if not enqueue(recompute_pending_health, args=[journey_id]):
         logger.warning("Journey %s stays stale until the broker is back; the stale sweep will catch up.", journey_id)
+        return
+    pending_recompute_sent(journey_id=journey_id)
 
 
 @receiver(journey_data_changed, dispatch_uid="journeys.enqueue_health_recompute")

@@ -10,7 +10,13 @@ from .models import Journey
 from .selectors.health import stale_journeys
 from .services.health import journey_health_recompute
 from .services.imports import import_give_up, import_run
-from .services.recompute import local_day, pending_recompute_mark, pending_recompute_run, pending_recomputes_to_resend
+from .services.recompute import (
+    local_day,
+    pending_recompute_mark,
+    pending_recompute_run,
+    pending_recompute_sent,
+    pending_recomputes_to_resend,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +83,7 @@ def recompute_pending_health(journey_id: int) -> dict | None:
     if run.again:
         # Writes arrived during the run: their days are pending, and this is their one message.
         recompute_pending_health.delay(journey_id)
+        pending_recompute_sent(journey_id=journey_id)
     return {
         "journey_id": journey_id,
         "first_day": run.first_day.isoformat(),
@@ -100,6 +107,7 @@ def recompute_stale_health() -> list[int]:
     journey_ids = sorted({*resend, *created})
     for journey_id in journey_ids:
         recompute_pending_health.delay(journey_id)
+        pending_recompute_sent(journey_id=journey_id)
     return journey_ids
 
 

@@ -67,11 +67,11 @@ def pending_recompute_mark(*, first_days: Mapping[int, dt.date]) -> list[int]:
     table = connection.ops.quote_name(PendingRecompute._meta.db_table)
     rows, params = [], []
     for journey_id in sorted(first_days):
-        rows.append("(%s, %s, %s, %s, %s)")
-        params += [now, now, journey_id, connection.ops.adapt_datefield_value(first_days[journey_id]), now]
+        rows.append("(%s, %s, %s, %s)")
+        params += [now, now, journey_id, connection.ops.adapt_datefield_value(first_days[journey_id])]
     # A new row has created_at = updated_at (both now); an existing one keeps its older created_at.
     sql = f"""
-        INSERT INTO {table} AS t (created_at, updated_at, journey_id, first_day, enqueued_at)
+        INSERT INTO {table} AS t (created_at, updated_at, journey_id, first_day)
         VALUES {", ".join(rows)}
         ON CONFLICT (journey_id) DO UPDATE SET
             first_day = CASE WHEN t.first_day IS NULL OR excluded.first_day < t.first_day
@@ -131,9 +131,17 @@ def pending_recompute_finish(*, journey_id: int) -> bool:
         return False
     row.claimed_first_day = None
     row.running_since = None
-    row.enqueued_at = timezone.now()
+    row.enqueued_at = None  # until the caller's message is sent (pending_recompute_sent)
     row.save(update_fields=["claimed_first_day", "running_since", "enqueued_at", "updated_at"])
     return True
+
+
+def pending_recompute_sent(*, journey_id: int) -> None:
+    """The job message of the journey's pending recompute is on the broker: the stale sweep waits before resending.
+
+    A row never stamped (the broker was down) is resent by the next sweep.
+    """
+    PendingRecompute.objects.filter(journey_id=journey_id, enqueued_at__isnull=True).update(enqueued_at=timezone.now())
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from journeys.models import Interaction, Journey, JourneyInstance
+from journeys.models import Interaction, Journey, JourneyInstance, PendingRecompute
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -356,3 +356,14 @@ def test_a_single_interaction_follows_the_same_rules_as_ingest(integration_clien
     field = next(iter(values))
     assert message in " ".join(response.json()[field])
     assert not Interaction.objects.filter(instance=instances["early"]).exists()
+
+
+def test_writing_an_instance_of_a_past_day_makes_the_journey_pending_from_that_day(integration_client, mapped_journey):
+    started = timezone.now() - dt.timedelta(days=30)
+    body = a_new_instance(started_at=started.isoformat(), ended_at=(started + dt.timedelta(hours=4)).isoformat())
+
+    created = integration_client.post(INSTANCES, body, format="json")
+
+    assert created.status_code == 201, created.json()
+    pending = PendingRecompute.objects.get(journey=mapped_journey)
+    assert pending.first_day == timezone.localtime(started).date()

@@ -321,6 +321,7 @@ def test_the_stale_sweep_resends_lost_messages_and_marks_stale_journeys_without_
     now = timezone.now()
     lost = factories.PendingRecomputeFactory(enqueued_at=now - recompute.MESSAGE_RESEND_AFTER - dt.timedelta(minutes=1))
     queued = factories.PendingRecomputeFactory(enqueued_at=now - dt.timedelta(minutes=1))
+    never_sent = factories.PendingRecomputeFactory(enqueued_at=None)  # the broker was down after the write
     dead = factories.PendingRecomputeFactory(
         first_day=None,
         claimed_first_day=today(),
@@ -332,7 +333,8 @@ def test_the_stale_sweep_resends_lost_messages_and_marks_stale_journeys_without_
 
     sent = recompute_stale_health.apply().get()
 
-    assert sent == sorted([lost.journey_id, dead.journey_id, never_computed.pk])
+    assert sent == sorted([lost.journey_id, never_sent.journey_id, dead.journey_id, never_computed.pk])
+    assert not PendingRecompute.objects.filter(enqueued_at__isnull=True).exists()
     assert PendingRecompute.objects.get(journey=never_computed).first_day == today()
     # a resent message is not resent by the next sweep
     assert recompute_stale_health.apply().get() == []
@@ -394,5 +396,25 @@ def test_concurrent_writers_of_one_journey_leave_one_pending_recompute_and_one_q
     assert failures == []
     assert JourneyInstance.objects.filter(journey=journey).count() == writers * calls
     assert PendingRecompute.objects.get(journey=journey).first_day == today() - dt.timedelta(days=39)
+    assert queued_messages() == 1
+    purge_broker()
+
+
+def test_a_write_stamps_the_message_as_sent_only_once_the_broker_took_it(django_capture_on_commit_callbacks):
+    journey_map = build_map(min_sample=1)
+    instance = journey_map.add_instance(started_at=noon(4))
+    purge_broker()
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        ingest.instance_update(instance=instance, data={"satisfaction": 2})
+    row = PendingRecompute.objects.get(journey=journey_map.journey)
+    assert row.enqueued_at is None  # committed, not yet sent
+
+    for callback in callbacks:  # the commit: the signal, then the send it asks for
+        with django_capture_on_commit_callbacks(execute=True):
+            callback()
+
+    row.refresh_from_db()
+    assert row.enqueued_at is not None
     assert queued_messages() == 1
     purge_broker()
