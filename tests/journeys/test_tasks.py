@@ -160,7 +160,7 @@ def test_a_real_worker_recomputes_every_stale_day_when_old_data_arrives():
     with running_worker():
         instance_batch_ingest(journey_slug=journey.slug, instances=[late])
 
-        assert wait_for(lambda: not PendingRecompute.objects.filter(journey=journey).exists(), timeout=60)
+        assert wait_for(lambda: not PendingRecompute.objects.filter(journey=journey).exists(), timeout=180)
 
     days = list(HealthSnapshot.objects.filter(journey=journey, segment="").order_by("as_of"))
     assert [snapshot.as_of for snapshot in days] == [
@@ -202,7 +202,7 @@ def test_a_hundred_ingests_of_one_journey_queue_one_message_and_one_job_run():
     task_postrun.connect(record_run, weak=False, dispatch_uid="runs")
     try:
         with running_worker(purge=False):
-            assert wait_for(lambda: len(runs) == 1 and queued_messages() == 0, timeout=60)
+            assert wait_for(lambda: len(runs) == 1 and queued_messages() == 0, timeout=180)
             time.sleep(1)  # nothing else arrives
     finally:
         task_postrun.disconnect(dispatch_uid="runs")
