@@ -6,7 +6,17 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ReadOnlyAdminMixin, ReadOnlyTabularInline
 
-from .models import HealthSnapshot, Import, Interaction, Journey, JourneyInstance, Stage, StageHealth, Touchpoint
+from .models import (
+    HealthSnapshot,
+    Import,
+    Interaction,
+    Journey,
+    JourneyInstance,
+    PendingRecompute,
+    Stage,
+    StageHealth,
+    Touchpoint,
+)
 
 
 class StageInline(ReadOnlyTabularInline):
@@ -116,3 +126,11 @@ class ImportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("original_name",)
     list_select_related = ("journey",)
     readonly_fields = ("errors",)
+
+
+@admin.register(PendingRecompute)
+class PendingRecomputeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Which journeys wait for a health recompute after new data, from which day, and whether a job runs."""
+
+    list_display = ("journey", "first_day", "claimed_first_day", "running_since", "enqueued_at", "updated_at")
+    list_select_related = ("journey",)

@@ -456,3 +456,34 @@ class KeyDrivers(models.Model):
 
     def __str__(self):
         return f"{self.snapshot} drivers"
+
+
+class PendingRecompute(TimeStampedModel):
+    """The days of one journey's health that new data made stale, waiting for one recompute job.
+
+    Every write of instances or interactions lowers ``first_day`` to the earliest local start day it
+    touched (in the write's own transaction), so a thousand writes leave one row and one queued job.
+    The job claims the row (``claimed_first_day``, ``running_since``) and recomputes from that day
+    to today; a write during the run sets ``first_day`` again and the job queues itself once more.
+    """
+
+    journey = models.OneToOneField(Journey, on_delete=models.CASCADE, related_name="pending_recompute")
+    first_day = models.DateField(
+        null=True, blank=True, help_text="Earliest stale day not yet claimed (empty: nothing new since the claim)."
+    )
+    claimed_first_day = models.DateField(null=True, blank=True, help_text="First day of the running job's range.")
+    running_since = models.DateTimeField(null=True, blank=True, help_text="When a job claimed the days.")
+    enqueued_at = models.DateTimeField(null=True, blank=True, help_text="When the last job message was sent.")
+
+    class Meta:
+        verbose_name = "pending health recompute"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_day__isnull=False) | Q(running_since__isnull=False),
+                name="%(app_label)s_%(class)s_stale_or_running",
+                violation_error_message="A pending recompute has stale days or a running job.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.journey_id} from {self.first_day or self.claimed_first_day}"

@@ -8,5 +8,8 @@ from django.dispatch import Signal
 health_recomputed = Signal()
 
 # Sent after new or changed instances or interactions have committed (API, ingest, CSV import).
-# kwargs: journey_ids (list of ids of the journeys whose data changed).
+# kwargs: journey_ids (list of ids of the journeys whose data changed), first_days (journey id -> the
+# earliest local day whose health the change made stale), pending_recompute_ids (the journeys whose
+# pending recompute this change created: each needs one recompute job; the others have one queued
+# or running already).
 journey_data_changed = Signal()

@@ -26,3 +26,9 @@ def purge_broker():
     # Leftovers in a shared broker (Redis in CI) must not leak into this test.
     with contextlib.suppress(Exception):
         app.control.purge()
+
+
+def queued_messages(queue: str = "celery") -> int:
+    """How many messages wait on the configured broker's queue (filesystem folder or Redis list)."""
+    with app.connection_for_write() as connection:
+        return connection.default_channel.queue_declare(queue=queue, passive=False).message_count

@@ -16,6 +16,7 @@ from journeys.models import (
     Interaction,
     Journey,
     JourneyInstance,
+    PendingRecompute,
     Stage,
     StageHealth,
     Touchpoint,
@@ -123,6 +124,15 @@ class HealthSnapshotFactory(factory.django.DjangoModelFactory):
     sample_size = 40
     score = 70
     status = HealthStatus.AT_RISK
+
+
+class PendingRecomputeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PendingRecompute
+
+    journey = factory.SubFactory(JourneyFactory)
+    first_day = factory.LazyFunction(timezone.localdate)
+    enqueued_at = factory.LazyFunction(timezone.now)
 
 
 class StageHealthFactory(factory.django.DjangoModelFactory):

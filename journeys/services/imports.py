@@ -383,7 +383,7 @@ class CsvImport:
         self.on_progress("loading", 0, self.total_rows)
         with transaction.atomic():
             self.counts, changed = staged_rows_merge(staging=staging)
-            journey_data_changed_mark(journey_ids=changed)
+            journey_data_changed_mark(since=changed)
         self.on_progress("loading", self.total_rows, self.total_rows)
 
 

@@ -9,11 +9,14 @@ One code path for every way data comes in:
   merged with one ``INSERT ... SELECT ... ON CONFLICT DO UPDATE WHERE <values differ>`` per
   table, never a query per row. Unchanged rows are not written at all, so sending the same data
   twice changes nothing (the CSV import, ``journeys.services.imports``, merges the same way);
-- ``journey_data_changed_mark`` stamps ``Journey.data_changed_at`` and, once the transaction
-  commits, sends ``journey_data_changed`` (the health part enqueues its recompute from it).
+- ``journey_data_changed_mark`` stamps ``Journey.data_changed_at``, marks the journey's health
+  stale from the earliest start day the write touched (``journeys.services.recompute``) and, once
+  the transaction commits, sends ``journey_data_changed`` (the health part enqueues its one
+  recompute job from it).
 """
 
-from collections.abc import Iterable, Mapping
+import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -40,19 +43,23 @@ from ..records import (
 )
 from ..selectors.ingest import touchpoint_index
 from ..signals import journey_data_changed
+from .recompute import local_day, pending_recompute_mark
 from .staging import NO_INTERACTION, IngestCounts, Staging, instance_part, interaction_part
 
 MAX_INSTANCES_PER_CALL = 1000
 
 
-def staged_rows_merge(*, staging: Staging) -> tuple[IngestCounts, list[int]]:
-    """Write what is staged (all valid) in the caller's transaction: the counts and the journeys that changed."""
+def staged_rows_merge(*, staging: Staging) -> tuple[IngestCounts, dict[int, dt.datetime | None]]:
+    """Write what is staged (all valid) in the caller's transaction.
+
+    Returns the counts and, for each journey that changed, the earliest start of an instance written.
+    """
     counts = IngestCounts()
-    changed = []
+    changed = {}
     for journey_id, journey_counts in staging.merge(now=timezone.now()).items():
         counts.add(journey_counts)
         if journey_counts.changed:
-            changed.append(journey_id)
+            changed[journey_id] = journey_counts.earliest_started_at
     return counts, changed
 
 
@@ -82,14 +89,34 @@ def instance_batch_upsert(
     return counts
 
 
-def journey_data_changed_mark(*, journey_ids: Iterable[int]) -> None:
-    """Stamp the journeys whose data changed and tell the other parts once the transaction commits."""
-    journey_ids = sorted(set(journey_ids))
+def journey_data_changed_mark(*, since: Mapping[int, dt.datetime | dt.date | None]) -> None:
+    """Stamp the journeys whose data changed and tell the other parts once the transaction commits.
+
+    ``since`` maps each journey to the earliest start (of an instance written, or its start before
+    the write) the change touched; None stands for today. Its health is stale from that local day on.
+    """
+    journey_ids = sorted(since)
     if not journey_ids:
         return
     # A queryset update: data_changed_at is no edit of the journey, so no version bump and no history row.
+    # It also locks the journey rows, in id order, so concurrent writers mark the pending recompute in turn.
     Journey.objects.filter(pk__in=journey_ids).update(data_changed_at=timezone.now())
-    transaction.on_commit(lambda: journey_data_changed.send(sender=Journey, journey_ids=journey_ids))
+    first_days = {journey_id: local_day(since[journey_id]) for journey_id in journey_ids}
+    pending = pending_recompute_mark(first_days=first_days)
+    transaction.on_commit(
+        lambda: journey_data_changed.send(
+            sender=Journey, journey_ids=journey_ids, first_days=first_days, pending_recompute_ids=pending
+        )
+    )
+
+
+def _earliest(*changes: tuple[int, dt.datetime | None]) -> dict[int, dt.datetime | None]:
+    """(journey id, start) pairs -> the earliest start per journey."""
+    since: dict[int, dt.datetime | None] = {}
+    for journey_id, started_at in changes:
+        current = since.get(journey_id)
+        since[journey_id] = started_at if current is None or (started_at and started_at < current) else current
+    return since
 
 
 # --- POST /api/v1/ingest/ -----------------------------------------------------------------------
@@ -209,7 +236,7 @@ def instance_batch_ingest(*, journey_slug: Any, instances: Any) -> IngestCounts:
     records = _read_batch(journey=journey, items=instances, touchpoints=touchpoints)
     counts = instance_batch_upsert(journey=journey, records=records, touchpoints=touchpoints)
     if counts.changed:
-        journey_data_changed_mark(journey_ids=[journey.pk])
+        journey_data_changed_mark(since={journey.pk: counts.earliest_started_at})
     return counts
 
 
@@ -243,12 +270,13 @@ def instance_create(*, journey: Journey, data: Mapping[str, Any]) -> JourneyInst
     instance = JourneyInstance(journey=journey)
     _apply_instance_values(instance, data)
     instance.save()
-    journey_data_changed_mark(journey_ids=[journey.pk])
+    journey_data_changed_mark(since={journey.pk: instance.started_at})
     return instance
 
 
 @transaction.atomic
 def instance_update(*, instance: JourneyInstance, data: Mapping[str, Any]) -> JourneyInstance:
+    previous = (instance.journey_id, instance.started_at)
     previous_journey_id = instance.journey_id
     _apply_instance_values(instance, data)
     if instance.journey_id != previous_journey_id and instance.interactions.exists():
@@ -257,15 +285,15 @@ def instance_update(*, instance: JourneyInstance, data: Mapping[str, Any]) -> Jo
             field="journey",
         )
     instance.save()
-    journey_data_changed_mark(journey_ids=[previous_journey_id, instance.journey_id])
+    journey_data_changed_mark(since=_earliest(previous, (instance.journey_id, instance.started_at)))
     return instance
 
 
 @transaction.atomic
 def instance_delete(*, instance: JourneyInstance) -> None:
-    journey_id = instance.journey_id
+    journey_id, started_at = instance.journey_id, instance.started_at
     instance.delete()
-    journey_data_changed_mark(journey_ids=[journey_id])
+    journey_data_changed_mark(since={journey_id: started_at})
 
 
 def _apply_interaction_values(interaction: Interaction, data: Mapping[str, Any]) -> None:
@@ -300,21 +328,22 @@ def interaction_create(*, instance: JourneyInstance, data: Mapping[str, Any]) ->
     interaction = Interaction(instance=instance)
     _apply_interaction_values(interaction, data)
     interaction.save()
-    journey_data_changed_mark(journey_ids=[instance.journey_id])
+    journey_data_changed_mark(since={instance.journey_id: instance.started_at})
     return interaction
 
 
 @transaction.atomic
 def interaction_update(*, interaction: Interaction, data: Mapping[str, Any]) -> Interaction:
-    previous_journey_id = interaction.instance.journey_id
+    previous = (interaction.instance.journey_id, interaction.instance.started_at)
     _apply_interaction_values(interaction, data)
     interaction.save()
-    journey_data_changed_mark(journey_ids=[previous_journey_id, interaction.instance.journey_id])
+    current = (interaction.instance.journey_id, interaction.instance.started_at)
+    journey_data_changed_mark(since=_earliest(previous, current))
     return interaction
 
 
 @transaction.atomic
 def interaction_delete(*, interaction: Interaction) -> None:
-    journey_id = interaction.instance.journey_id
+    journey_id, started_at = interaction.instance.journey_id, interaction.instance.started_at
     interaction.delete()
-    journey_data_changed_mark(journey_ids=[journey_id])
+    journey_data_changed_mark(since={journey_id: started_at})

@@ -13,7 +13,9 @@ done here, in the database, so that the importer's memory does not grow with the
 3. ``merge`` writes everything with two set-based statements, ``INSERT ... SELECT ...
    ON CONFLICT DO UPDATE ... WHERE <the values differ>``: new rows are inserted, changed rows
    updated, unchanged rows not touched. Each statement returns, per journey, how many rows it
-   created and how many it updated.
+   created and how many it updated, and the earliest start of an instance it wrote or whose
+   interactions it wrote; one query before them finds the stored start of instances that move to
+   another start (the days a recompute must cover, ``IngestCounts.earliest_started_at``).
 
 The temporary table belongs to the connection (a session on PostgreSQL) and is dropped on the
 way out, so a worker that reuses its connection starts clean.
@@ -24,7 +26,7 @@ from __future__ import annotations
 import contextlib
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -135,6 +137,9 @@ class IngestCounts:
     instances_updated: int = 0
     interactions_created: int = 0
     interactions_updated: int = 0
+    # The earliest started_at (old or new) of the instances whose rows were written: from that local
+    # day on, the journey's daily health changed. None when nothing was written.
+    earliest_started_at: datetime | None = field(default=None, compare=False)
 
     @property
     def created(self) -> int:
@@ -153,6 +158,12 @@ class IngestCounts:
         self.instances_updated += other.instances_updated
         self.interactions_created += other.interactions_created
         self.interactions_updated += other.interactions_updated
+        self.touch(other.earliest_started_at)
+
+    def touch(self, started_at: datetime | None) -> None:
+        """Count ``started_at`` among the starts of written instances."""
+        if started_at is not None and (self.earliest_started_at is None or started_at < self.earliest_started_at):
+            self.earliest_started_at = started_at
 
 
 def _quote(name: str) -> str:
@@ -171,10 +182,10 @@ def _any_differs(columns: Iterable[str]) -> str:
 
 
 def _as_datetime(value: Any) -> datetime | None:
-    """A timestamp read back from the staging table (SQLite returns the text it stored)."""
-    if value is None or isinstance(value, datetime):
-        return value
-    parsed = parse_datetime(value)
+    """A timestamp read back from the staging table (SQLite returns the text it stored, or a naive UTC datetime)."""
+    if value is None:
+        return None
+    parsed = value if isinstance(value, datetime) else parse_datetime(value)
     return parsed.replace(tzinfo=UTC) if parsed is not None and parsed.tzinfo is None else parsed
 
 
@@ -331,6 +342,19 @@ class Staging:
             f"{_quote(name)} = excluded.{_quote(name)}" for name in (*(t for _, t in INSTANCE_VALUES), "updated_at")
         )
         instance_changed = _any_differs(target for _, target in INSTANCE_VALUES)
+        # An instance that moves to another start leaves its old days stale too: read the old start first.
+        moved_sql = f"""
+            SELECT s.journey_id, MIN(i.{_quote("started_at")})
+            FROM {TABLE} s
+            JOIN {instance_table} i
+              ON i.{_quote("journey_id")} = s.journey_id AND i.{_quote("external_id")} = s.instance_key
+            WHERE s.instance_ok AND {_differs(f"i.{_quote('started_at')}", "s.started_at")}
+            GROUP BY s.journey_id
+        """  # noqa: S608 (identifiers only)
+        with connection.cursor() as cursor:
+            cursor.execute(moved_sql)
+            for journey_id, old_start in cursor.fetchall():
+                counts[journey_id].touch(_as_datetime(old_start))
         # Every instance once: its rows agree (problems() found no contradiction), so MIN picks the value.
         instances_sql = f"""
             INSERT INTO {instance_table} AS t
@@ -342,11 +366,12 @@ class Staging:
             ORDER BY MIN(row_number)
             ON CONFLICT ({_quote("journey_id")}, {_quote("external_id")}) DO UPDATE SET {instance_updates}
             WHERE {instance_changed}
-            RETURNING {_quote("journey_id")}, {_quote("created_at")} = {_quote("updated_at")}
+            RETURNING {_quote("journey_id")}, {_quote("created_at")} = {_quote("updated_at")}, {_quote("started_at")}
         """  # noqa: S608 (identifiers only)
-        for journey_id, created, updated in self._counted(instances_sql, [now, now]):
+        for journey_id, created, updated, earliest in self._counted(instances_sql, [now, now]):
             counts[journey_id].instances_created += created
             counts[journey_id].instances_updated += updated
+            counts[journey_id].touch(earliest)
 
         interaction_table = _quote(Interaction._meta.db_table)
         interaction_columns = ", ".join(_quote(name) for name in INTERACTION_VALUES)
@@ -366,20 +391,23 @@ class Staging:
             ORDER BY s.row_number
             ON CONFLICT ({_quote("instance_id")}, {_quote("external_id")}) DO UPDATE SET {interaction_updates}
             WHERE {interaction_changed}
-            RETURNING {_quote("touchpoint_id")}, {_quote("created_at")} = {_quote("updated_at")}
+            RETURNING {_quote("touchpoint_id")}, {_quote("created_at")} = {_quote("updated_at")},
+                (SELECT started.{_quote("started_at")} FROM {instance_table} started
+                 WHERE started.id = {_quote("instance_id")})
         """  # noqa: S608 (identifiers only)
         by_touchpoint = self._counted(interactions_sql, [now, now])
         if by_touchpoint:
             journeys = dict(
                 Touchpoint.objects.filter(pk__in=[row[0] for row in by_touchpoint]).values_list("id", "journey_id")
             )
-            for touchpoint_id, created, updated in by_touchpoint:
+            for touchpoint_id, created, updated, earliest in by_touchpoint:
                 counts[journeys[touchpoint_id]].interactions_created += created
                 counts[journeys[touchpoint_id]].interactions_updated += updated
+                counts[journeys[touchpoint_id]].touch(earliest)
         return dict(counts)
 
-    def _counted(self, upsert_sql: str, params: list) -> list[tuple[int, int, int]]:
-        """Run an upsert that returns (key, created?) per written row; (key, created, updated) per key.
+    def _counted(self, upsert_sql: str, params: list) -> list[tuple[int, int, int, datetime | None]]:
+        """Run an upsert that returns (key, created?, started_at) per written row; per key (created, updated, earliest).
 
         A new row has created_at = updated_at (both ``now``); an updated one keeps its older created_at.
         PostgreSQL counts inside the statement; SQLite (no RETURNING in a subquery) streams the rows.
@@ -387,14 +415,20 @@ class Staging:
         with connection.cursor() as cursor:
             if self.postgres:
                 cursor.execute(
-                    f"WITH written (key, created) AS ({upsert_sql}) "  # noqa: S608 (identifiers only)
-                    "SELECT key, COUNT(*) FILTER (WHERE created), COUNT(*) FILTER (WHERE NOT created) "
-                    "FROM written GROUP BY key",
+                    f"WITH written (key, created, started_at) AS ({upsert_sql}) "  # noqa: S608 (identifiers only)
+                    "SELECT key, COUNT(*) FILTER (WHERE created), COUNT(*) FILTER (WHERE NOT created), "
+                    "MIN(started_at) FROM written GROUP BY key",
                     params,
                 )
-                return [(key, int(created), int(updated)) for key, created, updated in cursor.fetchall()]
+                return [
+                    (key, int(created), int(updated), earliest) for key, created, updated, earliest in cursor.fetchall()
+                ]
             cursor.execute(upsert_sql, params)
             tally: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-            for key, created in cursor:
+            earliest: dict[int, datetime] = {}
+            for key, created, value in cursor:
                 tally[key][0 if created else 1] += 1
-            return [(key, created, updated) for key, (created, updated) in tally.items()]
+                started_at = _as_datetime(value)
+                if started_at is not None and (key not in earliest or started_at < earliest[key]):
+                    earliest[key] = started_at
+            return [(key, created, updated, earliest.get(key)) for key, (created, updated) in tally.items()]

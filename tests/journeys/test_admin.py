@@ -25,6 +25,7 @@ def admin_client(client, admin_user):
         (factories.InteractionFactory, {"external_id": "renamed"}),
         (factories.HealthSnapshotFactory, {"segment": "renamed"}),
         (factories.ImportFactory, {"original_name": "renamed.csv"}),
+        (factories.PendingRecomputeFactory, {"first_day": "2020-01-01"}),
     ],
 )
 def test_the_journeys_admin_shows_each_model_and_refuses_every_write(admin_client, factory, changes):

@@ -6,6 +6,7 @@ import importlib
 import time
 
 import pytest
+from celery.signals import task_postrun
 from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.core.files.base import ContentFile
@@ -15,13 +16,19 @@ from django_celery_beat.models import PeriodicTask
 
 from config.celery import app
 from journeys.choices import JourneyStatus
-from journeys.models import HealthSnapshot, Import, Interaction
+from journeys.models import HealthSnapshot, Import, Interaction, PendingRecompute
 from journeys.selectors.health import stale_journeys
 from journeys.services.health import journey_health_compute
+from journeys.services.ingest import instance_batch_ingest
 from journeys.signals import health_recomputed, journey_data_changed
-from journeys.tasks import recompute_all_health, recompute_journey_health, recompute_stale_health
+from journeys.tasks import (
+    recompute_all_health,
+    recompute_journey_health,
+    recompute_pending_health,
+    recompute_stale_health,
+)
 from tests import factories
-from tests.celery_worker import running_worker
+from tests.celery_worker import purge_broker, queued_messages, running_worker
 from tests.journeys.conftest import recent_map
 from tests.journeys.csv_files import csv_bytes, valid_rows
 
@@ -38,7 +45,7 @@ def wait_for(condition, timeout=30.0):
 
 
 def test_the_tasks_are_registered_late_acked_retried_and_time_limited():
-    for task in (recompute_journey_health, recompute_stale_health, recompute_all_health):
+    for task in (recompute_journey_health, recompute_pending_health, recompute_stale_health, recompute_all_health):
         assert task.name in app.tasks
         assert task.acks_late is True
         assert task.max_retries == 5
@@ -97,13 +104,18 @@ def test_recompute_sends_health_recomputed_with_the_new_alerts_after_commit(djan
     ]
 
 
-def test_journey_data_changed_enqueues_one_recompute_per_journey_after_commit(django_capture_on_commit_callbacks):
-    first, second = factories.JourneyFactory(), factories.JourneyFactory()
+def test_journey_data_changed_enqueues_one_job_per_newly_pending_journey_after_commit(
+    django_capture_on_commit_callbacks,
+):
+    first, second, already_pending = factories.JourneyFactory(), factories.JourneyFactory(), factories.JourneyFactory()
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        journey_data_changed.send(sender=None, journey_ids=[first.pk, second.pk, first.pk])
+        journey_data_changed.send(
+            sender=None,
+            journey_ids=[first.pk, second.pk, already_pending.pk],
+            pending_recompute_ids=[first.pk, second.pk, first.pk],
+        )
 
-    assert len(callbacks) == 2
     assert [callback.args for callback in callbacks] == [(first.pk,), (second.pk,)]
 
 
@@ -124,20 +136,78 @@ def test_stale_journeys_are_active_ones_changed_since_their_latest_snapshot_or_n
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_recomputes_health_when_journey_data_changes():
+def test_a_real_worker_recomputes_every_stale_day_when_old_data_arrives():
     journey_map = recent_map()
     journey = journey_map.journey
+    thirty_days_ago = timezone.now() - dt.timedelta(days=30)
+    late = {
+        "external_id": "late-1",
+        "customer_ref": "c-late-1",
+        "started_at": thirty_days_ago.isoformat(),
+        "ended_at": (thirty_days_ago + dt.timedelta(hours=3)).isoformat(),
+        "outcome": "completed",
+        "satisfaction": 3,
+        "interactions": [
+            {
+                "external_id": "x-1",
+                "touchpoint": "call",
+                "occurred_at": (thirty_days_ago + dt.timedelta(hours=1)).isoformat(),
+                "satisfaction": 4,
+            }
+        ],
+    }
 
     with running_worker():
-        journey_data_changed.send(sender=None, journey_ids=[journey.pk])
+        instance_batch_ingest(journey_slug=journey.slug, instances=[late])
 
-        assert wait_for(lambda: HealthSnapshot.objects.filter(journey=journey, segment="").exists())
+        assert wait_for(lambda: not PendingRecompute.objects.filter(journey=journey).exists(), timeout=180)
 
-    snapshot = HealthSnapshot.objects.get(journey=journey, segment="")
-    assert snapshot.as_of == timezone.localdate()
-    assert snapshot.sample_size == 2
-    assert snapshot.touchpoint_csat == 4.5
-    assert snapshot.stage_health.count() == 2
+    days = list(HealthSnapshot.objects.filter(journey=journey, segment="").order_by("as_of"))
+    assert [snapshot.as_of for snapshot in days] == [
+        timezone.localdate() - dt.timedelta(days=n) for n in range(30, -1, -1)
+    ]
+    assert days[0].sample_size == 1  # the late instance alone
+    assert days[-1].sample_size == 3  # with the two recent ones
+    assert days[-1].stage_health.count() == 2
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_hundred_ingests_of_one_journey_queue_one_message_and_one_job_run():
+    journey = recent_map().journey
+    purge_broker()
+    batches = [
+        [
+            {
+                "external_id": f"batch-{n}",
+                "customer_ref": f"c-batch-{n}",
+                "started_at": (timezone.now() - dt.timedelta(days=n % 20, hours=1)).isoformat(),
+                "outcome": "in_progress",
+            }
+        ]
+        for n in range(100)
+    ]
+
+    for batch in batches:
+        instance_batch_ingest(journey_slug=journey.slug, instances=batch)
+
+    assert queued_messages() == 1
+    assert PendingRecompute.objects.get(journey=journey).first_day == timezone.localdate() - dt.timedelta(days=19)
+    runs = []
+
+    def record_run(sender, retval, **kwargs):
+        if sender.name.startswith("journeys."):
+            runs.append((sender.name, retval))
+
+    task_postrun.connect(record_run, weak=False, dispatch_uid="runs")
+    try:
+        with running_worker(purge=False):
+            assert wait_for(lambda: len(runs) == 1 and queued_messages() == 0, timeout=180)
+            time.sleep(1)  # nothing else arrives
+    finally:
+        task_postrun.disconnect(dispatch_uid="runs")
+    assert [(name, retval["days"]) for name, retval in runs] == [("journeys.tasks.recompute_pending_health", 20)]
+    assert HealthSnapshot.objects.filter(journey=journey, segment="").count() == 20
 
 
 @pytest.mark.worker

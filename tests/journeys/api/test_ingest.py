@@ -1,12 +1,13 @@
 """POST /api/v1/ingest/: all-or-nothing upsert of instances and interactions, errors by position."""
 
 import copy
+import datetime as dt
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from journeys.models import Interaction, Journey, JourneyInstance
+from journeys.models import Interaction, Journey, JourneyInstance, PendingRecompute
 from journeys.signals import journey_data_changed
 from tests import factories
 
@@ -371,3 +372,21 @@ def test_a_misspelt_key_of_an_interaction_or_of_the_batch_is_refused_by_position
     response = integration_client.post(URL, batch, format="json")
     assert set(response.json()) == {"instances[0].interactions[1].resolvd"}
     assert not JourneyInstance.objects.exists()
+
+
+def test_an_ingest_of_last_months_journeys_makes_the_journey_pending_from_their_first_day(
+    integration_client, mapped_journey, received_changes
+):
+    batch = a_batch(
+        an_instance("old"),  # started 1 Oct 2026
+        an_instance("older", started_at="2026-09-30T08:00:00Z"),
+    )
+
+    response = integration_client.post(URL, batch, format="json")
+
+    assert response.status_code == 200, response.json()
+    assert PendingRecompute.objects.get(journey=mapped_journey).first_day == dt.date(2026, 9, 30)
+    # the same batch again changes nothing, so it stales nothing either
+    PendingRecompute.objects.all().delete()
+    assert integration_client.post(URL, batch, format="json").json() == {"created": 0, "updated": 0}
+    assert not PendingRecompute.objects.exists()

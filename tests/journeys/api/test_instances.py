@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from journeys.models import Interaction, Journey, JourneyInstance
+from journeys.models import Interaction, Journey, JourneyInstance, PendingRecompute
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -413,3 +413,14 @@ def test_an_identifier_that_would_mislead_a_reader_is_refused(integration_client
     assert response.status_code == 400
     assert message in response.json()["external_id"][0]
     assert not JourneyInstance.objects.exists()
+
+
+def test_writing_an_instance_of_a_past_day_makes_the_journey_pending_from_that_day(integration_client, mapped_journey):
+    started = timezone.now() - dt.timedelta(days=30)
+    body = a_new_instance(started_at=started.isoformat(), ended_at=(started + dt.timedelta(hours=4)).isoformat())
+
+    created = integration_client.post(INSTANCES, body, format="json")
+
+    assert created.status_code == 201, created.json()
+    pending = PendingRecompute.objects.get(journey=mapped_journey)
+    assert pending.first_day == timezone.localtime(started).date()
