@@ -16,7 +16,7 @@ from rest_framework.request import Request
 
 from core.errors import ApplicationError, StaleObjectError
 from core.filters import NullsLastOrderingFilter
-from core.web import CSV_CHUNK_ROWS, NOT_ALLOWED, add_service_error, csv_cell, csv_response, require
+from core.web import COPY_CHUNK_ROWS, CSV_CHUNK_ROWS, NOT_ALLOWED, add_service_error, csv_cell, csv_response, require
 from improvements.models import Initiative, Issue
 from tests import factories
 
@@ -250,6 +250,25 @@ def test_a_queryset_of_text_is_escaped_as_cell_by_cell(journey):
 
     assert written == [["title", "symptom"], *([csv_cell(title), ""] for title, _symptom in queryset)]
     assert written[1][0] == "'" + HOSTILE[0]
+
+
+def test_a_large_queryset_of_text_is_written_whole_and_escaped_in_chunks(journey):
+    # more rows than one chunk of the COPY path (COPY_CHUNK_ROWS), with hostile titles at chunk edges and
+    # first characters that are not formula leaders (empty, multibyte, a leader in the middle)
+    titles = [f"issue {index}" for index in range(2 * COPY_CHUNK_ROWS + 3)]
+    for index, value in zip((0, COPY_CHUNK_ROWS - 1, COPY_CHUNK_ROWS, 2 * COPY_CHUNK_ROWS + 2), HOSTILE, strict=False):
+        titles[index] = value
+    titles[5:9] = ["", "\u00e9=1", "a=1", "'=1"]
+    person = factories.PersonFactory()
+    Issue.objects.bulk_create(
+        [factories.IssueFactory.build(journey=journey, reported_by=person, title=title) for title in titles]
+    )
+    queryset = Issue.objects.order_by("pk").values_list("title")
+
+    written = b"".join(csv_response("x.csv", ["title"], queryset).streaming_content).decode()
+
+    assert list(csv.reader(io.StringIO(written))) == [["title"], *([csv_cell(title)] for title in titles)]
+    assert written.count("'=HYPERLINK") == 1
 
 
 def test_negative_numbers_stay_numbers_next_to_text():
