@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from core.choices import ImportStatus as CoreImportStatus
+
 from .health_components import ALERTS, MEASURES
 
 
@@ -59,11 +61,8 @@ Alert = models.TextChoices(
 )
 
 
-class ImportStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
+# Imports of every app share their statuses (``core.models.CsvImportRecord``).
+ImportStatus = CoreImportStatus
 
 
 # The health components of design section 4, plus the overall score, from the health registry.

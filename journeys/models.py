@@ -7,12 +7,11 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from core.models import TimeStampedModel, VersionedModel
+from core.models import CsvImportRecord, TimeStampedModel, VersionedModel
 
 from .choices import (
     Channel,
     HealthStatus,
-    ImportStatus,
     JourneyStatus,
     Outcome,
     ServicePosition,
@@ -322,7 +321,7 @@ class StageHealth(models.Model):
         return f"{self.snapshot} / {self.stage_id}"
 
 
-class Import(TimeStampedModel):
+class Import(CsvImportRecord):
     """A CSV file of interactions being (or having been) loaded, with its progress and report."""
 
     journey = models.ForeignKey(
@@ -334,22 +333,13 @@ class Import(TimeStampedModel):
         help_text="When set, every row must belong to this journey.",
     )
     file = models.FileField(upload_to="imports/%Y/%m/")
-    original_name = models.CharField(max_length=255, blank=True)
-    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
-    total_rows = models.PositiveIntegerField(null=True, blank=True)
-    processed_rows = models.PositiveIntegerField(default=0)
     instances_created = models.PositiveIntegerField(default=0)
     instances_updated = models.PositiveIntegerField(default=0)
     interactions_created = models.PositiveIntegerField(default=0)
     interactions_updated = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True)
-    error_count = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="imports"
     )
-    task_id = models.CharField(max_length=64, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "import"
@@ -358,13 +348,8 @@ class Import(TimeStampedModel):
     def __str__(self):
         return f"Import {self.pk} ({self.original_name})"
 
-    @property
-    def progress_percent(self) -> int:
-        if self.status == ImportStatus.SUCCEEDED:
-            return 100
-        if not self.total_rows:
-            return 0
-        return min(100, int(100 * self.processed_rows / self.total_rows))
+    def counts(self) -> tuple[int, int]:
+        return self.instances_created + self.interactions_created, self.instances_updated + self.interactions_updated
 
 
 # --- Where to act (design section 13): figures stored with each snapshot by the same recompute ---

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from core.models import TimeStampedModel
+from core.models import CsvImportRecord, TimeStampedModel
 from journeys.models import Journey, Touchpoint
 
 from .choices import Direction, EvidenceSignal, Period, Verdict
@@ -257,6 +257,31 @@ class IncentiveMeasurement(TimeStampedModel):
 
     def __str__(self):
         return f"{self.incentive} for the period ending {self.period_end}: {self.value}"
+
+
+class MeasurementImport(CsvImportRecord):
+    """A CSV file of incentive measurements, checked and loaded by a Celery job, with its progress and report."""
+
+    file = models.FileField(upload_to="imports/measurements/%Y/%m/")
+    measurements_created = models.PositiveIntegerField(default=0)
+    measurements_updated = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="measurement_imports",
+    )
+
+    class Meta:
+        verbose_name = "measurement import"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Measurement import {self.pk} ({self.original_name})"
+
+    def counts(self) -> tuple[int, int]:
+        return self.measurements_created, self.measurements_updated
 
 
 class IncentiveEvidence(TimeStampedModel):

@@ -8,7 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import F, Prefetch, Window
+from django.db.models import F, Prefetch, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -25,6 +25,7 @@ from .models import (
     Incentive,
     IncentiveEvidence,
     IncentiveReview,
+    MeasurementImport,
     Ownership,
     Person,
     Responsibility,
@@ -467,3 +468,9 @@ def journey_panel(journey: Journey, *, user) -> dict:
         "can_manage_team": user.has_perm("owners.manage_team", journey),
         "can_edit_responsibilities": user.has_perm("journeys.change_journey", journey),
     }
+
+
+def measurement_imports(*, with_errors: bool = False) -> QuerySet[MeasurementImport]:
+    """Measurement imports with their uploader; the error reports (up to 1,000 entries) only when asked."""
+    queryset = MeasurementImport.objects.select_related("created_by")
+    return queryset if with_errors else queryset.defer("errors")

@@ -6,21 +6,26 @@ import datetime as dt
 import io
 import logging
 import math
-from collections.abc import Mapping
+import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.choices import ImportStatus
 from core.errors import ApplicationError
+from core.imports import import_claim, import_enqueue, import_give_up
 from journeys.choices import JourneyStatus
 from journeys.health_components import ALERTS_BY_CODE, COMPONENTS, OVERALL
 from journeys.models import HealthSnapshot, Journey, Touchpoint
+from journeys.services.imports import ImportTooLarge, megabytes
 
 from . import evidence as stats
 from .choices import Direction, EvidenceSignal, Gap, Period, Verdict
@@ -32,6 +37,7 @@ from .models import (
     IncentiveEvidence,
     IncentiveMeasurement,
     IncentiveReview,
+    MeasurementImport,
     Ownership,
     Person,
     Responsibility,
@@ -615,6 +621,18 @@ def incentive_measurements_import_csv(*, content: bytes, today: dt.date | None =
     A missing column is reported together with the row problems the remaining columns allow; the
     same file imported twice changes nothing. Evidence follows once the rows commit, as for the API.
     """
+    return _measurements_upsert(measurement_csv_check(content=content, today=today))
+
+
+NUL = "\x00"
+MeasurementProgress = Callable[[int, int], None]  # (rows checked, total rows)
+PROGRESS_EVERY_ROWS = 500
+
+
+def measurement_csv_check(
+    *, content: bytes, today: dt.date | None = None, on_progress: MeasurementProgress | None = None
+) -> list[MeasurementRecord]:
+    """Every row of a measurements CSV checked: the records to load, or ``MeasurementCsvInvalid`` with every problem."""
     if len(content) > MEASUREMENT_CSV_MAX_BYTES:
         raise MeasurementCsvInvalid([CsvProblem(0, "", "The file is larger than 2 MB: split it.")])
     try:
@@ -652,7 +670,11 @@ def incentive_measurements_import_csv(*, content: bytes, today: dt.date | None =
     incentives = Incentive.objects.in_bulk([pk for pk in wanted if 0 < pk <= MAX_ID])
     records = []
     seen: dict[tuple[int, dt.date], int] = {}
-    for line_number, row in rows:
+    if on_progress is not None:
+        on_progress(0, len(rows))
+    for done, (line_number, row) in enumerate(rows, start=1):
+        if on_progress is not None and done % PROGRESS_EVERY_ROWS == 0:
+            on_progress(done, len(rows))
         record, errors = measurement_read(row, incentives=incentives, today=today)
         problems.extend(CsvProblem(line_number, name, message) for name, message in errors.items() if name in header)
         if record is None:
@@ -672,7 +694,111 @@ def incentive_measurements_import_csv(*, content: bytes, today: dt.date | None =
         problems.append(CsvProblem(2, "", "The file has a header but no measurements."))
     if problems:
         raise MeasurementCsvInvalid(problems)
-    return _measurements_upsert(records)
+    if on_progress is not None:
+        on_progress(len(rows), len(rows))
+    return records
+
+
+# --- measurement imports: the upload stored, a Celery job checks and loads it ------------------
+
+
+def measurement_import_create(*, file: File, user=None, enqueue: bool = True) -> MeasurementImport:
+    """Store an uploaded CSV of measurements and, once committed, queue ``run_measurement_import`` for it."""
+    if file.size is not None and file.size > MEASUREMENT_CSV_MAX_BYTES:
+        raise ImportTooLarge(
+            f"The file is {megabytes(file.size)}, over the limit of {megabytes(MEASUREMENT_CSV_MAX_BYTES)}. "
+            "Split it into smaller files.",
+            field="file",
+        )
+    name = (getattr(file, "name", "") or "measurements.csv").rsplit("/", 1)[-1]
+    with transaction.atomic():
+        record = MeasurementImport(
+            original_name=name[:255],
+            created_by=user if user is not None and user.is_authenticated else None,
+            task_id=str(uuid.uuid4()) if enqueue else "",
+        )
+        record.file.save(name, file, save=False)
+        record.full_clean()
+        record.save()
+        if enqueue:
+            # owners.tasks imports this module: importing the task here breaks the cycle.
+            from .tasks import run_measurement_import
+
+            task_id = record.task_id
+            transaction.on_commit(
+                lambda: import_enqueue(MeasurementImport, run_measurement_import, import_id=record.pk, task_id=task_id)
+            )
+    return record
+
+
+def _stored_report(problems: list[CsvProblem]) -> list[dict]:
+    # Row 0 is the whole file (its size, its encoding): shown without a row, as the interaction imports do.
+    # The report is JSON, which PostgreSQL cannot hold with a NUL: a quoted cell shows it as "?".
+    return [
+        {
+            "row": problem.row or None,
+            "column": problem.column.replace(NUL, "?"),
+            "message": problem.message.replace(NUL, "?"),
+        }
+        for problem in problems
+    ]
+
+
+def measurement_import_run(*, import_id: int, today: dt.date | None = None) -> MeasurementImport:
+    """Check every row of a stored measurements CSV, then load all of them in one transaction, or nothing.
+
+    Safe to run twice: a finished import is left as it is; one left running by a killed worker starts
+    again (its load never committed, or committed together with its report). The import's report and
+    the measurements commit together, and the evidence job of every incentive they changed is queued
+    after that commit. Call it outside any transaction, so that the progress it writes is seen.
+    """
+    if not import_claim(MeasurementImport, import_id=import_id):
+        return MeasurementImport.objects.get(pk=import_id)
+    record = MeasurementImport.objects.get(pk=import_id)
+    rows = {"total": None, "checked": 0}
+
+    def progress(done: int, total: int) -> None:
+        rows["total"], rows["checked"] = total, done
+        MeasurementImport.objects.filter(pk=import_id).update(processed_rows=done, total_rows=total)
+
+    try:
+        with record.file.open("rb") as handle:
+            content = handle.read(MEASUREMENT_CSV_MAX_BYTES + 1)
+        records = measurement_csv_check(content=content, today=today, on_progress=progress)
+    except MeasurementCsvInvalid as invalid:
+        report, count = _stored_report(invalid.problems), invalid.total
+    except FileNotFoundError:
+        report, count = _stored_report([CsvProblem(0, "", "The uploaded file is gone; upload it again.")]), 1
+    else:
+        with transaction.atomic():
+            counts = _measurements_upsert(records)
+            MeasurementImport.objects.filter(pk=import_id).update(
+                status=ImportStatus.SUCCEEDED,
+                total_rows=len(records),
+                processed_rows=len(records),
+                measurements_created=counts.created,
+                measurements_updated=counts.updated,
+                errors=[],
+                error_count=0,
+                finished_at=timezone.now(),
+            )
+        record.refresh_from_db()
+        return record
+    MeasurementImport.objects.filter(pk=import_id).update(
+        status=ImportStatus.FAILED,
+        total_rows=rows["total"],
+        processed_rows=rows["checked"],
+        errors=report,
+        error_count=count,
+        finished_at=timezone.now(),
+    )
+    record.refresh_from_db()
+    return record
+
+
+def measurement_import_give_up(*, import_id: int) -> None:
+    """After the task's last retry: the import fails with a message rather than staying running."""
+    import_give_up(MeasurementImport, import_id=import_id)
 
 
 # --- evidence (design section 16) --------------------------------------------------------------

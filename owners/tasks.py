@@ -34,3 +34,28 @@ def compute_incentive_evidence(incentive_id: int) -> dict | None:
 def compute_all_incentive_evidence() -> int:
     """Daily: every active incentive's evidence (new period ends get their snapshots)."""
     return services.incentive_evidence_compute_all()
+
+
+@shared_task(
+    bind=True,
+    name="owners.tasks.run_measurement_import",
+    soft_time_limit=300,
+    time_limit=360,
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    max_retries=5,
+)
+def run_measurement_import(self, import_id: int) -> str:
+    """Check and load one uploaded CSV of measurements; safe to run twice (a finished import is left alone).
+
+    A database error (a lost connection, a lock, two files racing for the same new period) rolls the
+    whole load back, so the task starts again from the file; after the last retry the import fails.
+    """
+    try:
+        return services.measurement_import_run(import_id=import_id).status
+    except DatabaseError:
+        if self.request.retries >= self.max_retries:
+            services.measurement_import_give_up(import_id=import_id)
+        raise

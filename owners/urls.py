@@ -21,6 +21,17 @@ urlpatterns = [
     path("incentives/new/", views.incentive_create, name="incentive-create"),
     path("incentives/reviews/", views.review_list, name="review-list"),
     path("incentives/measurements/import/", views.measurement_import, name="measurement-import"),
+    path("incentives/measurements/imports/", views.measurement_import_list, name="measurement-import-list"),
+    path(
+        "incentives/measurements/imports/<int:pk>/",
+        views.measurement_import_detail,
+        name="measurement-import-detail",
+    ),
+    path(
+        "incentives/measurements/imports/<int:pk>/progress.json",
+        views.measurement_import_progress,
+        name="measurement-import-progress",
+    ),
     path("incentives/<int:pk>/edit/", views.incentive_edit, name="incentive-edit"),
     path("incentives/<int:pk>/history/", views.incentive_history, name="incentive-history"),
     path("incentives/<int:pk>/review/<slug:slug>/", views.review, name="review"),

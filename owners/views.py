@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import StreamingHttpResponse
+from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -452,47 +452,89 @@ def review_list(request):
     )
 
 
+MEASUREMENT_IMPORTS_PER_PAGE = 25
+FEED_MEASUREMENTS_MESSAGE = "Measurements are fed by managers and integration accounts."
+
+
+def _measurement_imports_crumbs(*last):
+    return [
+        {"label": "Incentive matrix", "url": reverse("owners:matrix")},
+        {"label": "Measurement imports", "url": reverse("owners:measurement-import-list")},
+        *last,
+    ]
+
+
 @require_http_methods(["GET", "POST"])
 def measurement_import(request):
-    """Upload a CSV of incentive measurements: all or nothing, every problem by row and column."""
-    web.require(
-        request.user,
-        "owners.feed_measurements",
-        message="Measurements are fed by managers and integration accounts.",
-    )
+    """Upload a CSV of incentive measurements; a background job checks and loads it, all or nothing."""
+    web.require(request.user, "owners.feed_measurements", message=FEED_MEASUREMENTS_MESSAGE)
     form = MeasurementImportForm(request.POST or None, request.FILES or None)
-    problems, total, status = [], 0, 200
+    status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             try:
-                counts = services.incentive_measurements_import_csv(content=form.cleaned_data["file"].read())
-            except services.MeasurementCsvInvalid as invalid:
-                problems, total = invalid.problems, invalid.total
+                record = services.measurement_import_create(file=form.cleaned_data["file"], user=request.user)
+            except ApplicationError as error:
+                web.add_service_error(form, error)
+                status = error.status_code
             else:
-                messages.success(
-                    request,
-                    f"Imported: {counts.created} new measurement{'s' if counts.created != 1 else ''}, "
-                    f"{counts.updated} changed. The evidence is being recomputed.",
-                )
-                return redirect("owners:matrix")
+                messages.success(request, f"'{record.original_name}' is queued; this page follows its progress.")
+                return redirect("owners:measurement-import-detail", pk=record.pk)
     return render(
         request,
         "owners/measurement_import.html",
         {
             "form": form,
-            "problems": problems,
-            "problem_total": total,
             "incentives": Incentive.objects.filter(active=True)
             .select_related("function")
             .order_by("function__name", "name"),
-            "breadcrumbs": [
-                {"label": "Incentive matrix", "url": reverse("owners:matrix")},
-                {"label": "Import measurements", "url": ""},
-            ],
+            "breadcrumbs": _measurement_imports_crumbs({"label": "Import measurements", "url": ""}),
         },
         status=status,
     )
+
+
+@require_GET
+def measurement_import_list(request):
+    """Every CSV of measurements uploaded, newest first, with status, progress and counts."""
+    page = Paginator(selectors.measurement_imports(), MEASUREMENT_IMPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "owners/measurement_import_list.html",
+        {
+            "page": page,
+            "imports": page.object_list,
+            "can_feed_measurements": request.user.has_perm("owners.feed_measurements"),
+            "breadcrumbs": [
+                {"label": "Incentive matrix", "url": reverse("owners:matrix")},
+                {"label": "Measurement imports", "url": ""},
+            ],
+        },
+    )
+
+
+@require_GET
+def measurement_import_detail(request, pk):
+    """One measurement import: live progress while it runs, then its counts or its report by row and column."""
+    record = get_object_or_404(selectors.measurement_imports(with_errors=True), pk=pk)
+    return render(
+        request,
+        "owners/measurement_import_detail.html",
+        {
+            "record": record,
+            "progress": record.progress(),
+            "can_feed_measurements": request.user.has_perm("owners.feed_measurements"),
+            "breadcrumbs": _measurement_imports_crumbs({"label": f"Import {record.pk}", "url": ""}),
+        },
+    )
+
+
+@require_GET
+def measurement_import_progress(request, pk):
+    """The small JSON document the progress bar polls."""
+    record = get_object_or_404(selectors.measurement_imports(), pk=pk)
+    return JsonResponse(record.progress())
 
 
 # --- harmonisation matrix and reviews ----------------------------------------------------------

@@ -27,6 +27,7 @@ from owners.models import (
     Incentive,
     IncentiveMeasurement,
     IncentiveReview,
+    MeasurementImport,
     Ownership,
     Person,
     Responsibility,
@@ -218,6 +219,14 @@ class IncentiveMeasurementFactory(factory.django.DjangoModelFactory):
     period_end = factory.Sequence(lambda n: dt.date(2026, 1, 1) - dt.timedelta(days=31 * n))
     value = 6.0
     source = "test"
+
+
+class MeasurementImportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeasurementImport
+
+    file = factory.django.FileField(filename="measurements.csv", data=b"incentive,period_end,value\n")
+    original_name = "measurements.csv"
 
 
 class IncentiveReviewFactory(factory.django.DjangoModelFactory):

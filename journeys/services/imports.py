@@ -8,7 +8,6 @@ file.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import logging
@@ -24,7 +23,8 @@ from django.db import DatabaseError, InterfaceError, OperationalError, transacti
 from django.utils import timezone
 
 from core.errors import ApplicationError
-from core.queue import enqueue
+from core.imports import import_claim, import_enqueue
+from core.imports import import_give_up as give_up
 
 from ..choices import ImportStatus
 from ..models import Import, Journey
@@ -459,21 +459,7 @@ def import_create(*, file: File, journey: Journey | None, user=None, enqueue: bo
 
 
 def _enqueue_import(task, import_id: int, task_id: str) -> None:
-    """Queue the import; if the broker is down, fail the record with a message instead of a 500."""
-    if not enqueue(task, args=[import_id], task_id=task_id):
-        Import.objects.filter(pk=import_id, status=ImportStatus.QUEUED).update(
-            status=ImportStatus.FAILED,
-            errors=[
-                {
-                    "row": None,
-                    "column": "",
-                    "message": "The task queue is unavailable, so the file was not processed and nothing was "
-                    "imported. Upload it again in a few minutes.",
-                }
-            ],
-            error_count=1,
-            finished_at=timezone.now(),
-        )
+    import_enqueue(Import, task, import_id=import_id, task_id=task_id)
 
 
 def _open_stored(record: Import) -> Opener:
@@ -487,9 +473,7 @@ def import_run(*, import_id: int, on_progress: ProgressCallback | None = None) -
     starts again from the beginning (its load transaction never committed).
     Call it outside any transaction so that the progress it writes is visible to other connections.
     """
-    claimed = Import.objects.filter(pk=import_id, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]).update(
-        status=ImportStatus.RUNNING, started_at=timezone.now(), processed_rows=0, errors=[], error_count=0
-    )
+    claimed = import_claim(Import, import_id=import_id)
     record = Import.objects.select_related("journey").get(pk=import_id)
     if not claimed:
         return record
@@ -537,10 +521,4 @@ def import_run(*, import_id: int, on_progress: ProgressCallback | None = None) -
 
 def import_give_up(*, import_id: int) -> None:
     """Mark an import failed after its last retry, so that it does not stay 'running' for ever."""
-    with contextlib.suppress(DatabaseError):
-        Import.objects.filter(pk=import_id, status=ImportStatus.RUNNING).update(
-            status=ImportStatus.FAILED,
-            errors=[{"row": None, "column": "", "message": "The database stayed unavailable; nothing was imported."}],
-            error_count=1,
-            finished_at=timezone.now(),
-        )
+    give_up(Import, import_id=import_id)

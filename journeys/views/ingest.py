@@ -80,41 +80,16 @@ def import_create(request):
     )
 
 
-def _progress(record) -> dict:
-    finished = record.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED)
-    if record.status == ImportStatus.RUNNING and record.total_rows and record.processed_rows >= record.total_rows:
-        phase = "loading"
-    elif record.status == ImportStatus.RUNNING:
-        phase = "checking"
-    else:
-        phase = record.status
-    return {
-        "id": record.pk,
-        "status": record.status,
-        "status_display": record.get_status_display(),
-        "phase": phase,
-        "finished": finished,
-        "total_rows": record.total_rows,
-        "processed_rows": record.processed_rows,
-        "percent": record.progress_percent,
-        "created": record.instances_created + record.interactions_created,
-        "updated": record.instances_updated + record.interactions_updated,
-        "error_count": record.error_count,
-    }
-
-
 @require_GET
 def import_detail(request, pk):
     """One import: live progress while it runs, then its counts or its error report."""
     record = get_object_or_404(selectors.import_list(with_errors=True), pk=pk)
-    progress = _progress(record)
     return render(
         request,
         "journeys/import_detail.html",
         {
             "record": record,
-            "progress": progress,
-            "errors_not_listed": max(0, record.error_count - len(record.errors or [])),
+            "progress": record.progress(),
             "breadcrumbs": [_imports_crumb(), {"label": f"Import {record.pk}", "url": None}],
         },
     )
@@ -124,7 +99,7 @@ def import_detail(request, pk):
 def import_progress(request, pk):
     """The small JSON document the progress bar polls."""
     record = get_object_or_404(selectors.import_list(), pk=pk)
-    return JsonResponse(_progress(record))
+    return JsonResponse(record.progress())
 
 
 @require_GET

@@ -28,6 +28,7 @@ class World:
     incentive: object
     incentive_review: object
     measurement: object
+    measurement_import: object
     issue: object
     initiative: object
     initiative_update: object
@@ -81,6 +82,7 @@ def build_world(journey, owner_user, team_user, manager_user) -> World:
         incentive=incentive,
         incentive_review=incentive_review,
         measurement=factories.IncentiveMeasurementFactory(incentive=incentive),
+        measurement_import=factories.MeasurementImportFactory(),
         issue=issue,
         initiative=initiative,
         initiative_update=initiative_update,

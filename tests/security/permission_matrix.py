@@ -85,6 +85,9 @@ PAGES = {
     "owners:incentive-edit": {"GET": MANAGE, "POST": MANAGE},
     "owners:incentive-history": {"GET": MANAGE},
     "owners:measurement-import": {"GET": MANAGE | INGEST, "POST": MANAGE | INGEST},
+    "owners:measurement-import-list": {"GET": READ},
+    "owners:measurement-import-detail": {"GET": READ},
+    "owners:measurement-import-progress": {"GET": READ},
     "owners:review-list": {"GET": READ},
     "owners:review": {"GET": READ, "POST": MANAGE},  # the review so far; the form is for managers
     "owners:ownership-list": {"GET": READ},

@@ -111,6 +111,7 @@ API_OBJECTS = {
 
 PAGE_OBJECTS = {
     "owners:person-": "person",
+    "owners:measurement-import-": "measurement_import",
     "journeys:import-": "import_record",
     "owners:incentive-": "incentive",
     "owners:review": "incentive",
