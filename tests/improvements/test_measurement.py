@@ -288,3 +288,24 @@ def test_drawing_by_index_sums_exactly_the_values_of_the_drawn_instances(monkeyp
     assert np.array_equal(totals["abandoned"], expected[:, 1])
     assert np.array_equal(totals["interactions"], expected[:, 2])
     assert np.array_equal(totals["instances"], np.full(20, float(sample.n)))
+
+
+def test_reading_a_sample_leaves_the_callers_transaction_settings_as_they_were(journey):
+    # On PostgreSQL the read turns JIT off and raises work_mem for its own query only.
+    from django.db import connection, transaction
+
+    add_instances(journey, BEFORE, [3, 4, 5])
+    start, end = measurement._bounds(BEFORE)
+
+    def settings():
+        if connection.vendor != "postgresql":
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('jit'), current_setting('work_mem')")
+            return cursor.fetchone()
+
+    with transaction.atomic():
+        before = settings()
+        sample = measurement.read_sample(where=Q(journey=journey), start=start, end=end, measure="score")
+        assert settings() == before
+    assert sample.n == 3
