@@ -264,3 +264,48 @@ def test_drawing_instances_by_index_gives_the_same_interval_as_multinomial_count
     assert by_index.ci_low == pytest.approx(by_counts.ci_low, abs=0.05)
     assert by_index.ci_high == pytest.approx(by_counts.ci_high, abs=0.05)
     assert (by_index.ci_high - by_index.ci_low) == pytest.approx(by_counts.ci_high - by_counts.ci_low, rel=0.15)
+
+
+def test_drawing_by_index_sums_exactly_the_values_of_the_drawn_instances(monkeypatch):
+    # Independent of the counting: replay the same draws and add up the drawn instances' values one by one.
+    monkeypatch.setattr(measurement, "MULTINOMIAL_MAX_LEVELS", 0)
+    generator = np.random.default_rng(21)
+    values = np.unique(generator.integers(0, 7, size=(300, 3)), axis=0)
+    counts = generator.integers(1, 4, size=len(values))
+    sample = measurement.Sample(("completed", "abandoned", "interactions"), values, counts)
+    instances = np.repeat(values, counts, axis=0)
+
+    totals = measurement.resampled_totals(sample, np.random.default_rng(5), reps=20)
+
+    replay = np.random.default_rng(5)
+    drawn = []
+    for first in range(0, 20, measurement.INDEX_DRAW_CHUNK):
+        size = min(measurement.INDEX_DRAW_CHUNK, 20 - first)
+        for row in replay.integers(0, sample.n, size=(size, sample.n), dtype=np.int32):
+            drawn.append([sum(int(instances[i, column]) for i in row) for column in range(3)])
+    expected = np.array(drawn, dtype=np.float64)
+    assert np.array_equal(totals["completed"], expected[:, 0])
+    assert np.array_equal(totals["abandoned"], expected[:, 1])
+    assert np.array_equal(totals["interactions"], expected[:, 2])
+    assert np.array_equal(totals["instances"], np.full(20, float(sample.n)))
+
+
+def test_reading_a_sample_leaves_the_callers_transaction_settings_as_they_were(journey):
+    # On PostgreSQL the read turns JIT off and raises work_mem for its own query only.
+    from django.db import connection, transaction
+
+    add_instances(journey, BEFORE, [3, 4, 5])
+    start, end = measurement._bounds(BEFORE)
+
+    def settings():
+        if connection.vendor != "postgresql":
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('jit'), current_setting('work_mem')")
+            return cursor.fetchone()
+
+    with transaction.atomic():
+        before = settings()
+        sample = measurement.read_sample(where=Q(journey=journey), start=start, end=end, measure="score")
+        assert settings() == before
+    assert sample.n == 3
