@@ -12,6 +12,7 @@ class ImprovementsConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: Django imports this module before any model is loaded,
         # and these modules import the models.
+        from .events import register_event_types
         from .history import journey_history_sources
         from .links import conflict_issue_path, touchpoint_issue_path
         from .views import journey_panel_context
@@ -35,3 +36,4 @@ class ImprovementsConfig(AppConfig):
                 key="log-issue", label="Log an issue", url=touchpoint_issue_path, permission="improvements.log_issue"
             )
         )
+        register_event_types()

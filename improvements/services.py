@@ -19,7 +19,7 @@ from journeys.choices import Component
 from journeys.models import Journey, Stage, Touchpoint
 from owners.models import Function, Person
 
-from . import measurement, selectors
+from . import events, measurement, selectors
 from .choices import INITIATIVE_TRANSITIONS, ISSUE_TRANSITIONS, InitiativeStatus, IssueStatus
 from .impact import expected_gain_problem
 from .models import Initiative, InitiativeImpact, InitiativeUpdate, Issue
@@ -124,6 +124,7 @@ def issue_log(
     issue.full_clean()
     issue.save()
     issue.functions.set(functions)
+    events.issue_emit(issue=issue, created=True)
     return issue
 
 
@@ -135,6 +136,7 @@ def issue_edit(*, issue: Issue, data: dict, version: int | None = None) -> Issue
     """Change an issue's content; ``status`` in ``data`` goes through the workflow (``issue_triage``)."""
     issue = Issue.objects.select_for_update().get(pk=issue.pk)
     _check_version(issue, version)
+    previous_status = issue.status
     unknown = set(data) - set(ISSUE_EDITABLE_FIELDS) - {"functions", "status"}
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed."))
@@ -147,6 +149,7 @@ def issue_edit(*, issue: Issue, data: dict, version: int | None = None) -> Issue
     _save(issue)
     if "functions" in data:
         issue.functions.set(data["functions"])
+    events.issue_emit(issue=issue, previous_status=previous_status)
     return issue
 
 
@@ -181,6 +184,7 @@ def issue_triage(
     """The owner or a manager moves an issue through its workflow, records its root cause, assigns it."""
     issue = Issue.objects.select_for_update().get(pk=issue.pk)
     _check_version(issue, version)
+    previous_status = issue.status
     if root_cause is not None:
         issue.root_cause = root_cause.strip()
     if assignee is not UNSET:
@@ -188,6 +192,7 @@ def issue_triage(
     if status is not None and status != issue.status:
         _apply_issue_transition(issue, status)
     _save(issue)
+    events.issue_emit(issue=issue, previous_status=previous_status)
     return issue
 
 
@@ -533,8 +538,10 @@ def initiative_transition(
     """
     initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
     _check_version(initiative, version)
+    previous_status = initiative.status
     _apply_initiative_transition(initiative, status, delivered_on=delivered_on)
     _save(initiative)
+    events.initiative_status_emit(initiative=initiative, previous_status=previous_status)
     return initiative
 
 
@@ -556,6 +563,7 @@ def initiative_measure(*, initiative_id: int, today: dt.date | None = None) -> b
         logger.info("Initiative %s not measured yet: %s", initiative.pk, reason.message)
         return False
     _save(initiative)
+    events.initiative_status_emit(initiative=initiative, previous_status=InitiativeStatus.DELIVERED)
     return True
 
 

@@ -11,6 +11,7 @@ class JourneysConfig(AppConfig):
         # Imported here, not at the top: Django imports this module before any model is loaded,
         # and these modules import the models.
         from . import receivers  # noqa: F401  (connects the signal receivers)
+        from .events import register_event_types
         from .views.health import health_panel_context
 
         register_panel(
@@ -22,3 +23,4 @@ class JourneysConfig(AppConfig):
                 order=10,
             )
         )
+        register_event_types()

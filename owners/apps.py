@@ -13,6 +13,7 @@ class OwnersConfig(AppConfig):
         # Imported here, not at the top: Django imports this module before any model is loaded,
         # and these modules import the models.
         from . import receivers  # noqa: F401  (connects the signal receivers)
+        from .events import register_event_types
         from .history import journey_history_sources
         from .rules import journey_owner_check, team_member_check
         from .selectors import blueprint_lanes, journey_panel
@@ -30,3 +31,4 @@ class OwnersConfig(AppConfig):
                 order=5,
             )
         )
+        register_event_types()

@@ -13,6 +13,7 @@ from core.errors import ApplicationError
 from journeys.health_components import ALERTS_BY_CODE
 from journeys.models import Journey, Touchpoint
 
+from . import events
 from .choices import Verdict
 from .links import journey_path
 from .models import (
@@ -147,6 +148,7 @@ def ownership_assign(
             ownership.full_clean(validate_constraints=False)
             ownership._change_reason = f"Assigned by {assigned_by}" if assigned_by else "Assigned"
             ownership.save()
+            events.ownership_assigned_emit(ownership=ownership, previous_person=current.person if current else None)
     except IntegrityError as error:
         logger.info("ownership_assign lost a race on journey %s: %s", journey.pk, error)
         raise ApplicationError(ASSIGNMENT_CONFLICT, field="person") from error
