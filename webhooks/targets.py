@@ -22,14 +22,17 @@ class TargetRefused(ValueError):
 def _address_problem(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
         address = address.ipv4_mapped
-    if address.is_link_local or address.is_multicast or address.is_unspecified or address.is_reserved:
-        return f"{address} is a link-local, multicast or reserved address: webhooks are never sent there."
-    if (address.is_loopback or address.is_private) and not settings.WEBHOOKS_ALLOW_PRIVATE_TARGETS:
+    never = f"{address} is a link-local, multicast or reserved address: webhooks are never sent there."
+    if address.is_link_local or address.is_multicast or address.is_unspecified:
+        return never
+    if address.is_loopback or address.is_private:  # checked before is_reserved: ::1 is in a reserved block
+        if settings.WEBHOOKS_ALLOW_PRIVATE_TARGETS:
+            return None
         return (
             f"{address} is on a private network or this machine; webhooks go to public addresses only "
             "unless the administrator sets WEBHOOKS_ALLOW_PRIVATE_TARGETS."
         )
-    return None
+    return never if address.is_reserved else None
 
 
 def parse(url: str) -> tuple[str, str, int, str]:

@@ -27,3 +27,6 @@ def subscription_to(manager_user):
         )
 
     return make
+
+
+from tests.improvements.conftest import freeze_today  # noqa: E402, F401  (the clock fixture)
