@@ -4,9 +4,8 @@ import pytest
 
 from improvements import services as improvements
 from owners import services as owners
-from webhooks.models import Delivery, Event
-
 from tests import factories
+from webhooks.models import Delivery, Event
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +21,7 @@ ALL = (
 
 
 def _events(subscription):
-    return list(
-        Delivery.objects.filter(subscription=subscription).order_by("pk").values_list("event__type", flat=True)
-    )
+    return list(Delivery.objects.filter(subscription=subscription).order_by("pk").values_list("event__type", flat=True))
 
 
 def test_logging_an_issue_sends_issue_created_to_who_wants_it_after_commit(
@@ -58,16 +55,15 @@ def test_logging_an_issue_sends_issue_created_to_who_wants_it_after_commit(
 def test_a_rolled_back_change_sends_nothing(journey, team_user, subscription_to, django_capture_on_commit_callbacks):
     subscription_to("http://127.0.0.1:9/a", event_types=ALL)
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(Exception, match="severity"):
-            improvements.issue_log(
-                journey=journey,
-                reported_by=team_user.person,
-                title="Calls dropped",
-                symptom="x",
-                category="operational_capability",
-                severity=99,
-            )
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(Exception, match="severity"):
+        improvements.issue_log(
+            journey=journey,
+            reported_by=team_user.person,
+            title="Calls dropped",
+            symptom="x",
+            category="operational_capability",
+            severity=99,
+        )
 
     assert callbacks == []
     assert Event.objects.count() == 0
