@@ -249,7 +249,9 @@ def _record_attempt(*, delivery_id: int, code: int | None, error: str, is_test: 
 
 
 def _disable_if_failing(subscription_id: int, *, now: dt.datetime) -> None:
-    subscription = Subscription.objects.select_for_update().select_related("created_by").get(pk=subscription_id)
+    subscription = (
+        Subscription.objects.select_for_update(of=("self",)).select_related("created_by").get(pk=subscription_id)
+    )
     if not subscription.is_active or subscription.consecutive_failures < settings.WEBHOOKS_DISABLE_AFTER:
         return
     subscription.is_active = False
