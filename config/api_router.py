@@ -7,6 +7,7 @@ from journeys.api.views.health import HealthSnapshotViewSet
 from journeys.api.views.ingest import ImportViewSet, InteractionViewSet, JourneyInstanceViewSet
 from journeys.api.views.maps import JourneyViewSet, StageViewSet, TouchpointViewSet
 from owners.api import views as owners_api
+from webhooks.api.views import WebhookDeliveryViewSet, WebhookSubscriptionViewSet
 
 router = DefaultRouter()
 
@@ -37,3 +38,7 @@ router.register("incentive-measurements", owners_api.IncentiveMeasurementViewSet
 router.register("issues", IssueViewSet, basename="issue")
 router.register("initiatives", InitiativeViewSet, basename="initiative")
 router.register("initiative-updates", InitiativeUpdateViewSet, basename="initiative-update")
+
+# webhooks (webhook-subscriptions, webhook-deliveries)
+router.register("webhook-subscriptions", WebhookSubscriptionViewSet, basename="webhook-subscription")
+router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")

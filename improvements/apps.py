@@ -12,6 +12,7 @@ class ImprovementsConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: Django imports this module before any model is loaded,
         # and these modules import the models.
+        from .events import register_event_types
         from .history import journey_history_sources, register_value_formats
         from .links import conflict_issue_path, touchpoint_issue_path
         from .selectors import conflict_issues
@@ -38,3 +39,4 @@ class ImprovementsConfig(AppConfig):
                 key="log-issue", label="Log an issue", url=touchpoint_issue_path, permission="improvements.log_issue"
             )
         )
+        register_event_types()

@@ -20,7 +20,7 @@ from journeys.models import Journey, Stage, Touchpoint
 from owners.models import Function, Incentive, Person
 from owners.services import person_available_check
 
-from . import measurement, selectors
+from . import events, measurement, selectors
 from .choices import INITIATIVE_TRANSITIONS, ISSUE_TRANSITIONS, InitiativeStatus, IssueStatus
 from .impact import expected_gain_problem
 from .models import Initiative, InitiativeImpact, InitiativeUpdate, Issue
@@ -139,6 +139,7 @@ def issue_log(
     issue.full_clean()
     issue.save()
     issue.functions.set(functions)
+    events.issue_emit(issue=issue, created=True)
     return issue
 
 
@@ -150,6 +151,7 @@ def issue_edit(*, issue: Issue, data: dict, version: int | None = None) -> Issue
     """Change an issue's content; ``status`` in ``data`` goes through the workflow (``issue_triage``)."""
     issue = Issue.objects.select_for_update().get(pk=issue.pk)
     _check_version(issue, version)
+    previous_status = issue.status
     unknown = set(data) - set(ISSUE_EDITABLE_FIELDS) - {"functions", "status"}
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed."))
@@ -164,6 +166,7 @@ def issue_edit(*, issue: Issue, data: dict, version: int | None = None) -> Issue
     _save(issue)
     if "functions" in data:
         issue.functions.set(data["functions"])
+    events.issue_emit(issue=issue, previous_status=previous_status)
     return issue
 
 
@@ -198,6 +201,7 @@ def issue_triage(
     """The owner or a manager moves an issue through its workflow, records its root cause, assigns it."""
     issue = Issue.objects.select_for_update().get(pk=issue.pk)
     _check_version(issue, version)
+    previous_status = issue.status
     if root_cause is not None:
         issue.root_cause = root_cause.strip()
     if assignee is not UNSET:
@@ -207,6 +211,7 @@ def issue_triage(
     if status is not None and status != issue.status:
         _apply_issue_transition(issue, status)
     _save(issue)
+    events.issue_emit(issue=issue, previous_status=previous_status)
     return issue
 
 
@@ -555,8 +560,10 @@ def initiative_transition(
     """
     initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
     _check_version(initiative, version)
+    previous_status = initiative.status
     _apply_initiative_transition(initiative, status, delivered_on=delivered_on)
     _save(initiative)
+    events.initiative_status_emit(initiative=initiative, previous_status=previous_status)
     return initiative
 
 
@@ -578,6 +585,7 @@ def initiative_measure(*, initiative_id: int, today: dt.date | None = None) -> b
         logger.info("Initiative %s not measured yet: %s", initiative.pk, reason.message)
         return False
     _save(initiative)
+    events.initiative_status_emit(initiative=initiative, previous_status=InitiativeStatus.DELIVERED)
     return True
 
 

@@ -11,6 +11,7 @@ class JourneysConfig(AppConfig):
         # Imported here, not at the top: Django imports this module before any model is loaded,
         # and these modules import the models.
         from . import receivers  # noqa: F401  (connects the signal receivers)
+        from .events import register_event_types
         from .views.health import health_panel_context
         from .views.where import where_panel_context
 
@@ -32,3 +33,4 @@ class JourneysConfig(AppConfig):
                 order=55,  # right after the service blueprint, whose cards carry the touchpoint figures
             )
         )
+        register_event_types()

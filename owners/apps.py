@@ -13,6 +13,7 @@ class OwnersConfig(AppConfig):
         # Imported here, not at the top: Django imports this module before any model is loaded,
         # and these modules import the models.
         from . import receivers  # noqa: F401  (connects the signal receivers)
+        from .events import register_event_types
         from .history import journey_history_sources, people_names_of_users
         from .rules import journey_owner_check, team_member_check
         from .selectors import blueprint_lanes, journey_panel
@@ -31,3 +32,4 @@ class OwnersConfig(AppConfig):
                 order=5,
             )
         )
+        register_event_types()

@@ -27,6 +27,7 @@ from journeys.health_components import ALERTS_BY_CODE, COMPONENTS, OVERALL
 from journeys.models import HealthSnapshot, Journey, Touchpoint
 from journeys.services.imports import ImportTooLarge, megabytes
 
+from . import events
 from . import evidence as stats
 from .choices import Direction, EvidenceSignal, Gap, Period, Verdict
 from .links import journey_path
@@ -244,6 +245,7 @@ def ownership_assign(
             ownership.full_clean(validate_constraints=False)
             ownership._change_reason = f"Assigned by {assigned_by}" if assigned_by else "Assigned"
             ownership.save()
+            events.ownership_assigned_emit(ownership=ownership, previous_person=current.person if current else None)
     except IntegrityError as error:
         logger.info("ownership_assign lost a race on journey %s: %s", journey.pk, error)
         raise ApplicationError(ASSIGNMENT_CONFLICT, field="person") from error

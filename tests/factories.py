@@ -274,3 +274,29 @@ class InitiativeUpdateFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(PersonFactory)
     body = "Pilot running in two regions."
     progress = 40
+
+
+class WebhookSubscriptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "webhooks.Subscription"
+
+    name = factory.Sequence(lambda n: f"Integration {n}")
+    url = "http://127.0.0.1:9/hooks"
+    event_types = factory.LazyFunction(lambda: ["issue.created"])
+    secret = factory.Sequence(lambda n: f"whsec_test-secret-{n}")
+
+
+class WebhookEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "webhooks.Event"
+
+    type = "issue.created"
+    data = factory.LazyFunction(lambda: {"issue": {"id": 1}})
+
+
+class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "webhooks.Delivery"
+
+    subscription = factory.SubFactory(WebhookSubscriptionFactory)
+    event = factory.SubFactory(WebhookEventFactory)

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "owners",
     "improvements",
     "accounts",
+    "webhooks",
     "demo",
 ]
 
@@ -145,6 +146,15 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Throughline <throughline@localhost>")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
+# Outbound webhooks (docs/webhooks.md): one attempt plus retries after 30 s, 1, 2, 4 and 8 min; turned
+# off after this many deliveries in a row fail. Private and loopback targets only when allowed.
+WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=10.0)
+WEBHOOKS_MAX_ATTEMPTS = env.int("WEBHOOKS_MAX_ATTEMPTS", default=6)
+WEBHOOKS_RETRY_BASE_SECONDS = env.int("WEBHOOKS_RETRY_BASE_SECONDS", default=30)
+WEBHOOKS_RETRY_MAX_SECONDS = env.int("WEBHOOKS_RETRY_MAX_SECONDS", default=3600)
+WEBHOOKS_DISABLE_AFTER = env.int("WEBHOOKS_DISABLE_AFTER", default=5)
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=False)
 
 # Celery. The default broker is kombu's filesystem transport under var/, so a real worker and
 # beat run without any server; production points CELERY_BROKER_URL at Redis or RabbitMQ.

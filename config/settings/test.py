@@ -36,3 +36,6 @@ if CELERY_BROKER_URL == "filesystem://":  # noqa: F405
 LOGIN_FAILURE_LIMIT = 1000
 # Each test run counts in its own memory; tests/security checks that the default is shared across processes.
 CACHES = {**CACHES, "limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "limits"}}  # noqa: F405
+# The webhook tests' receivers listen on loopback (127.0.0.1); tests of the refusal turn this off.
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = True
+WEBHOOKS_TIMEOUT_SECONDS = 1.0

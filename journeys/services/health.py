@@ -49,6 +49,7 @@ from django.db.models.functions import Lag, Lead, RowNumber, TruncDate
 from django.utils import timezone
 
 from ..choices import ASSISTED_CHANNELS, DIGITAL_CHANNELS, HealthStatus, Outcome
+from ..events import health_alerts_emit
 from ..health_components import (
     AT_RISK_FROM,
     COMPONENT_NAMES,
@@ -558,6 +559,7 @@ def _store(
 def journey_health_recompute(*, journey: Journey, as_of: dt.date | None = None) -> HealthResult:
     """Compute and store, then tell other apps (after commit) which alerts are new: what the task and command run."""
     result = journey_health_compute(journey=journey, as_of=as_of)
+    health_alerts_emit(journey=journey, snapshot=result.snapshot, new_alerts=result.new_alerts)
     transaction.on_commit(
         lambda: health_recomputed.send(
             sender=Journey, journey=journey, snapshot=result.snapshot, new_alerts=result.new_alerts

@@ -33,6 +33,8 @@ class World:
     initiative: object
     initiative_update: object
     login: object  # the login of ``person`` (someone with no role on J)
+    webhook_subscription: object = None  # a manager's webhook, with one delivery in its log
+    webhook_delivery: object = None
 
 
 @pytest.fixture
@@ -66,6 +68,8 @@ def build_world(journey, owner_user, team_user, manager_user) -> World:
     issue = factories.IssueFactory(journey=journey, reported_by=team_user.person, title="Calls dropped")
     initiative = factories.InitiativeFactory(journey=journey, lead=owner_person, title="One call set-up")
     initiative_update = factories.InitiativeUpdateFactory(initiative=initiative, author=owner_person)
+    webhook_subscription = factories.WebhookSubscriptionFactory(created_by=manager_user, url="http://127.0.0.1:9/j")
+    webhook_delivery = factories.WebhookDeliveryFactory(subscription=webhook_subscription)
     return World(
         journey=journey,
         stage=stage,
@@ -87,6 +91,8 @@ def build_world(journey, owner_user, team_user, manager_user) -> World:
         initiative=initiative,
         initiative_update=initiative_update,
         login=login,
+        webhook_subscription=webhook_subscription,
+        webhook_delivery=webhook_delivery,
     )
 
 

@@ -130,6 +130,14 @@ PAGES = {
     "accounts:profile": {"GET": READ, "POST": READ},  # one's own
     "accounts:api-token-rotate": {"POST": READ},
     "accounts:api-token-revoke": {"POST": READ},
+    # webhooks: managers connect other systems
+    "webhooks:subscription-list": {"GET": MANAGE},
+    "webhooks:subscription-create": {"GET": MANAGE, "POST": MANAGE},
+    "webhooks:subscription-detail": {"GET": MANAGE},
+    "webhooks:subscription-test": {"POST": MANAGE},
+    "webhooks:subscription-toggle": {"POST": MANAGE},
+    "webhooks:subscription-rotate-secret": {"POST": MANAGE},
+    "webhooks:subscription-delete": {"POST": MANAGE},
 }
 
 # The Django admin: every page under /admin/ is for admins (staff) only.
@@ -198,4 +206,10 @@ API = {
     "initiative-transition": {"POST": STEER},
     "initiative-update-list": {"GET": READ, "POST": CONTRIBUTE},
     "initiative-update-detail": {"GET": READ},
+    # webhooks: the targets name the organisation's systems, so reading is for managers too
+    "webhook-subscription-list": {"GET": MANAGE, "POST": MANAGE},
+    "webhook-subscription-detail": {"GET": MANAGE, "PUT": MANAGE, "PATCH": MANAGE, "DELETE": MANAGE},
+    "webhook-subscription-test": {"POST": MANAGE},
+    "webhook-delivery-list": {"GET": MANAGE},
+    "webhook-delivery-detail": {"GET": MANAGE},
 }

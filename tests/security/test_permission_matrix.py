@@ -25,7 +25,16 @@ pytestmark = pytest.mark.django_db
 API_PREFIX = "api/"
 CHECKED_PAGE_METHODS = ("GET", "POST")
 API_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
-AUDITED_APPS = ("auth", "authtoken", "journeys", "owners", "improvements", "accounts", "django_celery_beat")
+AUDITED_APPS = (
+    "auth",
+    "authtoken",
+    "journeys",
+    "owners",
+    "improvements",
+    "accounts",
+    "webhooks",
+    "django_celery_beat",
+)
 
 
 @dataclass(frozen=True)
@@ -107,6 +116,8 @@ API_OBJECTS = {
     "issue": "issue",
     "initiative": "initiative",
     "initiative-update": "initiative_update",
+    "webhook-subscription": "webhook_subscription",
+    "webhook-delivery": "webhook_delivery",
 }
 
 PAGE_OBJECTS = {
@@ -118,6 +129,7 @@ PAGE_OBJECTS = {
     "owners:journey-team-": "team_membership",
     "improvements:issue-": "issue",
     "improvements:initiative-": "initiative",
+    "webhooks:subscription-": "webhook_subscription",
 }
 
 
@@ -160,6 +172,7 @@ def _bodies(world) -> dict[tuple[str, str], dict]:
         "category": "operational_capability",
         "severity": 2,
     }
+    webhook_fields = {"name": "Jira bridge", "url": "http://127.0.0.1:9/new", "event_types": ["issue.created"]}
     return {
         ("journey-list", "POST"): {"name": "Renewal", "slug": "renewal"},
         ("stage-list", "POST"): {"journey": journey.slug, "name": "Farewell"},
@@ -210,6 +223,10 @@ def _bodies(world) -> dict[tuple[str, str], dict]:
         },
         ("improvements:initiative-update-create", "POST"): {"body": "Started.", "progress": 10},
         ("journeys:stage-move", "POST"): {"direction": "down"},
+        ("webhook-subscription-list", "POST"): webhook_fields,
+        ("webhook-subscription-detail", "PUT"): webhook_fields,
+        ("webhook-subscription-detail", "PATCH"): {"name": "Renamed"},
+        ("webhooks:subscription-create", "POST"): webhook_fields,
         ("journeys:touchpoint-move", "POST"): {"direction": "down"},
     }
 
