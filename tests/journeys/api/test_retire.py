@@ -131,3 +131,32 @@ def test_deleting_a_touchpoint_with_data_answers_409_pointing_to_retire(as_role,
     assert "Retire it instead" in str(response.json())
     assert Interaction.objects.filter(touchpoint=touchpoint).exists()
     assert Stage.objects.count() == 3
+
+
+def test_ingest_still_records_interactions_at_a_retired_touchpoint(integration_client, mapped_journey):
+    # given: late data from an integration that still sends the retired key (docs/decisions.md, "retire")
+    welcome = Touchpoint.objects.get(key="welcome-call")
+    services.touchpoint_retire(touchpoint=welcome)
+    batch = {
+        "journey": "onboarding",
+        "instances": [
+            {
+                "external_id": "late-1",
+                "customer_ref": "cust-late-1",
+                "started_at": "2026-10-01T09:00:00Z",
+                "outcome": "in_progress",
+                "interactions": [
+                    {"external_id": "x-1", "touchpoint": "welcome-call", "occurred_at": "2026-10-01T10:00:00Z"}
+                ],
+            }
+        ],
+    }
+
+    # when
+    response = integration_client.post("/api/v1/ingest/", batch, format="json")
+
+    # then it is recorded at the retired touchpoint, which stays retired
+    assert response.status_code == 200, response.json()
+    assert Interaction.objects.filter(touchpoint=welcome, external_id="x-1").exists()
+    welcome.refresh_from_db()
+    assert welcome.retired_at is not None
