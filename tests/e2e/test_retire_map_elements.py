@@ -38,7 +38,7 @@ def test_the_owner_confirms_a_delete_then_retires_a_touchpoint_with_data_and_bri
     retired_list = page.locator("#retired")
     expect(retired_list).to_contain_text(name)
     expect(retired_list.get_by_role("button", name=f"Bring back touchpoint {name}")).to_be_visible()
-    page.screenshot(path="var/screenshots/retire_map_editor_retired_list.png", full_page=True)
+    retired_list.screenshot(path="var/screenshots/retire_map_editor_retired_list.png")
     page.goto("/journeys/onboarding/")
     expect(page.locator(".blueprint").get_by_text(name, exact=True)).to_have_count(0)
 

@@ -71,7 +71,7 @@ def test_retiring_a_touchpoint_moves_it_to_the_retired_list_and_bring_back_resto
     assert "Touchpoint “Order step 0” retired: kept for history, off the map." in text
     assert "Touchpoint Order step 0 order-0 in Order, retired" in text
     assert 'aria-label="Bring back touchpoint Order step 0"' in page_text(response)
-    assert 'id="touchpoint-{}"'.format(touchpoint.pk) not in page_text(response)
+    assert f'id="touchpoint-{touchpoint.pk}"' not in page_text(response)
 
     # when brought back
     response = client.post(f"/journeys/onboarding/touchpoints/{touchpoint.pk}/bring-back/", follow=True)
