@@ -236,6 +236,18 @@ def api_token_rotate(request):
 
 @require_POST
 def api_token_revoke(request):
+    if not web.confirmed(request):
+        return web.confirmation_page(
+            request,
+            title="Delete your API token?",
+            question="Delete your API token?",
+            consequence=(
+                "Programs and integrations that use it can no longer connect until you create a new token "
+                "and give it to them. This cannot be undone."
+            ),
+            confirm_label="Delete my token",
+            cancel_url=reverse("accounts:profile"),
+        )
     services.api_token_revoke(user=request.user)
     messages.success(request, "Your API token was deleted; programs using it can no longer connect.")
     return redirect("accounts:profile")

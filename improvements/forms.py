@@ -1,6 +1,7 @@
 """Forms of the improvements app. They collect and clean input; the views hand it to the services."""
 
 from django import forms
+from django.db.models import Q
 
 from journeys.models import Journey, Stage, Touchpoint
 from owners.models import Function, Incentive, Person
@@ -25,15 +26,19 @@ class IssueChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.title} ({obj.get_status_display().lower()}, severity {obj.get_severity_display().lower()})"
 
 
-def _stages(journey: Journey | None):
-    stages = Stage.objects.select_related("journey").order_by("journey__name", "position")
+def _stages(journey: Journey | None, *, keep: int | None = None):
+    """Stages in use (retired ones are off the forms), plus ``keep``: the one an issue already names."""
+    stages = Stage.objects.filter(Q(retired_at__isnull=True) | Q(pk=keep))
+    stages = stages.select_related("journey").order_by("journey__name", "position")
     return stages.filter(journey=journey) if journey else stages
 
 
-def _touchpoints(journey: Journey | None):
-    touchpoints = Touchpoint.objects.select_related("journey", "stage").order_by(
-        "journey__name", "stage__position", "position", "id"
-    )
+def _touchpoints(journey: Journey | None, *, keep: int | None = None):
+    """Touchpoints in use (neither it nor its stage retired), plus ``keep``: the one an issue already names."""
+    touchpoints = Touchpoint.objects.filter(
+        Q(retired_at__isnull=True, stage__retired_at__isnull=True) | Q(pk=keep)
+    ).select_related("journey", "stage")
+    touchpoints = touchpoints.order_by("journey__name", "stage__position", "position", "id")
     return touchpoints.filter(journey=journey) if journey else touchpoints
 
 
@@ -108,9 +113,9 @@ class IssueLogForm(forms.ModelForm):
             initial["journey"] = journey
             stage_id = params.get("stage", "")
             if stage_id.isdigit():
-                initial["stage"] = Stage.objects.filter(journey=journey, pk=int(stage_id)).first()
+                initial["stage"] = Stage.objects.in_use().filter(journey=journey, pk=int(stage_id)).first()
             if params.get("touchpoint"):
-                touchpoint = Touchpoint.objects.filter(journey=journey, key=params["touchpoint"]).first()
+                touchpoint = Touchpoint.objects.in_use().filter(journey=journey, key=params["touchpoint"]).first()
                 if touchpoint:
                     initial["touchpoint"] = touchpoint
                     initial["stage"] = initial.get("stage") or touchpoint.stage
@@ -145,8 +150,8 @@ class IssueEditForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["stage"].queryset = _stages(self.instance.journey)
-        self.fields["touchpoint"].queryset = _touchpoints(self.instance.journey)
+        self.fields["stage"].queryset = _stages(self.instance.journey, keep=self.instance.stage_id)
+        self.fields["touchpoint"].queryset = _touchpoints(self.instance.journey, keep=self.instance.touchpoint_id)
 
 
 class IssueTriageForm(VersionedForm):

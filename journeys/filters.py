@@ -26,6 +26,9 @@ class JourneyFilterSet(django_filters.FilterSet):
 
 class StageFilterSet(django_filters.FilterSet):
     journey = django_filters.CharFilter(field_name="journey__slug", label="Journey (slug)")
+    retired = django_filters.BooleanFilter(
+        field_name="retired_at", lookup_expr="isnull", exclude=True, label="Retired (kept for history, off the map)"
+    )
 
     class Meta:
         model = Stage
@@ -37,6 +40,9 @@ class TouchpointFilterSet(django_filters.FilterSet):
     stage = IdFilter(field_name="stage_id", label="Stage (id)")
     channel = django_filters.ChoiceFilter(choices=Channel.choices)
     is_moment_of_truth = django_filters.BooleanFilter()
+    retired = django_filters.BooleanFilter(
+        field_name="retired_at", lookup_expr="isnull", exclude=True, label="Retired (kept for history, off the map)"
+    )
 
     class Meta:
         model = Touchpoint

@@ -90,13 +90,38 @@ class Journey(TimeStampedModel, VersionedModel):
         return reverse("journeys:detail", kwargs={"slug": self.slug})
 
 
+class MapElementQuerySet(models.QuerySet):
+    """Stages and touchpoints: those in use on the map, and those retired (kept for their history)."""
+
+    def in_use(self):
+        return self.filter(retired_at__isnull=True)
+
+    def retired(self):
+        return self.filter(retired_at__isnull=False)
+
+
+class TouchpointQuerySet(MapElementQuerySet):
+    def in_use(self):
+        """On the map: neither the touchpoint nor its stage is retired."""
+        return self.filter(retired_at__isnull=True, stage__retired_at__isnull=True)
+
+    def retired(self):
+        return self.exclude(retired_at__isnull=True, stage__retired_at__isnull=True)
+
+
 class Stage(TimeStampedModel):
     """A stage of a journey's map: a column of the service blueprint."""
 
     journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="stages")
     name = models.CharField(max_length=120)
     position = models.PositiveSmallIntegerField(default=0)
+    retired_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When set, the stage is kept for its history but hidden from the map, the blueprint and forms.",
+    )
 
+    objects = MapElementQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -118,6 +143,10 @@ class Stage(TimeStampedModel):
     def __str__(self):
         return self.name
 
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
+
 
 class Touchpoint(TimeStampedModel):
     """A moment where the customer meets the organisation, on one channel, within a stage.
@@ -136,7 +165,13 @@ class Touchpoint(TimeStampedModel):
         "moment of truth", default=False, help_text="A make-or-break moment for the customer."
     )
     description = models.TextField(blank=True)
+    retired_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When set, the touchpoint is kept for its history but hidden from the map, the blueprint and forms.",
+    )
 
+    objects = TouchpointQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -152,6 +187,10 @@ class Touchpoint(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
 
     def save(self, *args, **kwargs):
         if self.stage_id and not self.journey_id:

@@ -19,6 +19,8 @@ urlpatterns = [
     path("journeys/<slug:slug>/stages/<int:stage_id>/edit/", maps.stage_edit, name="stage-edit"),
     path("journeys/<slug:slug>/stages/<int:stage_id>/move/", maps.stage_move, name="stage-move"),
     path("journeys/<slug:slug>/stages/<int:stage_id>/delete/", maps.stage_delete, name="stage-delete"),
+    path("journeys/<slug:slug>/stages/<int:stage_id>/retire/", maps.stage_retire, name="stage-retire"),
+    path("journeys/<slug:slug>/stages/<int:stage_id>/bring-back/", maps.stage_bring_back, name="stage-bring-back"),
     path("journeys/<slug:slug>/stages/<int:stage_id>/touchpoints/add/", maps.touchpoint_add, name="touchpoint-add"),
     path("journeys/<slug:slug>/touchpoints/<int:touchpoint_id>/edit/", maps.touchpoint_edit, name="touchpoint-edit"),
     path("journeys/<slug:slug>/touchpoints/<int:touchpoint_id>/move/", maps.touchpoint_move, name="touchpoint-move"),
@@ -26,6 +28,14 @@ urlpatterns = [
         "journeys/<slug:slug>/touchpoints/<int:touchpoint_id>/delete/",
         maps.touchpoint_delete,
         name="touchpoint-delete",
+    ),
+    path(
+        "journeys/<slug:slug>/touchpoints/<int:touchpoint_id>/retire/", maps.touchpoint_retire, name="touchpoint-retire"
+    ),
+    path(
+        "journeys/<slug:slug>/touchpoints/<int:touchpoint_id>/bring-back/",
+        maps.touchpoint_bring_back,
+        name="touchpoint-bring-back",
     ),
     # Data ingest: CSV imports (upload, progress, report) and the instances CSV export.
     path("imports/", ingest.import_list, name="import-list"),

@@ -325,21 +325,22 @@ def responsibility_delete(*, responsibility: Responsibility) -> None:
 def responsibilities_set(*, journey: Journey, pairs: set[tuple[int, int]]) -> dict:
     """Make the journey's responsibilities exactly ``pairs`` of (touchpoint id, function id).
 
-    Returns how many were added and removed. Pairs naming a touchpoint of another journey or an
-    unknown function are refused.
+    Returns how many were added and removed. Pairs naming a touchpoint of another journey, a retired
+    touchpoint or an unknown function are refused; a retired touchpoint keeps its responsibilities
+    (history: who delivered it), as the grid does not show it.
     """
-    touchpoint_ids = set(Touchpoint.objects.filter(journey=journey).values_list("id", flat=True))
+    touchpoint_ids = set(Touchpoint.objects.in_use().filter(journey=journey).values_list("id", flat=True))
     function_ids = set(Function.objects.values_list("id", flat=True))
     for touchpoint_id, function_id in pairs:
         if touchpoint_id not in touchpoint_ids:
-            raise ApplicationError("A touchpoint does not belong to this journey.", field="touchpoint")
+            raise ApplicationError("A touchpoint is retired or does not belong to this journey.", field="touchpoint")
         if function_id not in function_ids:
             raise ApplicationError("A function does not exist.", field="function")
     existing = {
         (touchpoint_id, function_id): pk
-        for pk, touchpoint_id, function_id in Responsibility.objects.filter(touchpoint__journey=journey).values_list(
-            "id", "touchpoint_id", "function_id"
-        )
+        for pk, touchpoint_id, function_id in Responsibility.objects.filter(
+            touchpoint__journey=journey, touchpoint_id__in=touchpoint_ids
+        ).values_list("id", "touchpoint_id", "function_id")
     }
     to_remove = [pk for pair, pk in existing.items() if pair not in pairs]
     to_add = [Responsibility(touchpoint_id=t, function_id=f) for t, f in pairs if (t, f) not in existing]

@@ -852,7 +852,7 @@ def journey_responsibilities(request, slug):
                     request, f"Responsibilities saved: {result['added']} added, {result['removed']} removed."
                 )
                 return redirect(reverse("owners:journey-responsibilities", args=[journey.slug]))
-    touchpoints = list(Touchpoint.objects.filter(journey=journey).select_related("stage"))
+    touchpoints = list(Touchpoint.objects.in_use().filter(journey=journey).select_related("stage"))
     every_function = list(Function.objects.order_by("name"))
     assigned = set(
         Responsibility.objects.filter(touchpoint__journey=journey).values_list("touchpoint_id", "function_id")

@@ -36,7 +36,17 @@ class MapTouchpointSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Touchpoint
-        fields = ["id", "key", "name", "channel", "channel_display", "is_moment_of_truth", "position", "description"]
+        fields = [
+            "id",
+            "key",
+            "name",
+            "channel",
+            "channel_display",
+            "is_moment_of_truth",
+            "position",
+            "description",
+            "retired_at",
+        ]
 
 
 class MapStageSerializer(serializers.ModelSerializer):
@@ -44,7 +54,7 @@ class MapStageSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Stage
-        fields = ["id", "name", "position", "touchpoints"]
+        fields = ["id", "name", "position", "retired_at", "touchpoints"]
 
 
 class JourneySerializer(serializers.ModelSerializer):
@@ -110,13 +120,20 @@ class JourneyInputSerializer(serializers.Serializer):
     )
 
 
+RETIRED_HELP = (
+    "true retires it (kept with its data and history, hidden from the map and pickers); false brings it back. "
+    "Only on a change, not on create."
+)
+
+
 class StageSerializer(serializers.ModelSerializer):
     journey = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     touchpoints = MapTouchpointSerializer(many=True, read_only=True)
 
     class Meta:
         model = Stage
-        fields = ["id", "journey", "name", "position", "touchpoints", "created_at", "updated_at"]
+        fields = ["id", "journey", "name", "position", "retired_at", "touchpoints", "created_at", "updated_at"]
+        read_only_fields = ["retired_at"]
 
 
 class StageCreateInputSerializer(serializers.Serializer):
@@ -130,6 +147,7 @@ class StageCreateInputSerializer(serializers.Serializer):
 class StageUpdateInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120, required=False)
     position = serializers.IntegerField(min_value=0, required=False, help_text="0-based; later stages shift.")
+    retired = serializers.BooleanField(required=False, help_text=RETIRED_HELP)
 
 
 class StageReorderInputSerializer(serializers.Serializer):
@@ -156,9 +174,11 @@ class TouchpointSerializer(serializers.ModelSerializer):
             "is_moment_of_truth",
             "position",
             "description",
+            "retired_at",
             "created_at",
             "updated_at",
         ]
+        read_only_fields = ["retired_at"]
 
 
 class TouchpointInputSerializer(serializers.Serializer):
@@ -171,6 +191,7 @@ class TouchpointInputSerializer(serializers.Serializer):
     is_moment_of_truth = serializers.BooleanField(required=False, default=False)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     position = serializers.IntegerField(min_value=0, required=False, help_text="0-based within the stage.")
+    retired = serializers.BooleanField(required=False, help_text=RETIRED_HELP)
 
 
 class JourneyInstanceSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):

@@ -8,7 +8,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, F, FilteredRelation, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from ..health_components import OVERALL
@@ -29,16 +29,37 @@ def journey_list() -> QuerySet[Journey]:
     )
 
 
-def journey_map_queryset() -> QuerySet[Journey]:
-    """``journey_list`` with the stages (by position) and their touchpoints (by position) prefetched."""
+def journey_map_queryset(*, include_retired: bool = False) -> QuerySet[Journey]:
+    """``journey_list`` with the stages (by position) and their touchpoints (by position) prefetched.
+
+    Retired stages and touchpoints are left out (the map, the blueprint, Mermaid) unless asked for
+    (the map editor, which lists them apart with "Bring back").
+    """
+    stages = Stage.objects.all() if include_retired else Stage.objects.in_use()
+    touchpoints = Touchpoint.objects.all() if include_retired else Touchpoint.objects.in_use()
     return journey_list().prefetch_related(
         Prefetch(
             "stages",
-            queryset=Stage.objects.order_by("position", "id").prefetch_related(
-                Prefetch("touchpoints", queryset=Touchpoint.objects.order_by("position", "id"))
+            queryset=stages.order_by("position", "id").prefetch_related(
+                Prefetch("touchpoints", queryset=touchpoints.order_by("position", "id"))
             ),
         )
     )
+
+
+def journey_editor_queryset() -> QuerySet[Journey]:
+    """The map editor's journeys: every stage and touchpoint, retired ones too, each annotated with
+    ``has_data`` (interactions were recorded there, so it can be retired but not deleted). Same
+    number of queries as ``journey_map_queryset``."""
+    touchpoints = Touchpoint.objects.annotate(
+        has_data=Exists(Interaction.objects.filter(touchpoint_id=OuterRef("pk")))
+    ).order_by("position", "id")
+    stages = (
+        Stage.objects.annotate(has_data=Exists(Interaction.objects.filter(touchpoint__stage_id=OuterRef("pk"))))
+        .order_by("position", "id")
+        .prefetch_related(Prefetch("touchpoints", queryset=touchpoints))
+    )
+    return journey_list().prefetch_related(Prefetch("stages", queryset=stages))
 
 
 def journey_get(*, slug: str) -> Journey:

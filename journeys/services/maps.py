@@ -177,6 +177,10 @@ def _renumber_stages(journey: Journey, ordered_ids: Sequence[int]) -> None:
     bulk_update_with_history(changed, Stage, ["position"], batch_size=500)
 
 
+def _in_use_stage_ids(journey_id: int) -> set[int]:
+    return set(Stage.objects.in_use().filter(journey_id=journey_id).values_list("id", flat=True))
+
+
 def _check_stage_name(*, journey: Journey, name: str, exclude_pk: int | None = None) -> None:
     others = Stage.objects.filter(journey=journey, name=name)
     if exclude_pk:
@@ -242,8 +246,11 @@ def stage_move(*, stage: Stage, offset: int) -> Stage:
     """Move a stage left (negative offset) or right; past either end it stays at the end."""
     _lock_map(stage.journey_id)
     ordered = _ordered_stage_ids(stage.journey)
-    index = ordered.index(stage.pk)
-    return stage_update(stage=stage, position=min(max(index + offset, 0), len(ordered) - 1))
+    # Retired stages keep their place but are not shown: one step passes over them.
+    shown = [pk for pk in ordered if pk == stage.pk or pk in _in_use_stage_ids(stage.journey_id)]
+    index = shown.index(stage.pk)
+    neighbour = shown[min(max(index + offset, 0), len(shown) - 1)]
+    return stage_update(stage=stage, position=ordered.index(neighbour))
 
 
 @transaction.atomic
@@ -252,8 +259,8 @@ def stage_delete(*, stage: Stage) -> None:
     _lock_map(stage.journey_id)
     if Interaction.objects.filter(touchpoint__stage=stage).exists():
         raise ApplicationError(
-            "Interactions were recorded at touchpoints of this stage; move those touchpoints to another "
-            "stage before deleting it."
+            "Interactions were recorded at touchpoints of this stage, so it cannot be deleted. Retire it "
+            "instead (kept for its history, hidden from the map), or move those touchpoints to another stage first."
         )
     journey = stage.journey
     stage.delete()
@@ -288,6 +295,13 @@ def _check_touchpoint_key(*, journey_id: int, key: str, exclude_pk: int | None =
         raise ValidationError({"key": f'This journey already has a touchpoint with the key "{key}".'})
 
 
+def _refuse_retired_stage(stage: Stage) -> None:
+    if stage.retired_at is not None:
+        raise ValidationError(
+            {"stage": f"The stage \u201c{stage.name}\u201d is retired; bring it back before adding touchpoints to it."}
+        )
+
+
 @transaction.atomic
 def touchpoint_create(
     *,
@@ -301,6 +315,7 @@ def touchpoint_create(
 ) -> Touchpoint:
     """Add a touchpoint to a stage (at the end unless a 0-based position is given)."""
     _lock_map(stage.journey_id)
+    _refuse_retired_stage(stage)
     _check_touchpoint_key(journey_id=stage.journey_id, key=key)
     ordered = _ordered_touchpoint_ids(stage)
     touchpoint = Touchpoint(
@@ -354,6 +369,7 @@ def touchpoint_move(*, touchpoint: Touchpoint, stage: Stage | None = None, posit
         raise ValidationError({"stage": "A touchpoint can only move to a stage of its own journey."})
     source = touchpoint.stage
     if target.pk != source.pk:
+        _refuse_retired_stage(target)
         touchpoint.stage = target
         touchpoint.position = Touchpoint.objects.filter(stage=target).count()
         touchpoint.full_clean()
@@ -374,8 +390,12 @@ def touchpoint_move(*, touchpoint: Touchpoint, stage: Stage | None = None, posit
 def touchpoint_shift(*, touchpoint: Touchpoint, offset: int) -> Touchpoint:
     """Move a touchpoint up (negative offset) or down within its stage."""
     ordered = _ordered_touchpoint_ids(touchpoint.stage)
-    index = ordered.index(touchpoint.pk)
-    return touchpoint_move(touchpoint=touchpoint, position=min(max(index + offset, 0), len(ordered) - 1))
+    in_use = set(Touchpoint.objects.in_use().filter(stage_id=touchpoint.stage_id).values_list("id", flat=True))
+    # Retired touchpoints keep their place but are not shown: one step passes over them.
+    shown = [pk for pk in ordered if pk == touchpoint.pk or pk in in_use]
+    index = shown.index(touchpoint.pk)
+    neighbour = shown[min(max(index + offset, 0), len(shown) - 1)]
+    return touchpoint_move(touchpoint=touchpoint, position=ordered.index(neighbour))
 
 
 @transaction.atomic
@@ -385,8 +405,70 @@ def touchpoint_delete(*, touchpoint: Touchpoint) -> None:
     if touchpoint.interactions.exists():
         raise ApplicationError(
             "Interactions were recorded at this touchpoint; integrations still refer to its key, so it "
-            "cannot be deleted. Rename it or move it instead."
+            "cannot be deleted. Retire it instead (kept for its history, hidden from the map), or rename or move it."
         )
     stage = touchpoint.stage
     touchpoint.delete()
     _renumber_touchpoints(_ordered_touchpoint_ids(stage))
+
+
+# --- retiring ------------------------------------------------------------------------------------
+# A stage or touchpoint with recorded data cannot be deleted; retiring keeps it (its interactions,
+# issues, snapshots and history still point at it) but hides it from the map, the blueprint, the
+# Mermaid export and every picker. Bringing it back shows it again where it was.
+
+
+@transaction.atomic
+def stage_retire(*, stage: Stage) -> Stage:
+    """Retire a stage: it and its touchpoints are hidden from the map but kept with their data."""
+    _lock_map(stage.journey_id)
+    stage.refresh_from_db()
+    if stage.retired_at is not None:
+        raise ApplicationError(f"The stage \u201c{stage.name}\u201d is already retired.")
+    stage.retired_at = timezone.now()
+    stage.full_clean()
+    stage.save()
+    return stage
+
+
+@transaction.atomic
+def stage_bring_back(*, stage: Stage) -> Stage:
+    """Show a retired stage on the map again, in the place it had, with its touchpoints in use."""
+    _lock_map(stage.journey_id)
+    stage.refresh_from_db()
+    if stage.retired_at is None:
+        raise ApplicationError(f"The stage \u201c{stage.name}\u201d is not retired.")
+    stage.retired_at = None
+    stage.full_clean()
+    stage.save()
+    return stage
+
+
+@transaction.atomic
+def touchpoint_retire(*, touchpoint: Touchpoint) -> Touchpoint:
+    """Retire a touchpoint: hidden from the map and pickers, kept with its interactions and issues."""
+    _lock_map(touchpoint.journey_id)
+    touchpoint.refresh_from_db()
+    if touchpoint.retired_at is not None:
+        raise ApplicationError(f"The touchpoint \u201c{touchpoint.name}\u201d is already retired.")
+    touchpoint.retired_at = timezone.now()
+    touchpoint.full_clean()
+    touchpoint.save()
+    return touchpoint
+
+
+@transaction.atomic
+def touchpoint_bring_back(*, touchpoint: Touchpoint) -> Touchpoint:
+    """Show a retired touchpoint on the map again; its stage must be in use."""
+    _lock_map(touchpoint.journey_id)
+    touchpoint.refresh_from_db()
+    if touchpoint.retired_at is None:
+        raise ApplicationError(f"The touchpoint \u201c{touchpoint.name}\u201d is not retired.")
+    if touchpoint.stage.retired_at is not None:
+        raise ApplicationError(
+            f"The touchpoint\u2019s stage \u201c{touchpoint.stage.name}\u201d is retired; bring the stage back first."
+        )
+    touchpoint.retired_at = None
+    touchpoint.full_clean()
+    touchpoint.save()
+    return touchpoint

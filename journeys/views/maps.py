@@ -118,18 +118,23 @@ def journey_mermaid_page(request, slug):
 
 
 def _journey_to_change(request, slug: str) -> Journey:
-    journey = get_object_or_404(selectors.journey_map_queryset(), slug=slug)
+    journey = get_object_or_404(selectors.journey_editor_queryset(), slug=slug)
     if not request.user.has_perm("journeys.change_journey", journey):
         raise PermissionDenied("Only the journey's owner or a manager can change it.")
     return journey
 
 
+def _stages_in_use(journey: Journey) -> list[Stage]:
+    """The stages a touchpoint may be placed in (from the editor's prefetch: no query)."""
+    return [stage for stage in journey.stages.all() if not stage.is_retired]
+
+
 def _map_entries(journey: Journey, bound: dict) -> list[dict]:
-    """Per stage: its rename form and, per touchpoint, its edit form (the bound one when it failed)."""
-    stages = list(journey.stages.all())
+    """Per stage in use: its rename form and, per touchpoint in use, its edit form (the bound one when it failed)."""
+    stages = _stages_in_use(journey)
     entries = []
     for index, stage in enumerate(stages):
-        touchpoints = list(stage.touchpoints.all())
+        touchpoints = [touchpoint for touchpoint in stage.touchpoints.all() if not touchpoint.is_retired]
         entries.append(
             {
                 "stage": stage,
@@ -165,12 +170,30 @@ def _map_entries(journey: Journey, bound: dict) -> list[dict]:
     return entries
 
 
+def _retired_entries(journey: Journey) -> dict:
+    """Retired stages (with their touchpoints) and retired touchpoints of stages in use, from the prefetch."""
+    stages = list(journey.stages.all())
+    return {
+        "stages": [
+            {"stage": stage, "touchpoint_count": len(stage.touchpoints.all())} for stage in stages if stage.is_retired
+        ],
+        "touchpoints": [
+            touchpoint
+            for stage in stages
+            if not stage.is_retired
+            for touchpoint in stage.touchpoints.all()
+            if touchpoint.is_retired
+        ],
+    }
+
+
 def _render_edit(request, journey: Journey, *, form: JourneyForm | None = None, bound: dict | None = None):
     bound = bound or {}
     context = {
         "journey": journey,
         "form": form or JourneyForm(instance=journey),
         "map_entries": _map_entries(journey, bound),
+        "retired": _retired_entries(journey),
         "stage_add_form": bound.get("stage-add") or StageForm(prefix="stage-add"),
         "breadcrumbs": journey_crumbs(journey, last="Edit"),
     }
@@ -256,6 +279,46 @@ def _stage_of(journey: Journey, stage_id: int) -> Stage:
     return get_object_or_404(Stage, pk=stage_id, journey=journey)
 
 
+def _retire_or_bring_back(request, journey: Journey, write, obj, done: str, anchor: str):
+    try:
+        write(obj)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return _back_to_map(journey, anchor)
+
+
+@require_POST
+def stage_retire(request, slug, stage_id):
+    """Retire a stage with recorded data: kept with its history, hidden from the map and forms."""
+    journey = _journey_to_change(request, slug)
+    stage = _stage_of(journey, stage_id)
+    return _retire_or_bring_back(
+        request,
+        journey,
+        lambda stage: services.stage_retire(stage=stage),
+        stage,
+        f"Stage \u201c{stage.name}\u201d retired with its touchpoints: kept for history, off the map. "
+        "Bring it back from the retired list below.",
+        "retired",
+    )
+
+
+@require_POST
+def stage_bring_back(request, slug, stage_id):
+    journey = _journey_to_change(request, slug)
+    stage = _stage_of(journey, stage_id)
+    return _retire_or_bring_back(
+        request,
+        journey,
+        lambda stage: services.stage_bring_back(stage=stage),
+        stage,
+        f"Stage \u201c{stage.name}\u201d is back on the map.",
+        f"stage-{stage.pk}",
+    )
+
+
 @require_POST
 def stage_edit(request, slug, stage_id):
     journey = _journey_to_change(request, slug)
@@ -313,7 +376,7 @@ def touchpoint_add(request, slug, stage_id):
     journey = _journey_to_change(request, slug)
     stage = _stage_of(journey, stage_id)
     prefix = f"touchpoint-add-{stage.pk}"
-    form = TouchpointForm(request.POST, prefix=prefix, stages=list(journey.stages.all()))
+    form = TouchpointForm(request.POST, prefix=prefix, stages=_stages_in_use(journey))
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -338,11 +401,41 @@ def _touchpoint_of(journey: Journey, touchpoint_id: int) -> Touchpoint:
 
 
 @require_POST
+def touchpoint_retire(request, slug, touchpoint_id):
+    """Retire a touchpoint with recorded data: kept with its interactions, hidden from the map and forms."""
+    journey = _journey_to_change(request, slug)
+    touchpoint = _touchpoint_of(journey, touchpoint_id)
+    return _retire_or_bring_back(
+        request,
+        journey,
+        lambda touchpoint: services.touchpoint_retire(touchpoint=touchpoint),
+        touchpoint,
+        f"Touchpoint \u201c{touchpoint.name}\u201d retired: kept for history, off the map. "
+        "Bring it back from the retired list below.",
+        "retired",
+    )
+
+
+@require_POST
+def touchpoint_bring_back(request, slug, touchpoint_id):
+    journey = _journey_to_change(request, slug)
+    touchpoint = _touchpoint_of(journey, touchpoint_id)
+    return _retire_or_bring_back(
+        request,
+        journey,
+        lambda touchpoint: services.touchpoint_bring_back(touchpoint=touchpoint),
+        touchpoint,
+        f"Touchpoint \u201c{touchpoint.name}\u201d is back on the map.",
+        f"touchpoint-{touchpoint.pk}",
+    )
+
+
+@require_POST
 def touchpoint_edit(request, slug, touchpoint_id):
     journey = _journey_to_change(request, slug)
     touchpoint = _touchpoint_of(journey, touchpoint_id)
     prefix = f"touchpoint-{touchpoint.pk}"
-    form = TouchpointForm(request.POST, prefix=prefix, stages=list(journey.stages.all()))
+    form = TouchpointForm(request.POST, prefix=prefix, stages=_stages_in_use(journey))
     if form.is_valid():
         try:
             services.touchpoint_update(touchpoint=touchpoint, **form.cleaned_data)

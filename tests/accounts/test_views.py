@@ -275,3 +275,24 @@ def test_the_single_sign_on_pages_send_back_to_the_login_page_when_it_is_off(pat
     assert response.redirect_chain[-1][0] == "/accounts/login/"
     assert "Single sign-on is not set up here" in response.text
     assert "Log in with" not in response.text
+
+
+def test_deleting_the_api_token_asks_first_and_deletes_only_once_confirmed(viewer_client, viewer_user):
+    # given
+    viewer_client.post("/accounts/profile/token/")
+
+    # when the delete button is pressed once
+    asked = viewer_client.post("/accounts/profile/token/revoke/")
+
+    # then the confirmation step says what will stop working, and the token is kept
+    assert asked.status_code == 200
+    assert "Programs and integrations that use it can no longer connect" in asked.content.decode()
+    assert 'name="confirm" value="yes"' in asked.content.decode()
+    assert Token.objects.filter(user=viewer_user).exists()
+
+    # when confirmed
+    done = viewer_client.post("/accounts/profile/token/revoke/", {"confirm": "yes"})
+
+    # then
+    assert done["Location"] == "/accounts/profile/"
+    assert not Token.objects.filter(user=viewer_user).exists()

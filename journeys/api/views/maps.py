@@ -1,5 +1,6 @@
 """API views of journey maps: journeys, stages and touchpoints."""
 
+from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, status
 from rest_framework.decorators import action
@@ -77,7 +78,8 @@ class JourneyViewSet(CachedListMixin, VersionETagMixin, ServiceModelViewSet):
     def get_queryset(self):
         if self.action == "list":
             return selectors.journey_list()
-        return selectors.journey_map_queryset()
+        # The API gives the whole map, retired elements included with their retired_at.
+        return selectors.journey_map_queryset(include_retired=True)
 
     def get_serializer_class(self):
         return JourneySerializer if self.action == "list" else JourneyDetailSerializer
@@ -139,7 +141,12 @@ class StageViewSet(CachedListMixin, ServiceModelViewSet):
         journey_slug = request.data.get("journey")
         if journey_slug not in (None, stage.journey.slug):
             raise ValidationError({"journey": ["A stage cannot move to another journey."]})
-        return self.respond(services.stage_update(stage=stage, **data))
+        retired = data.pop("retired", None)
+        with transaction.atomic():  # a refused retire or bring-back leaves the other changes unmade too
+            stage = services.stage_update(stage=stage, **data)
+            if retired is not None and retired != stage.is_retired:
+                stage = services.stage_retire(stage=stage) if retired else services.stage_bring_back(stage=stage)
+        return self.respond(stage)
 
     def perform_destroy(self, instance):
         services.stage_delete(stage=instance)
@@ -179,13 +186,24 @@ class TouchpointViewSet(CachedListMixin, ServiceModelViewSet):
     def create(self, request, *args, **kwargs):
         self.require("journeys.change_journey", self.validated_field(TouchpointInputSerializer, "stage").journey)
         data = self.validated_input(TouchpointInputSerializer)
+        if data.pop("retired", False):
+            raise ValidationError({"retired": ["A new touchpoint cannot be retired; create it, then retire it."]})
         return self.respond(services.touchpoint_create(**data), status_code=status.HTTP_201_CREATED)
 
     @extend_schema(request=TouchpointInputSerializer, responses={200: TouchpointSerializer})
     def update(self, request, *args, **kwargs):
         touchpoint = self.get_object()
         data = self.validated_input(TouchpointInputSerializer, partial=kwargs.get("partial", False))
-        return self.respond(services.touchpoint_update(touchpoint=touchpoint, **data))
+        retired = data.pop("retired", None)
+        with transaction.atomic():  # a refused retire or bring-back leaves the other changes unmade too
+            touchpoint = services.touchpoint_update(touchpoint=touchpoint, **data)
+            if retired is not None and retired != touchpoint.is_retired:
+                touchpoint = (
+                    services.touchpoint_retire(touchpoint=touchpoint)
+                    if retired
+                    else services.touchpoint_bring_back(touchpoint=touchpoint)
+                )
+        return self.respond(touchpoint)
 
     def perform_destroy(self, instance):
         services.touchpoint_delete(touchpoint=instance)

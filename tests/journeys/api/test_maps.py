@@ -168,6 +168,7 @@ def test_journey_detail_nests_stages_and_touchpoints_in_order(as_role, drawn_map
             "is_moment_of_truth": False,
             "position": 0,
             "description": "",
+            "retired_at": None,
         },
         {
             "id": drawn_map["touchpoints"]["order-1"].pk,
@@ -178,6 +179,7 @@ def test_journey_detail_nests_stages_and_touchpoints_in_order(as_role, drawn_map
             "is_moment_of_truth": True,
             "position": 1,
             "description": "",
+            "retired_at": None,
         },
     ]
     assert body["version"] == 1
