@@ -6,6 +6,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from journeys.choices import Channel
+from journeys.models import KeyDrivers, PathSummary
 from tests import factories
 
 
@@ -55,6 +56,9 @@ def build_world(journey, owner_user, team_user, manager_user) -> World:
     interaction = factories.InteractionFactory(instance=instance, touchpoint=touchpoint, external_id="int-j-1")
     snapshot = factories.HealthSnapshotFactory(journey=journey)
     factories.StageHealthFactory(snapshot=snapshot, stage=stage)
+    # the where-to-act figures a recompute stores with it (paths and drivers answer 404 without them)
+    PathSummary.objects.create(snapshot=snapshot)
+    KeyDrivers.objects.create(snapshot=snapshot)
     function = factories.FunctionFactory(name="Operations", slug="operations")
     login = factories.UserFactory(username="someone-else")
     person = factories.PersonFactory(name="Someone Else", function=function, user=login)
