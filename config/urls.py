@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("owners.urls")),
     path("", include("improvements.urls")),
     path("", include("accounts.urls")),
+    path("", include("notifications.urls")),
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "owners",
     "improvements",
     "accounts",
+    "notifications",
     "demo",
 ]
 
@@ -74,6 +75,7 @@ TEMPLATES = [
                 "core.context_processors.roles",
                 "config.navigation.navigation",
                 "accounts.context_processors.sso",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -145,6 +147,12 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Throughline <throughline@localhost>")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
+# Notifications (docs/notifications.md): Slack/Teams webhook timeout, attempts and backoff of each delivery.
+NOTIFICATIONS_WEBHOOK_TIMEOUT = env.float("NOTIFICATIONS_WEBHOOK_TIMEOUT", default=5.0)
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=6)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=30)
+NOTIFICATIONS_RETRY_MAX_SECONDS = env.int("NOTIFICATIONS_RETRY_MAX_SECONDS", default=3600)
 
 # Celery. The default broker is kombu's filesystem transport under var/, so a real worker and
 # beat run without any server; production points CELERY_BROKER_URL at Redis or RabbitMQ.
