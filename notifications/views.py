@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
@@ -49,7 +49,8 @@ def notification_list(request):
 def notification_open(request, pk: int):
     """Mark one notification read and go to what it is about."""
     person = selectors.person_of(request.user)
-    notification = get_object_or_404(Notification, pk=pk, recipient=person) if person else None
+    # Someone else's notification (or none) is not theirs to open: back to their own list.
+    notification = Notification.objects.filter(pk=pk, recipient=person).first() if person else None
     if notification is None:
         return redirect("notifications:list")
     services.notifications_mark_read(person=person, ids=[notification.pk])

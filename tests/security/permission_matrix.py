@@ -127,6 +127,11 @@ PAGES = {
     "accounts:profile": {"GET": READ, "POST": READ},  # one's own
     "accounts:api-token-rotate": {"POST": READ},
     "accounts:api-token-revoke": {"POST": READ},
+    # notifications: one's own (another person's notification is never shown: the list again)
+    "notifications:list": {"GET": READ},
+    "notifications:open": {"POST": READ},
+    "notifications:read-all": {"POST": READ},
+    "notifications:preferences": {"POST": READ},
 }
 
 # The Django admin: every page under /admin/ is for admins (staff) only.

@@ -25,7 +25,16 @@ pytestmark = pytest.mark.django_db
 API_PREFIX = "api/"
 CHECKED_PAGE_METHODS = ("GET", "POST")
 API_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
-AUDITED_APPS = ("auth", "authtoken", "journeys", "owners", "improvements", "accounts", "django_celery_beat")
+AUDITED_APPS = (
+    "auth",
+    "authtoken",
+    "journeys",
+    "owners",
+    "improvements",
+    "accounts",
+    "notifications",
+    "django_celery_beat",
+)
 
 
 @dataclass(frozen=True)
@@ -139,6 +148,8 @@ def _url(route: Route, world) -> str:
             kwargs["uidb64"] = "MQ"  # a one-time link's parts: any value must be answered, never a 500
         elif parameter == "token":
             kwargs["token"] = "not-a-token"
+        elif route.name.startswith("notifications:"):
+            kwargs[parameter] = world_notification(world).pk
         elif route.is_api:
             basename = route.name.rsplit("-", 1)[0]
             kwargs[parameter] = getattr(world, API_OBJECTS[basename]).pk
@@ -211,6 +222,13 @@ def _bodies(world) -> dict[tuple[str, str], dict]:
         ("journeys:stage-move", "POST"): {"direction": "down"},
         ("journeys:touchpoint-move", "POST"): {"direction": "down"},
     }
+
+
+def world_notification(world):
+    """The notification J's owner got when named owner (each role opening it sees only their own)."""
+    from notifications.models import Notification
+
+    return Notification.objects.filter(recipient=world.ownership.person).order_by("pk").first()
 
 
 def matrix_function_slug(world) -> str:
