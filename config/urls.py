@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("improvements.urls")),
     path("", include("accounts.urls")),
     path("", include("webhooks.urls")),
+    path("", include("notifications.urls")),
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

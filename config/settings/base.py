@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "improvements",
     "accounts",
     "webhooks",
+    "notifications",
     "demo",
 ]
 
@@ -75,6 +76,7 @@ TEMPLATES = [
                 "core.context_processors.roles",
                 "config.navigation.navigation",
                 "accounts.context_processors.sso",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -155,6 +157,11 @@ WEBHOOKS_RETRY_BASE_SECONDS = env.int("WEBHOOKS_RETRY_BASE_SECONDS", default=30)
 WEBHOOKS_RETRY_MAX_SECONDS = env.int("WEBHOOKS_RETRY_MAX_SECONDS", default=3600)
 WEBHOOKS_DISABLE_AFTER = env.int("WEBHOOKS_DISABLE_AFTER", default=5)
 WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=False)
+# Notifications (docs/notifications.md): Slack/Teams webhook timeout, attempts and backoff of each delivery.
+NOTIFICATIONS_WEBHOOK_TIMEOUT = env.float("NOTIFICATIONS_WEBHOOK_TIMEOUT", default=5.0)
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=6)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=30)
+NOTIFICATIONS_RETRY_MAX_SECONDS = env.int("NOTIFICATIONS_RETRY_MAX_SECONDS", default=3600)
 
 # Celery. The default broker is kombu's filesystem transport under var/, so a real worker and
 # beat run without any server; production points CELERY_BROKER_URL at Redis or RabbitMQ.

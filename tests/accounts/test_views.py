@@ -226,11 +226,12 @@ def test_a_blank_name_is_refused_and_nothing_changes(viewer_client, viewer_user)
     assert Person.objects.get(user=viewer_user).name == "Viewer Person"
 
 
-def test_the_profile_has_the_notifications_section_for_others_to_fill(viewer_client):
+def test_the_profile_has_the_notifications_section_filled_by_the_notifications_app(viewer_client):
     response = viewer_client.get("/accounts/profile/")
 
     assert "Notifications" in response.text
-    assert "does not send notifications yet" in response.text
+    assert "does not send notifications yet" not in response.text  # the placeholder was replaced
+    assert 'id="section-notifications"' in response.text
 
 
 def test_the_api_token_is_shown_once_and_a_new_one_replaces_it(viewer_client, viewer_user):

@@ -142,6 +142,11 @@ PAGES = {
     "webhooks:subscription-toggle": {"POST": MANAGE},
     "webhooks:subscription-rotate-secret": {"POST": MANAGE},
     "webhooks:subscription-delete": {"POST": MANAGE},
+    # notifications: one's own (another person's notification is never shown: the list again)
+    "notifications:list": {"GET": READ},
+    "notifications:open": {"POST": READ},
+    "notifications:read-all": {"POST": READ},
+    "notifications:preferences": {"POST": READ},
 }
 
 # The Django admin: every page under /admin/ is for admins (staff) only.

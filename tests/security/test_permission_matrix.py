@@ -33,6 +33,7 @@ AUDITED_APPS = (
     "improvements",
     "accounts",
     "webhooks",
+    "notifications",
     "django_celery_beat",
 )
 
@@ -152,6 +153,8 @@ def _url(route: Route, world) -> str:
             kwargs["uidb64"] = "MQ"  # a one-time link's parts: any value must be answered, never a 500
         elif parameter == "token":
             kwargs["token"] = "not-a-token"
+        elif route.name.startswith("notifications:"):
+            kwargs[parameter] = world_notification(world).pk
         elif route.is_api:
             basename = route.name.rsplit("-", 1)[0]
             kwargs[parameter] = getattr(world, API_OBJECTS[basename]).pk
@@ -229,6 +232,13 @@ def _bodies(world) -> dict[tuple[str, str], dict]:
         ("webhooks:subscription-create", "POST"): webhook_fields,
         ("journeys:touchpoint-move", "POST"): {"direction": "down"},
     }
+
+
+def world_notification(world):
+    """The notification J's owner got when named owner (each role opening it sees only their own)."""
+    from notifications.models import Notification
+
+    return Notification.objects.filter(recipient=world.ownership.person).order_by("pk").first()
 
 
 def matrix_function_slug(world) -> str:

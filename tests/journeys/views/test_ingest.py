@@ -316,9 +316,9 @@ def test_import_pages_cost_a_constant_number_of_queries(
     record = Import.objects.first()
     client.force_login(integration_user)
 
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):  # +1: the unread notifications count in the header
         assert client.get("/imports/").status_code == 200
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         assert client.get(f"/imports/{record.pk}/").status_code == 200
     with django_assert_max_num_queries(4):
         assert client.get(f"/imports/{record.pk}/progress.json").status_code == 200

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "notifications"
+    verbose_name = "Notifications"
+
+    def ready(self):
+        # Imported here: these modules import the models of the apps below.
+        from accounts.profile import NOTIFICATIONS, ProfileSection, register_section
+
+        from . import receivers  # noqa: F401  (connects the signal receivers)
+        from .views import preferences_context
+
+        register_section(
+            ProfileSection(
+                key=NOTIFICATIONS,
+                title="Notifications",
+                template="notifications/partials/preferences.html",
+                context=preferences_context,
+                order=20,
+            )
+        )

@@ -1,0 +1,51 @@
+"""A person assigned an issue sees it in the header, opens it from the notifications page, and chooses a daily
+e-mail digest for alerts on the profile page: in Chromium, under the Content-Security-Policy."""
+
+import re
+
+import pytest
+
+from improvements import services as improvement_services
+from improvements.choices import IssueStatus
+from notifications.choices import EmailChoice, Event
+from notifications.models import NotificationPreference
+from tests import factories
+from tests.e2e.conftest import log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_an_assignee_reads_the_notification_and_chooses_a_digest(page, journey):
+    # given Ana, whose login is linked to her person, and an issue assigned to her
+    user = factories.UserFactory(username="ana")
+    ana = factories.PersonFactory(user=user, name="Ana Assignee")
+    issue = factories.IssueFactory(journey=journey, title="Refund forms lost")
+    improvement_services.issue_triage(issue=issue, status=IssueStatus.INVESTIGATING, assignee=ana)
+
+    # when she logs in, the header counts one unread notification
+    log_in(page, "ana", password="password")
+    link = page.get_by_role("link", name=re.compile(r"^Notifications"))
+    assert link.get_by_label("1 unread").is_visible()
+
+    # and the notifications page lists it; opening it leads to the issue and marks it read
+    link.click()
+    assert page.get_by_role("heading", name="Notifications").is_visible()
+    page.screenshot(path="var/notifications-page.png", full_page=True)
+    page.get_by_role("button", name="Issue assigned to you: Refund forms lost").click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith(f"/issues/{issue.pk}/")
+    assert page.get_by_role("link", name=re.compile(r"^Notifications")).get_by_label("1 unread").count() == 0
+
+    # when she chooses a daily digest of alerts on her profile
+    page.get_by_role("link", name="Profile").click()
+    page.get_by_label("E-mail for: A new health alert on a journey I own or sit on").select_option(
+        label="One daily digest"
+    )
+    page.get_by_role("button", name="Save notification choices").click()
+
+    # then it is saved and shown again
+    assert page.get_by_text("Your notification choices are saved.").is_visible()
+    preference = NotificationPreference.objects.get(person=ana, event=Event.ALERT)
+    assert preference.email == EmailChoice.DIGEST
+    page.screenshot(path="var/notifications-preferences.png", full_page=True)
+    assert page.problems == []
