@@ -242,6 +242,9 @@ def build_organisation(
                     rng.choice([10, 15, 20, 25, 30]),
                     rng.random() < 0.9,
                     function_id,
+                    # a target stated as "under ..." rewards a lower value; incentives report monthly
+                    "lower_is_better" if target.startswith("under") else "higher_is_better",
+                    "month",
                 )
             )
             incentives_by_function.setdefault(function_id, []).append(incentive_id)
@@ -249,7 +252,19 @@ def build_organisation(
     copy_rows(
         cursor,
         "owners_incentive",
-        ["id", "created_at", "updated_at", "name", "measure", "target", "weight", "active", "function_id"],
+        [
+            "id",
+            "created_at",
+            "updated_at",
+            "name",
+            "measure",
+            "target",
+            "weight",
+            "active",
+            "function_id",
+            "direction",
+            "period",
+        ],
         incentive_rows,
     )
 
