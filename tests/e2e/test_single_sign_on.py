@@ -53,8 +53,8 @@ def test_a_person_already_in_people_signs_on_and_becomes_a_manager_by_the_provid
     assert not ada.user.has_usable_password()
     # and her profile shows the details People held
     page.get_by_role("link", name="Profile").click()
-    assert page.get_by_label("Name").input_value() == "Ada Lovelace"
-    assert page.get_by_label("Job title").input_value() == "Head of Onboarding"
+    assert page.locator("#id_name").input_value() == "Ada Lovelace"
+    assert page.locator("#id_title").input_value() == "Head of Onboarding"
     assert page.problems == []
 
 

@@ -129,9 +129,7 @@ def test_a_bad_file_imports_nothing_and_its_report_names_every_row_and_column(or
 
 
 def test_a_nul_or_an_oversized_file_is_reported_without_a_row_the_database_cannot_hold(organisation):
-    nul = services.measurement_import_create(
-        file=SimpleUploadedFile("nul.csv", b"incentive,period_end,value\n1,2026-10-31,\x00"), enqueue=False
-    )
+    nul = _stored(organisation, "{ht},2026-10-31,\x00", header="incentive,period_end,value")
 
     nul = services.measurement_import_run(import_id=nul.pk, today=TODAY)
 
