@@ -29,3 +29,8 @@ def enqueue_on_commit(task, *, args=(), task_id: str | None = None) -> bool:
     outcome = []
     transaction.on_commit(lambda: outcome.append(enqueue(task, args=args, task_id=task_id)))
     return all(outcome)
+
+
+def backoff_seconds(attempts: int, *, base: int, cap: int) -> int:
+    """Seconds before the next try after ``attempts`` failed ones: ``base``, doubling each time, at most ``cap``."""
+    return min(base * 2 ** max(attempts - 1, 0), cap)

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from core.queue import enqueue
+from core.queue import backoff_seconds, enqueue
 from journeys.models import Journey
 from owners.models import Person
 
@@ -150,8 +150,9 @@ def delivery_attempt(*, delivery_id: int) -> Delivery | None:
 
 def retry_delay(attempts: int) -> int:
     """Seconds before the next attempt: exponential backoff from the base, capped."""
-    base = settings.NOTIFICATIONS_RETRY_BASE_SECONDS
-    return min(base * 2 ** max(attempts - 1, 0), settings.NOTIFICATIONS_RETRY_MAX_SECONDS)
+    return backoff_seconds(
+        attempts, base=settings.NOTIFICATIONS_RETRY_BASE_SECONDS, cap=settings.NOTIFICATIONS_RETRY_MAX_SECONDS
+    )
 
 
 def digests_send() -> int:

@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from core import events
-from core.queue import enqueue_on_commit
+from core.queue import backoff_seconds, enqueue_on_commit
 
 from . import signing, targets
 from .choices import FINISHED_STATUSES, TEST_EVENT, DeliveryStatus
@@ -159,7 +159,7 @@ def subscription_send_test(*, subscription: Subscription, sent_by=None) -> Deliv
 
 def retry_delay(attempts: int) -> int:
     """Seconds before the next attempt after ``attempts`` failed ones: doubling, capped."""
-    return min(settings.WEBHOOKS_RETRY_BASE_SECONDS * 2 ** (attempts - 1), settings.WEBHOOKS_RETRY_MAX_SECONDS)
+    return backoff_seconds(attempts, base=settings.WEBHOOKS_RETRY_BASE_SECONDS, cap=settings.WEBHOOKS_RETRY_MAX_SECONDS)
 
 
 def _post(url: str, body: bytes, headers: dict) -> tuple[int | None, str]:
