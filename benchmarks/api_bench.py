@@ -52,9 +52,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def gunicorn(*, workers: int, threads: int, list_cache: bool = True):
+def gunicorn(*, workers: int, threads: int, list_cache: bool = True, extra_env: dict | None = None):
     port = _free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.settings", **(extra_env or {})}
     if not list_cache:
         env["API_LIST_CACHE_SECONDS"] = "0"
     argv = [

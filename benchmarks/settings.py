@@ -10,8 +10,9 @@ from config.settings.base import env
 DEBUG = False
 ROOT_URLCONF = "benchmarks.urls"
 # Recompute requests that the importer and the API enqueue stay in this process's memory: the
-# benchmark measures the request or the import, not a worker.
-CELERY_BROKER_URL = "memory://"
+# benchmark measures the request or the import, not a worker. The stream section (stream_bench)
+# runs a real worker and points BENCH_CELERY_BROKER_URL at Redis for its gunicorn and worker.
+CELERY_BROKER_URL = env("BENCH_CELERY_BROKER_URL", default="memory://")
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 CELERY_TASK_ALWAYS_EAGER = False
 # The import benchmark loads files of up to 10 N rows; the product's default limit stays 50 MB.
