@@ -202,8 +202,8 @@ def measure(*, clients: int = 4, batch: int = 1000, seconds: float = 30.0, worke
     return [
         Figure(
             SECTION,
-            f"POST /api/v1/ingest/: {clients} clients x {batch:,} instances ({INTERACTIONS_PER_INSTANCE} interactions each), "
-            f"{result['batches']} batches, {result['errors']} errors",
+            f"POST /api/v1/ingest/: {clients} clients x {batch:,} instances "
+            f"({INTERACTIONS_PER_INSTANCE} interactions each), {result['batches']} batches, {result['errors']} errors",
             round(rate),
             "interactions/s",
             beside=f"{result['instances'] / result['seconds']:.0f} instances/s; batch p95 {p95 or 0:.2f} s; {load}",

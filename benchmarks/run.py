@@ -12,7 +12,7 @@ import os
 import sys
 import time
 
-SECTIONS = ("load", "health", "import", "api", "queries", "impact", "export", "stream", "ingest")
+SECTIONS = ("load", "health", "import", "api", "queries", "impact", "export", "stream", "ingest", "poll")
 
 
 def parse_args(argv=None):
@@ -33,9 +33,6 @@ def parse_args(argv=None):
     parser.add_argument("--stream-readers", type=int, default=18)
     parser.add_argument("--stream-writers", type=int, default=2)
     parser.add_argument("--stream-batch", type=int, default=100, help="instances per ingest batch of the stream")
-    parser.add_argument(
-        "--stream-cache", choices=["both", "on", "off"], default="both", help="list cache modes of the stream run"
-    )
     parser.add_argument("--ingest-clients", type=int, default=4)
     parser.add_argument("--ingest-batch", type=int, default=1000, help="instances per batch of the ingest section")
     parser.add_argument("--ingest-seconds", type=float, default=30.0)
@@ -110,7 +107,6 @@ def main(argv=None) -> int:
         elif section == "stream":
             from . import stream_bench
 
-            modes = {"both": None, "on": (True,), "off": (False,)}[args.stream_cache]
             figures += stream_bench.measure(
                 readers=args.stream_readers,
                 writers=args.stream_writers,
@@ -118,7 +114,16 @@ def main(argv=None) -> int:
                 seconds=args.stream_seconds,
                 workers=args.workers,
                 threads=args.threads,
-                cache_modes=modes,
+            )
+        elif section == "poll":
+            from . import api_bench
+
+            figures += api_bench.measure_conditional(
+                clients=args.clients,
+                max_requests=args.requests,
+                max_seconds=args.seconds,
+                workers=args.workers,
+                threads=args.threads,
             )
         elif section == "ingest":
             from . import ingest_bench

@@ -3,7 +3,7 @@
 gunicorn serves the product as ``make run`` does (benchmarks.settings, 2 workers x 4 threads by
 default) and a real Celery worker (``celery -A config worker --concurrency 2``, as the Procfile runs
 it) consumes the recompute jobs that the ingest enqueues, through Redis (``BENCH_CELERY_BROKER_URL``,
-default ``redis://127.0.0.1:6379/7``; the queue is purged first). For ``seconds``:
+default ``redis://127.0.0.1:6379/8``; the queue is purged first). For ``seconds``:
 
 - ``readers`` threads (18), each with its own keep-alive connection, read in turn the four big API
   lists (a token) and the portfolio and journey pages (a manager's session), starting at different
@@ -25,8 +25,8 @@ to the first poll that sees the count. After the writers stop, the poller keeps 
 batch is reflected or ``settle_seconds`` have passed; batches never seen are reported.
 
 Everything the run wrote (instances ``STR...``) is deleted afterwards and today's health of the
-written journeys recomputed, so the reference data stays as loaded. The run is done once with the
-list cache on and once with it off (``API_LIST_CACHE_SECONDS=0``) when the cache exists.
+written journeys recomputed, so the reference data stays as loaded. (Until issue 19 the run was
+made with the API list cache on and off; the figures, in benchmarks/README.md, removed the cache.)
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ LAG_TARGET_SECONDS = 60.0
 PREFIX = "STR"
 INTERACTIONS_PER_INSTANCE = 6
 POLL_SECONDS = 0.25
-DEFAULT_BROKER = "redis://127.0.0.1:6379/7"
+DEFAULT_BROKER = "redis://127.0.0.1:6379/8"
 API_PATHS = ["/api/v1/journeys/", "/api/v1/instances/", "/api/v1/issues/", "/api/v1/health-snapshots/"]
 PAGE_PATHS = ["/", "/journeys/{slug}/"]
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -77,7 +77,8 @@ def writer_token() -> str:
     from rest_framework.authtoken.models import Token
 
     user, _ = get_user_model().objects.get_or_create(username="bench-writer", defaults={"email": "w@example.com"})
-    user.user_permissions.add(Permission.objects.get(content_type__app_label="journeys", codename="add_journeyinstance"))
+    permission = Permission.objects.get(content_type__app_label="journeys", codename="add_journeyinstance")
+    user.user_permissions.add(permission)
     token, _ = Token.objects.get_or_create(user=user)
     return token.key
 
@@ -156,7 +157,7 @@ def clean_up(target_list: list[Target]) -> None:
 
 
 def ingest_batch(*, slug: str, touchpoints: list[str], prefix: str, size: int, now: dt.datetime) -> dict:
-    """``size`` new instances started ten minutes before ``now``, six interactions each, on the journey's touchpoints."""
+    """``size`` new instances started ten minutes before ``now``, six interactions each on the given touchpoints."""
     instances = []
     for n in range(size):
         started = now - dt.timedelta(minutes=10, seconds=n % 60)
@@ -331,7 +332,6 @@ def stop_worker(process: subprocess.Popen) -> None:
 
 def run_once(
     *,
-    list_cache: bool,
     readers: int,
     writers: int,
     batch: int,
@@ -361,13 +361,11 @@ def run_once(
     ]
     token = writer_token()
     env = {"BENCH_CELERY_BROKER_URL": broker_url, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"}
-    if not list_cache:
-        env["API_LIST_CACHE_SECONDS"] = "0"
     worker_env = {**os.environ, **env}
     worker = start_worker(worker_env)
     tally = Tally()
     try:
-        with gunicorn(workers=workers, threads=threads, list_cache=list_cache, extra_env=env) as port:
+        with gunicorn(workers=workers, threads=threads, extra_env=env) as port:
             # Warm-up: every path once per reader, one batch per journey reflected (the worker is up).
             warm_stop = threading.Event()
             warm = Tally()
@@ -395,10 +393,9 @@ def run_once(
             polling.start()
             with ThreadPoolExecutor(readers + writers) as pool:
                 futures = [pool.submit(reader, port, paths, index, stop, tally) for index in range(readers)]
-                futures += [
-                    pool.submit(writer, port, token, target_list[index % len(target_list)], f"w{index}", batch, stop, tally)
-                    for index in range(writers)
-                ]
+                for index in range(writers):
+                    target = target_list[index % len(target_list)]
+                    futures.append(pool.submit(writer, port, token, target, f"w{index}", batch, stop, tally))
                 time.sleep(seconds)
                 stop.set()
                 for future in futures:
@@ -412,7 +409,6 @@ def run_once(
     all_reads = [value for values in tally.read_ms.values() for value in values]
     lags = [b.reflected_after for b in tally.batches if b.reflected_after is not None]
     return {
-        "list_cache": list_cache,
         "seconds": elapsed,
         "reads": len(all_reads),
         "read_p50_ms": _p50(all_reads),
@@ -444,24 +440,25 @@ def run_once(
 
 
 def _figures(result: dict) -> list[Figure]:
-    how = "list cache on" if result["list_cache"] else "list cache off"
     load = "load average {:.1f} / {:.1f} / {:.1f}".format(*result["load_average"])
     by_path = result["read_p95_ms_by_path"]
     api = [value for path, value in by_path.items() if path.startswith("/api/")]
     pages = [value for path, value in by_path.items() if not path.startswith("/api/")]
-    figures = [
+    api_text = ", ".join(f"{value:.0f}" for value in api)
+    pages_text = ", ".join(f"{value:.0f}" for value in pages)
+    return [
         Figure(
             SECTION,
-            f"{how}: reads p95 ({result['readers']} readers, {result['reads']:,} requests, {result['read_errors']} errors)",
+            f"reads p95 ({result['readers']} readers, {result['reads']:,} requests, {result['read_errors']} errors)",
             round(result["read_p95_ms"], 1) if result["read_p95_ms"] is not None else None,
             "ms",
             beside=f"p50 {result['read_p50_ms']:.1f} ms, {result['reads_per_second']:.0f} req/s; per path p95 "
-            f"API {', '.join(f'{value:.0f}' for value in api)} ms, pages {', '.join(f'{value:.0f}' for value in pages)} ms",
+            f"API {api_text} ms, pages {pages_text} ms",
             details=result,
         ),
         Figure(
             SECTION,
-            f"{how}: ingest writes p95 ({result['writers']} writers x {result['batch']} instances, "
+            f"ingest writes p95 ({result['writers']} writers x {result['batch']} instances, "
             f"{result['writes']} batches, {result['write_errors']} errors)",
             round(result["write_p95_ms"], 1) if result["write_p95_ms"] is not None else None,
             "ms",
@@ -472,7 +469,7 @@ def _figures(result: dict) -> list[Figure]:
         ),
         Figure(
             SECTION,
-            f"{how}: commit -> today's health includes the batch, p95 ({result['reflected']} of "
+            f"commit -> today's health includes the batch, p95 ({result['reflected']} of "
             f"{result['batches']} batches seen)",
             round(result["lag_p95_s"], 2) if result["lag_p95_s"] is not None else None,
             "s",
@@ -483,13 +480,6 @@ def _figures(result: dict) -> list[Figure]:
             and result["reflected"] == result["batches"],
         ),
     ]
-    return figures
-
-
-def cache_exists() -> bool:
-    from django.conf import settings
-
-    return hasattr(settings, "API_LIST_CACHE_SECONDS")
 
 
 def measure(
@@ -502,23 +492,16 @@ def measure(
     workers: int = 2,
     threads: int = 4,
     broker_url: str | None = None,
-    cache_modes: tuple[bool, ...] | None = None,
 ) -> list[Figure]:
     broker_url = broker_url or os.environ.get("BENCH_CELERY_BROKER_URL", DEFAULT_BROKER)
-    if cache_modes is None:
-        cache_modes = (True, False) if cache_exists() else (False,)
-    figures = []
-    for list_cache in cache_modes:
-        result = run_once(
-            list_cache=list_cache,
-            readers=readers,
-            writers=writers,
-            batch=batch,
-            seconds=seconds,
-            settle_seconds=settle_seconds,
-            workers=workers,
-            threads=threads,
-            broker_url=broker_url,
-        )
-        figures += _figures(result)
-    return figures
+    result = run_once(
+        readers=readers,
+        writers=writers,
+        batch=batch,
+        seconds=seconds,
+        settle_seconds=settle_seconds,
+        workers=workers,
+        threads=threads,
+        broker_url=broker_url,
+    )
+    return _figures(result)
