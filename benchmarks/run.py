@@ -12,7 +12,7 @@ import os
 import sys
 import time
 
-SECTIONS = ("load", "health", "import", "api", "queries", "impact", "export")
+SECTIONS = ("load", "health", "import", "api", "queries", "impact", "export", "stream", "ingest", "poll")
 
 
 def parse_args(argv=None):
@@ -29,6 +29,13 @@ def parse_args(argv=None):
     # gunicorn as `make run` serves (Procfile: 2 workers x 4 threads, one worker per core here).
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_GUNICORN_WORKERS", 2)))
     parser.add_argument("--threads", type=int, default=int(os.environ.get("BENCH_GUNICORN_THREADS", 4)))
+    parser.add_argument("--stream-seconds", type=float, default=60.0, help="length of the live stream run")
+    parser.add_argument("--stream-readers", type=int, default=18)
+    parser.add_argument("--stream-writers", type=int, default=2)
+    parser.add_argument("--stream-batch", type=int, default=100, help="instances per ingest batch of the stream")
+    parser.add_argument("--ingest-clients", type=int, default=4)
+    parser.add_argument("--ingest-batch", type=int, default=1000, help="instances per batch of the ingest section")
+    parser.add_argument("--ingest-seconds", type=float, default=30.0)
     parser.add_argument("--health-repeats", type=int, default=2)
     parser.add_argument(
         "--statement-limit", type=int, default=300, help="seconds before a health query is cancelled and reported"
@@ -97,6 +104,37 @@ def main(argv=None) -> int:
             from . import export_bench
 
             figures += export_bench.measure()
+        elif section == "stream":
+            from . import stream_bench
+
+            figures += stream_bench.measure(
+                readers=args.stream_readers,
+                writers=args.stream_writers,
+                batch=args.stream_batch,
+                seconds=args.stream_seconds,
+                workers=args.workers,
+                threads=args.threads,
+            )
+        elif section == "poll":
+            from . import api_bench
+
+            figures += api_bench.measure_conditional(
+                clients=args.clients,
+                max_requests=args.requests,
+                max_seconds=args.seconds,
+                workers=args.workers,
+                threads=args.threads,
+            )
+        elif section == "ingest":
+            from . import ingest_bench
+
+            figures += ingest_bench.measure(
+                clients=args.ingest_clients,
+                batch=args.ingest_batch,
+                seconds=args.ingest_seconds,
+                workers=args.workers,
+                threads=args.threads,
+            )
         timings[section] = round(time.perf_counter() - section_started, 1)
 
     context = {

@@ -24,21 +24,6 @@ class VersionedModel(models.Model):
         abstract = True
 
 
-class DataGeneration(models.Model):
-    """One row whose ``value`` goes up after every committed write: the key of cached API list pages.
-
-    Maintained by ``core.listcache`` (one upsert per writing transaction, after its commit), never by hand.
-    """
-
-    value = models.BigIntegerField(default=1)
-
-    class Meta:
-        verbose_name = "data generation"
-
-    def __str__(self):
-        return f"data generation {self.value}"
-
-
 class CsvImportRecord(TimeStampedModel):
     """An uploaded CSV file being (or having been) checked and loaded by a Celery job, with its progress and report.
 

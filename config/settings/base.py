@@ -99,8 +99,8 @@ else:
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The default cache holds API list pages (per process unless CACHE_URL points at a shared server,
-# redis://..., e.g. the broker's Redis).
+# Django's default cache (per process unless CACHE_URL points at a shared server, redis://..., e.g.
+# the broker's Redis). API list pages are not cached: every page is built (benchmarks/README.md, stream).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://throughline")}
 # Failed-login and token-request counts must be seen by every web process (gunicorn runs several):
 # CACHE_URL's shared server when one is set, else a file cache under var/ that all processes share.
@@ -227,9 +227,6 @@ REST_FRAMEWORK = {
 # Unfiltered API lists of tables at least this big report PostgreSQL's row estimate as their count
 # (core.pagination.EstimatedCountPagination): an exact COUNT(*) reads the whole table on every page.
 API_ESTIMATED_COUNT_FROM = env.int("API_ESTIMATED_COUNT_FROM", default=100_000)
-# JSON API list pages are cached until the data changes (core.listcache); this bounds how long a
-# page can outlive a change made outside Throughline (psql). 0 turns the cache off.
-API_LIST_CACHE_SECONDS = env.int("API_LIST_CACHE_SECONDS", default=60)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Throughline API",

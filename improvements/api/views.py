@@ -14,7 +14,6 @@ from rest_framework.decorators import action
 from core.api import ServiceViewSet
 from core.concurrency import VersionETagMixin
 from core.filters import NullsLastOrderingFilter
-from core.listcache import CachedListMixin
 from journeys.models import Journey
 
 from .. import selectors, services
@@ -41,7 +40,6 @@ class _ImprovementsViewSet(ServiceViewSet):
 
 
 class IssueViewSet(
-    CachedListMixin,
     VersionETagMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -101,7 +99,6 @@ class IssueViewSet(
 
 
 class InitiativeViewSet(
-    CachedListMixin,
     VersionETagMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -178,7 +175,6 @@ class InitiativeViewSet(
 
 
 class InitiativeUpdateViewSet(
-    CachedListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     _ImprovementsViewSet,

@@ -8,7 +8,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import ServiceModelViewSet, ServiceViewSet
-from core.listcache import CachedListMixin
 from journeys.models import Journey
 
 from .. import services
@@ -37,7 +36,6 @@ from . import serializers as s
 
 
 class OrganisationViewSet(
-    CachedListMixin,
     ServiceModelViewSet,
 ):
     """Functions, people, incentives: managers write, everybody logged in reads."""
@@ -145,7 +143,7 @@ class IncentiveMeasurementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMix
         return Response({"created": counts.created, "updated": counts.updated})
 
 
-class OwnershipViewSet(CachedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewSet):
+class OwnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewSet):
     """Who owns which journey, when. POST assigns (managers); the previous owner's term ends."""
 
     queryset = Ownership.objects.select_related("journey", "person")
@@ -181,7 +179,6 @@ class OwnershipViewSet(CachedListMixin, mixins.ListModelMixin, mixins.RetrieveMo
 
 
 class TeamMembershipViewSet(
-    CachedListMixin,
     ServiceModelViewSet,
 ):
     """Journey teams: the journey's owner or a manager adds, changes roles and removes."""
@@ -213,7 +210,6 @@ class TeamMembershipViewSet(
 
 
 class ResponsibilityViewSet(
-    CachedListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -241,9 +237,7 @@ class ResponsibilityViewSet(
         return self.respond_no_content()
 
 
-class IncentiveReviewViewSet(
-    CachedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ServiceViewSet
-):
+class IncentiveReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ServiceViewSet):
     """Verdicts on incentives per journey: append-only (the newest per pair is current); managers."""
 
     queryset = IncentiveReview.objects.select_related("incentive__function", "journey", "reviewer")

@@ -10,7 +10,6 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.listcache import CachedListMixin
 from core.queue import enqueue_on_commit
 from journeys.api.serializers import HealthSnapshotSerializer, JourneyHealthSerializer
 from journeys.filters import HealthSnapshotFilter
@@ -23,7 +22,7 @@ SEGMENT_PARAMETER = OpenApiParameter(
 )
 
 
-class HealthSnapshotViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
+class HealthSnapshotViewSet(viewsets.ReadOnlyModelViewSet):
     """Stored health snapshots: one per journey, segment ('' = all customers) and day."""
 
     serializer_class = HealthSnapshotSerializer

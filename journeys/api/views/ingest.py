@@ -10,7 +10,6 @@ from rest_framework.views import APIView
 
 from core.api import ServiceModelViewSet, ServiceViewSet
 from core.filters import NullsLastOrderingFilter
-from core.listcache import CachedListMixin
 from core.pagination import EstimatedCountPagination
 from core.parsers import FormParser, MultiPartParser
 from core.rules import can_ingest
@@ -54,7 +53,7 @@ class CanIngest(permissions.BasePermission):
 DATA_FILTER_BACKENDS = [DjangoFilterBackend, SearchFilter, NullsLastOrderingFilter]
 
 
-class JourneyInstanceViewSet(CachedListMixin, ServiceModelViewSet):
+class JourneyInstanceViewSet(ServiceModelViewSet):
     """Journey instances: any login reads; writing needs the ingest permission."""
 
     pagination_class = EstimatedCountPagination
@@ -84,7 +83,7 @@ class JourneyInstanceViewSet(CachedListMixin, ServiceModelViewSet):
         services.instance_delete(instance=instance)
 
 
-class InteractionViewSet(CachedListMixin, ServiceModelViewSet):
+class InteractionViewSet(ServiceModelViewSet):
     """Interactions: any login reads; writing needs the ingest permission."""
 
     pagination_class = EstimatedCountPagination
@@ -148,7 +147,6 @@ class IngestView(APIView):
 
 
 class ImportViewSet(
-    CachedListMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

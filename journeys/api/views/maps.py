@@ -9,7 +9,6 @@ from rest_framework.response import Response
 
 from core.api import ServiceModelViewSet
 from core.concurrency import VersionETagMixin
-from core.listcache import CachedListMixin
 from journeys.filters import JourneyFilterSet, StageFilterSet, TouchpointFilterSet
 from journeys.models import Journey
 from journeys.selectors import maps as selectors
@@ -54,7 +53,7 @@ CHANGE_MAP_REFUSED = "Only the journey's owner or a manager can change its map."
 @extend_schema_view(
     partial_update=extend_schema(request=JourneyInputSerializer, responses={200: JourneyDetailSerializer})
 )
-class JourneyViewSet(CachedListMixin, VersionETagMixin, ServiceModelViewSet):
+class JourneyViewSet(VersionETagMixin, ServiceModelViewSet):
     """Journeys by slug. The detail nests the map: stages in order, each with its touchpoints."""
 
     lookup_field = "slug"
@@ -113,7 +112,7 @@ class JourneyViewSet(CachedListMixin, VersionETagMixin, ServiceModelViewSet):
 
 
 @extend_schema_view(partial_update=extend_schema(request=StageUpdateInputSerializer, responses={200: StageSerializer}))
-class StageViewSet(CachedListMixin, ServiceModelViewSet):
+class StageViewSet(ServiceModelViewSet):
     """Stages of journey maps, each with its touchpoints. Positions are 0-based within a journey."""
 
     permission_classes = [JourneyMapPermission]
@@ -166,7 +165,7 @@ class StageViewSet(CachedListMixin, ServiceModelViewSet):
 @extend_schema_view(
     partial_update=extend_schema(request=TouchpointInputSerializer, responses={200: TouchpointSerializer})
 )
-class TouchpointViewSet(CachedListMixin, ServiceModelViewSet):
+class TouchpointViewSet(ServiceModelViewSet):
     """Touchpoints of journey maps. The journey is the stage's; ``key`` is unique within the journey.
 
     PUT/PATCH with another ``stage`` (of the same journey) or ``position`` moves the touchpoint."""
