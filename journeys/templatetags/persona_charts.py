@@ -69,15 +69,18 @@ def _polyline(run, colour: str, width: float, dash: str) -> SafeString:
     )
 
 
-def _points(curve: Curve, colour: str, *, labelled: bool, above: bool) -> list[SafeString]:
+def _points(curve: Curve, colour: str, *, labelled: bool, other: Curve | None = None) -> list[SafeString]:
+    """The curve's points; a labelled curve marks its dips and writes each point's mean and ratings beside it,
+    on the side away from ``other`` (above where it lies higher, below where lower)."""
     count = len(curve.points)
     parts = []
     for index, point in enumerate(curve.points):
         if point.mean is None:
             continue
         x, y = _x(index, count), _y(point.mean)
-        fill = DIP_COLOUR if point.below_target else (colour if point.enough else "#ffffff")
-        stroke = DIP_COLOUR if point.below_target else colour
+        dip = labelled and point.below_target
+        fill = DIP_COLOUR if dip else (colour if point.enough else "#ffffff")
+        stroke = DIP_COLOUR if dip else colour
         parts.append(
             format_html(
                 '<circle cx="{}" cy="{}" r="{}" fill="{}" stroke="{}" stroke-width="1.5">'
@@ -94,11 +97,13 @@ def _points(curve: Curve, colour: str, *, labelled: bool, above: bool) -> list[S
             )
         )
         if labelled:
+            beside = other.points[index].mean if other is not None else None
+            above = beside is None or point.mean >= beside
             parts.append(
                 format_html(
                     '<text x="{}" y="{}" text-anchor="middle" class="sample">{}</text>',
                     _n(x),
-                    _n(y - 9 if above else y + 16),
+                    _n(y - 10 if above else y + 19),
                     f"{point.mean:.1f} · n={point.ratings}",
                 )
             )
@@ -163,9 +168,9 @@ def emotion_curve_chart(overall: Curve, persona: Curve) -> SafeString:
         )
     )
     parts += _line(overall, OVERALL_COLOUR, 2, "6 3")
-    parts += _points(overall, OVERALL_COLOUR, labelled=False, above=False)
+    parts += _points(overall, OVERALL_COLOUR, labelled=False)
     parts += _line(persona, PERSONA_COLOUR, 3, "")
-    parts += _points(persona, PERSONA_COLOUR, labelled=True, above=True)
+    parts += _points(persona, PERSONA_COLOUR, labelled=True, other=overall)
     for index, name in enumerate(stages):
         parts.append(
             format_html(
