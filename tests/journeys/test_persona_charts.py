@@ -32,11 +32,13 @@ def test_the_chart_draws_both_curves_the_target_and_each_point_with_its_ratings(
 
     assert svg.count("<polyline") == 2  # the persona's line stops where it has no rating
     assert "target 4.0" in svg
-    assert "4.8 · n=4" in svg and "3.5 · n=3" in svg
+    assert "4.8 · n=4" in svg
+    assert "3.5 · n=3" in svg
     assert "Below the target: Install: 3.5 against a target of 4.0, 3 ratings." in svg  # the chart's description
     # the dip is the only red point: the overall curve's own low point is not the persona's dip
     assert len(re.findall(rf'<circle[^>]*fill="{DIP_COLOUR}"', svg)) == 1
-    assert "Installation" not in svg and ">Settling in<" in svg
+    assert "Installation" not in svg
+    assert ">Settling in<" in svg
 
 
 def test_a_point_with_too_few_ratings_is_hollow_and_never_a_dip():

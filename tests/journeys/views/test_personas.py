@@ -83,7 +83,8 @@ def test_each_persona_card_shows_its_facts_its_curve_and_the_dip_in_words(login_
 
     text = personas_section(response)
     assert "First-timer segment “first-time”" in text
-    assert "Watch the match" in text and "Waiting in" in text
+    assert "Watch the match" in text
+    assert "Waiting in" in text
     assert "Below the target for First-timer: Settling in: 2.5 against a target of 4.0, 2 ratings" in text
     assert "No stage falls below the target for Loyal" in text
     assert response.content.decode().count('class="chart emotion-curve"') == 2
@@ -184,4 +185,5 @@ def test_the_persona_changes_appear_in_the_journey_history(login_as, journey):
 
     text = visible_text(client.get("/journeys/onboarding/history/"))
 
-    assert "Persona" in text and "First-timer" in text
+    assert "Persona" in text
+    assert "First-timer" in text
