@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from core.api import ThrottledObtainAuthToken
 from journeys.api.views.health import JourneyHealthView, JourneyRecomputeView
 from journeys.api.views.ingest import IngestView
+from journeys.api.views.personas import PersonaViewSet
 from journeys.api.views.where import JourneyDriversView, JourneyHandoffsView, JourneyPathsView
 from owners.api import views as owners_api
 
@@ -22,6 +23,22 @@ extra_v1_patterns = [
     path("journeys/<slug:slug>/handoffs/", JourneyHandoffsView.as_view(), name="journey-handoffs"),
     path("journeys/<slug:slug>/paths/", JourneyPathsView.as_view(), name="journey-paths"),
     path("journeys/<slug:slug>/drivers/", JourneyDriversView.as_view(), name="journey-drivers"),
+    # journeys: personas, nested under their journey
+    path(
+        "journeys/<slug:slug>/personas/",
+        PersonaViewSet.as_view({"get": "list", "post": "create"}),
+        name="journey-persona-list",
+    ),
+    path(
+        "journeys/<slug:slug>/personas/<int:pk>/",
+        PersonaViewSet.as_view({"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}),
+        name="journey-persona-detail",
+    ),
+    path(
+        "journeys/<slug:slug>/personas/<int:pk>/curve/",
+        PersonaViewSet.as_view({"get": "curve"}),
+        name="journey-persona-curve",
+    ),
     # owners
     path("journeys/<slug:slug>/gaps/", owners_api.JourneyGapsView.as_view(), name="journey-gaps"),
     path(

@@ -26,7 +26,7 @@ from core.rules import MANAGERS_GROUP
 from improvements import services as improvement_services
 from improvements.choices import InitiativeStatus
 from improvements.models import Initiative, InitiativeUpdate, Issue
-from journeys.models import Interaction, Journey, JourneyInstance, Stage, Touchpoint
+from journeys.models import Interaction, Journey, JourneyInstance, Persona, Stage, Touchpoint
 from owners.models import (
     Function,
     Incentive,
@@ -303,6 +303,22 @@ def _create_journeys(result, specs, calendar, functions, people) -> dict[str, _J
         ],
         TeamMembership,
     )
+    _history(
+        [
+            Persona(
+                journey=journeys[spec.slug],
+                name=persona.name,
+                segment=persona.segment,
+                goals=persona.goals,
+                needs=persona.needs,
+                pains=persona.pains,
+            )
+            for spec in specs
+            for persona in spec.personas
+        ],
+        Persona,
+    )
+    result.created["personas"] += sum(len(spec.personas) for spec in specs)
     rows = {}
     for spec in specs:
         journey = journeys[spec.slug]

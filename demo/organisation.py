@@ -66,6 +66,15 @@ class OwnershipSpec:
 
 
 @dataclass(frozen=True)
+class PersonaSpec:
+    name: str
+    segment: str
+    goals: str = ""
+    needs: str = ""
+    pains: str = ""
+
+
+@dataclass(frozen=True)
 class JourneySpec:
     slug: str
     name: str
@@ -82,6 +91,7 @@ class JourneySpec:
     base_instances: int = 0
     ownerships: tuple[OwnershipSpec, ...] = ()
     team: tuple[tuple[str, str], ...] = ()  # (person, role)
+    personas: tuple[PersonaSpec, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -311,6 +321,23 @@ ONBOARDING = JourneySpec(
         ("ivan.petrov", "digital lead"),
         ("nina.kowalski", "technology lead"),
         ("lucy.hart", "service designer"),
+    ),
+    # The two segments of the script: their curves start together and part after installation.
+    personas=(
+        PersonaSpec(
+            "Maya, first-time subscriber",
+            FIRST_TIME,
+            goals="Watch the new season from day one, without having to think about set-up.",
+            needs="One confirmed installation slot; a first bill she can read; someone who already knows her order.",
+            pains="Calling to check an appointment nobody confirmed; explaining her order again on every call.",
+        ),
+        PersonaSpec(
+            "Ravi, returning subscriber",
+            RETURNING,
+            goals="Get his old package back in the new flat, quickly.",
+            needs="A short installation lead time and his previous settings carried over.",
+            pains="Being treated like a stranger although he has been a customer for years.",
+        ),
     ),
 )
 

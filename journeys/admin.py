@@ -13,6 +13,7 @@ from .models import (
     Journey,
     JourneyInstance,
     PendingRecompute,
+    Persona,
     Stage,
     StageHealth,
     Touchpoint,
@@ -47,6 +48,14 @@ class JourneyAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     search_fields = ("name", "slug", "description")
     inlines = [StageInline]
     readonly_fields = ("data_changed_at", "created_at", "updated_at")
+
+
+@admin.register(Persona)
+class PersonaAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ("name", "journey", "segment")
+    list_filter = ("journey",)
+    search_fields = ("name", "segment", "journey__name")
+    list_select_related = ("journey",)
 
 
 @admin.register(Stage)

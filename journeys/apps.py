@@ -13,6 +13,7 @@ class JourneysConfig(AppConfig):
         from . import receivers  # noqa: F401  (connects the signal receivers)
         from .events import register_event_types
         from .views.health import health_panel_context
+        from .views.personas import personas_panel_context
         from .views.where import where_panel_context
 
         register_panel(
@@ -31,6 +32,15 @@ class JourneysConfig(AppConfig):
                 template="journeys/partials/where_panel.html",
                 context=where_panel_context,
                 order=55,  # right after the service blueprint, whose cards carry the touchpoint figures
+            )
+        )
+        register_panel(
+            Panel(
+                key="personas",
+                title="Personas",
+                template="journeys/partials/personas_panel.html",
+                context=personas_panel_context,
+                order=57,  # after "Where to act": the stages of the blueprint, seen through each persona
             )
         )
         register_event_types()

@@ -6,7 +6,7 @@ from core.filters import IdFilter
 
 from .choices import Channel, HealthStatus, ImportStatus, JourneyStatus, Outcome, ServicePosition, Tier
 from .health_components import OVERALL
-from .models import HealthSnapshot, Import, Interaction, Journey, JourneyInstance, Stage, Touchpoint
+from .models import HealthSnapshot, Import, Interaction, Journey, JourneyInstance, Persona, Stage, Touchpoint
 
 
 class JourneyFilterSet(django_filters.FilterSet):
@@ -112,3 +112,13 @@ class HealthSnapshotFilter(django_filters.FilterSet):
     def filter_overall(self, queryset, name, value):
         # An empty ?segment= means "no filter" in a query string, so the overall rows get their own switch.
         return queryset.filter(segment=OVERALL) if value else queryset.exclude(segment=OVERALL)
+
+
+class PersonaFilterSet(django_filters.FilterSet):
+    """A journey's personas: ?segment=<segment>."""
+
+    segment = django_filters.CharFilter(field_name="segment")
+
+    class Meta:
+        model = Persona
+        fields = ["segment"]

@@ -120,3 +120,25 @@ class ImportUploadForm(forms.Form):
         if problem:
             raise forms.ValidationError(problem, code="too_large")
         return upload
+
+
+class PersonaForm(forms.Form):
+    """A persona of a journey, in the owner's words; the service checks the name is free in the journey."""
+
+    name = forms.CharField(
+        label="Persona name",
+        max_length=120,
+        help_text="How the team calls them, e.g. \u201cFirst-time subscriber\u201d.",
+    )
+    segment = forms.CharField(
+        label="Customer segment they stand for",
+        max_length=100,
+        help_text="Their emotion curve is measured from the customer journeys recorded with this segment.",
+    )
+    goals = forms.CharField(label="Goals", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    needs = forms.CharField(label="Needs", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    pains = forms.CharField(label="Pains", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["segment"].widget.attrs["list"] = "persona-segments"

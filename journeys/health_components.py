@@ -49,6 +49,15 @@ def _rating_score(value: float) -> float:
     return (value - 1) / 4 * 100
 
 
+def rating_for_score(score: float) -> float:
+    """The 1-5 satisfaction rating that the satisfaction scorer gives ``score`` (0-100): 75 -> 4.0.
+
+    A journey's target is a 0-100 score; a curve of ratings (the personas' emotion curves) compares
+    itself with the rating that would meet it.
+    """
+    return 1 + 4 * float(score) / 100
+
+
 def _rate_score(value: float) -> float:
     return 100 * value
 

@@ -511,3 +511,45 @@ class PendingRecompute(TimeStampedModel):
 
     def __str__(self):
         return f"{self.journey_id} from {self.first_day or self.claimed_first_day}"
+
+
+# --- Personas (issue 20 item 3): who a journey is for, and the segment of data that speaks for them ---
+
+
+class Persona(TimeStampedModel):
+    """A kind of customer a journey serves, drawn from a segment of its data.
+
+    ``segment`` is the ``JourneyInstance.segment`` the persona stands for: its emotion curve is measured
+    from that segment's interactions (``journeys.selectors.personas``), not drawn by hand.
+    """
+
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="personas")
+    name = models.CharField(max_length=120)
+    segment = models.CharField(
+        max_length=100,
+        help_text="The customer segment this persona stands for, exactly as the journey's data records it.",
+    )
+    goals = models.TextField(blank=True, help_text="What this customer wants to achieve.")
+    needs = models.TextField(blank=True, help_text="What they need from us along the way.")
+    pains = models.TextField(blank=True, help_text="What frustrates or worries them.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "persona"
+        ordering = ["journey_id", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["journey", "name"],
+                name="%(app_label)s_%(class)s_unique_name",
+                violation_error_message="This journey already has a persona with this name.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(segment=""),
+                name="%(app_label)s_%(class)s_segment_required",
+                violation_error_message="A persona stands for a segment of the journey's customers: name it.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import health, history, ingest, maps
+from .views import health, history, ingest, maps, personas
 
 app_name = "journeys"
 
@@ -37,6 +37,10 @@ urlpatterns = [
         maps.touchpoint_bring_back,
         name="touchpoint-bring-back",
     ),
+    # Personas of a journey (their emotion curves are a panel of the journey page).
+    path("journeys/<slug:slug>/personas/add/", personas.persona_add, name="persona-add"),
+    path("journeys/<slug:slug>/personas/<int:persona_id>/edit/", personas.persona_edit, name="persona-edit"),
+    path("journeys/<slug:slug>/personas/<int:persona_id>/delete/", personas.persona_delete, name="persona-delete"),
     # Data ingest: CSV imports (upload, progress, report) and the instances CSV export.
     path("imports/", ingest.import_list, name="import-list"),
     path("imports/new/", ingest.import_create, name="import-create"),

@@ -17,6 +17,7 @@ from journeys.models import (
     Journey,
     JourneyInstance,
     PendingRecompute,
+    Persona,
     Stage,
     StageHealth,
     Touchpoint,
@@ -85,6 +86,18 @@ class TouchpointFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Touchpoint {n}")
     channel = Channel.PHONE
     position = factory.Sequence(lambda n: n)
+
+
+class PersonaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Persona
+
+    journey = factory.SubFactory(JourneyFactory)
+    name = factory.Sequence(lambda n: f"Persona {n}")
+    segment = "first-time"
+    goals = "Get set up quickly."
+    needs = "One clear appointment."
+    pains = "Calling back to chase."
 
 
 class JourneyInstanceFactory(factory.django.DjangoModelFactory):

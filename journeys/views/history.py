@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from core import history
 
-from ..models import Journey, Stage, Touchpoint
+from ..models import Journey, Persona, Stage, Touchpoint
 from .maps import journey_crumbs
 
 
@@ -22,6 +22,7 @@ def journey_history_sources(journey: Journey) -> list[history.HistorySource]:
         history.HistorySource("Journey", Journey, Q(id=journey.pk), "name"),
         history.HistorySource("Stage", Stage, on_journey, "name"),
         history.HistorySource("Touchpoint", Touchpoint, on_journey, "name"),
+        history.HistorySource("Persona", Persona, on_journey, "name"),
         *history.feed_sources(history.JOURNEY_FEED, journey),
     ]
 

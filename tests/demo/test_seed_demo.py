@@ -16,11 +16,12 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from core.rules import MANAGERS_GROUP
-from demo.organisation import BILLING_REFERENCE_DAY, FIRST_TIME, PASSWORD, RAIL_AUTOMATION_DAY
+from demo.organisation import BILLING_REFERENCE_DAY, FIRST_TIME, PASSWORD, RAIL_AUTOMATION_DAY, RETURNING
 from improvements.choices import InitiativeStatus, IssueCategory, IssueStatus
 from improvements.models import Initiative, InitiativeUpdate, Issue
 from journeys.choices import ASSISTED_CHANNELS, DIGITAL_CHANNELS, JourneyStatus, Outcome
 from journeys.models import Interaction, Journey, JourneyInstance, Touchpoint
+from journeys.selectors.personas import emotion_curves, journey_personas
 from owners.choices import Verdict
 from owners.models import IncentiveReview, Ownership, Person, Responsibility, TeamMembership
 from tests import factories
@@ -275,6 +276,26 @@ def test_first_time_subscribers_satisfaction_falls_by_at_least_30_percent_over_t
 
     assert means["count"] >= 30
     assert (means["first_mean"] - means["last_mean"]) / means["first_mean"] >= 0.30
+
+
+def test_onboarding_has_two_personas_whose_measured_curves_part_after_a_common_start(demo):
+    journey = Journey.objects.get(slug="onboarding")
+    personas = list(journey_personas(journey))
+    assert sorted(persona.segment for persona in personas) == [FIRST_TIME, RETURNING]
+
+    curves = emotion_curves(journey, personas)
+
+    first_time = next(curve for persona, curve in curves.personas if persona.segment == FIRST_TIME)
+    returning = next(curve for persona, curve in curves.personas if persona.segment == RETURNING)
+    # both start above the target at the first stage; only first-timers fall below it later
+    assert first_time.points[0].mean > curves.target
+    assert returning.points[0].mean > curves.target
+    assert first_time.dips
+    assert not returning.dips
+    # where first-timers dip, returning subscribers (with enough ratings) rate the stage clearly higher
+    dip = first_time.dips[0]
+    beside = next(point for point in returning.points if point.stage_id == dip.stage_id)
+    assert beside.mean - dip.mean >= 0.4
 
 
 def test_interactions_happen_within_their_instance_and_only_in_the_past(demo):

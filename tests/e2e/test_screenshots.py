@@ -1,4 +1,4 @@
-"""The screenshots of the README: the portfolio, a journey page and the incentive matrix.
+"""The screenshots of the README: the portfolio, a journey page, a persona's emotion curve and the incentive matrix.
 
 Every run takes them into var/screenshots/docs/ from the small demo the other tests use; with
 UPDATE_SCREENSHOTS=1 they are taken from a larger demo, closer to what `make run` shows, and
@@ -23,7 +23,7 @@ UPDATING = os.environ.get("UPDATE_SCREENSHOTS") == "1"
 DOCS_SCALE = 0.25
 
 
-def test_the_documentation_screenshots_show_the_portfolio_a_journey_and_the_matrix(transactional_db, page):
+def test_the_documentation_screenshots_show_the_portfolio_a_journey_a_persona_and_the_matrix(transactional_db, page):
     seed_demo_organisation(history_days=HISTORY_DAYS, scale=DOCS_SCALE if UPDATING else DEMO_SCALE)
     folder = DOCS_SCREENSHOTS if UPDATING else SCREENSHOTS / "docs"
     folder.mkdir(parents=True, exist_ok=True)
@@ -46,6 +46,11 @@ def test_the_documentation_screenshots_show_the_portfolio_a_journey_and_the_matr
     clip = {**top, "height": charts["y"] + charts["height"] - top["y"] + 16}
     page.screenshot(path=str(folder / "journey.png"), full_page=True, clip=clip)
 
+    # The first persona's card: its facts, its emotion curve beside all customers', the dips in words.
+    persona = page.locator("#personas article.persona-card").filter(has_text="first-time subscriber")
+    expect(persona.locator("svg.emotion-curve")).to_be_visible()
+    persona.screenshot(path=str(folder / "persona.png"))
+
     page.get_by_role("button", name="Log out").click()
     page.wait_for_load_state("networkidle")  # before the next page, so nothing of this one is cut off
     log_in(page, "manager")
@@ -56,6 +61,6 @@ def test_the_documentation_screenshots_show_the_portfolio_a_journey_and_the_matr
     clip = {"x": 0, "y": 0, "width": 1366, "height": min(matrix["y"] + matrix["height"], matrix["y"] + 1000)}
     page.screenshot(path=str(folder / "matrix.png"), full_page=True, clip=clip)
 
-    for name in ("portfolio.png", "journey.png", "matrix.png"):
+    for name in ("portfolio.png", "journey.png", "persona.png", "matrix.png"):
         size = (folder / name).stat().st_size
         assert 10_000 < size < MAX_BYTES, f"{name} is {size} bytes"

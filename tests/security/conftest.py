@@ -36,6 +36,7 @@ class World:
     login: object  # the login of ``person`` (someone with no role on J)
     webhook_subscription: object = None  # a manager's webhook, with one delivery in its log
     webhook_delivery: object = None
+    persona: object = None  # a persona of J
 
 
 @pytest.fixture
@@ -97,6 +98,7 @@ def build_world(journey, owner_user, team_user, manager_user) -> World:
         login=login,
         webhook_subscription=webhook_subscription,
         webhook_delivery=webhook_delivery,
+        persona=factories.PersonaFactory(journey=journey, name="First-timer", segment="first-time"),
     )
 
 

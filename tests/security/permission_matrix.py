@@ -65,6 +65,9 @@ PAGES = {
     "journeys:touchpoint-delete": {"POST": STEER},
     "journeys:touchpoint-retire": {"POST": STEER},
     "journeys:touchpoint-bring-back": {"POST": STEER},
+    "journeys:persona-add": {"GET": STEER, "POST": STEER},
+    "journeys:persona-edit": {"GET": STEER, "POST": STEER},
+    "journeys:persona-delete": {"POST": STEER},
     # journeys: data
     "journeys:import-list": {"GET": READ},
     "journeys:import-create": {"GET": INGEST, "POST": INGEST},
@@ -170,6 +173,9 @@ API = {
     "stage-reorder": {"POST": STEER},
     "touchpoint-list": {"GET": READ, "POST": STEER},
     "touchpoint-detail": {"GET": READ, "PUT": STEER, "PATCH": STEER, "DELETE": STEER},
+    "journey-persona-list": {"GET": READ, "POST": STEER},
+    "journey-persona-detail": {"GET": READ, "PUT": STEER, "PATCH": STEER, "DELETE": STEER},
+    "journey-persona-curve": {"GET": READ},
     # journeys: data
     "journeyinstance-list": {"GET": READ, "POST": INGEST},
     "journeyinstance-detail": {"GET": READ, "PUT": INGEST, "PATCH": INGEST, "DELETE": INGEST},

@@ -71,7 +71,7 @@ def seeded(world, keep_test_connection):
     SEEDED.clear()
     SEEDED.update(
         {
-            "journeys": {"slug": world.journey.slug},
+            "journeys": {"slug": world.journey.slug, "id": world.persona.pk},  # id: journeys/{slug}/personas/{id}/
             "functions": {"slug": world.function.slug},
             "stages": {"id": world.stage.pk},
             "touchpoints": {"id": world.touchpoint.pk},

@@ -102,6 +102,7 @@ API_OBJECTS = {
     "journey": "journey",
     "stage": "stage",
     "touchpoint": "touchpoint",
+    "journey-persona": "persona",
     "journeyinstance": "instance",
     "interaction": "interaction",
     "import": "import_record",
@@ -147,6 +148,8 @@ def _url(route: Route, world) -> str:
             kwargs["stage_id"] = world.stage.pk
         elif parameter == "touchpoint_id":
             kwargs["touchpoint_id"] = world.touchpoint.pk
+        elif parameter == "persona_id":
+            kwargs["persona_id"] = world.persona.pk
         elif parameter == "user_id":
             kwargs["user_id"] = world.login.pk
         elif parameter == "uidb64":
@@ -184,6 +187,10 @@ def _bodies(world) -> dict[tuple[str, str], dict]:
             "stage_ids": list(journey.stages.order_by("-position").values_list("id", flat=True)),
         },
         ("touchpoint-list", "POST"): {"stage": world.stage.pk, "key": "letter", "name": "Letter", "channel": "mail"},
+        ("journey-persona-list", "POST"): {"name": "Busy parent", "segment": "family"},
+        ("journey-persona-detail", "PUT"): {"name": "Busy parent", "segment": "family"},
+        ("journeys:persona-add", "POST"): {"name": "Busy parent", "segment": "family"},
+        ("journeys:persona-edit", "POST"): {"name": "Busy parent", "segment": "family"},
         ("journeyinstance-list", "POST"): {
             "journey": journey.slug,
             "external_id": "inst-new",
