@@ -45,9 +45,10 @@ def page_texts(reader: PdfReader) -> list[str]:
     return [" ".join((pdf_page.extract_text() or "").split()) for pdf_page in reader.pages]
 
 
-def is_landscape_a4(pdf_page) -> bool:
-    width, height = float(pdf_page.mediabox.width), float(pdf_page.mediabox.height)
-    return abs(width - 842) < 2 and abs(height - 595) < 2  # A4 landscape in points
+def size_of(pdf_page) -> str:
+    """The page's paper, in points: A4 landscape 842 x 595, A3 landscape 1191 x 842."""
+    width, height = round(float(pdf_page.mediabox.width)), round(float(pdf_page.mediabox.height))
+    return {(842, 595): "A4 landscape", (1191, 842): "A3 landscape"}.get((width, height), f"{width} x {height}")
 
 
 def test_a_small_map_prints_as_front_page_blueprint_page_and_panels_page(demo, page):
@@ -65,23 +66,24 @@ def test_a_small_map_prints_as_front_page_blueprint_page_and_panels_page(demo, p
         support_processes="Network monitoring",
     )
     services.touchpoint_create(stage=stages[1], key="engineer-visit", name="Engineer visit", channel="field")
-    services.touchpoint_create(stage=stages[2], key="fixed-text", name="Fixed text message", channel="sms")
+    services.touchpoint_create(stage=stages[2], key="fixed-app", name="Fixed notice in the app", channel="app")
     log_in(page, "viewer")
 
     # when they print the journey page
     reader = print_to_pdf(page, "/journeys/broadband-repair/", "broadband_repair")
     texts = page_texts(reader)
 
-    # then it is three landscape pages: the journey's header and figures, the blueprint alone, the panels after it
+    # then it is three landscape pages: the journey's header and figures, the blueprint alone (on A3), the
+    # panels after it
     assert len(reader.pages) == 3, texts
-    assert all(is_landscape_a4(pdf_page) for pdf_page in reader.pages)
+    assert [size_of(pdf_page) for pdf_page in reader.pages] == ["A4 landscape", "A3 landscape", "A4 landscape"]
     front, blueprint, after = texts
     assert "Broadband repair" in front
     assert "Service blueprint" not in front
     assert blueprint.startswith("Service blueprint of Broadband repair")
     for name in ("Report the fault", "Visit", "Fixed", "Fault call", "Engineer visit", "Line test from the exchange"):
         assert name in blueprint
-    assert all(line in blueprint for line in LINES)
+    assert all(line.upper() in blueprint for line in LINES)  # the lines' labels are set in capitals
     assert "Issues and initiatives" in after
     assert not any(label in " ".join(texts) for label in SCREEN_ONLY)
 
@@ -100,13 +102,18 @@ def test_the_onboarding_map_prints_its_blueprint_with_its_layers_on_one_landscap
     texts = page_texts(reader)
     document = " ".join(texts)
 
-    # then every page is landscape and the whole blueprint, layers and lines included, is one page
-    assert all(is_landscape_a4(pdf_page) for pdf_page in reader.pages)
-    blueprint_pages = [number for number, text in enumerate(texts) if text.startswith("Service blueprint of")]
+    # then the whole blueprint, layers and lines included, is one A3 landscape page; the others are A4 landscape
+    blueprint_pages = [number for number, text in enumerate(texts) if "Service blueprint" in text]
     assert len(blueprint_pages) == 1, texts
+    assert texts[blueprint_pages[0]].startswith("Service blueprint of New customer onboarding")
+    sizes = [size_of(pdf_page) for pdf_page in reader.pages]
+    assert sizes.pop(blueprint_pages[0]) == "A3 landscape"
+    assert set(sizes) == {"A4 landscape"}
+    assert "Where to act" in texts[blueprint_pages[0] + 1]  # the panels after the map start the next page
     blueprint_text = texts[blueprint_pages[0]]
     assert all(stage in blueprint_text for stage in ONBOARDING_STAGES)
-    assert all(label in blueprint_text for label in (*LAYER_ROWS, *LINES))
+    assert all(label in blueprint_text for label in LAYER_ROWS)
+    assert all(line.upper() in blueprint_text for line in LINES)
     assert "Technician home visit" in blueprint_text
     assert "daily job target" in blueprint_text  # the backstage reason the slots slip
     # the health charts are kept, on the pages before the blueprint; nothing to click is printed
