@@ -262,6 +262,7 @@ def _create_journeys(result, specs, calendar, functions, people) -> dict[str, _J
                         position=position,
                         is_moment_of_truth=touchpoint.moment_of_truth,
                         description=touchpoint.description,
+                        **org.touchpoint_layers(spec.slug, touchpoint.key),
                     )
                 )
     _history(touchpoints, Touchpoint)

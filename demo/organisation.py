@@ -602,6 +602,125 @@ FIBRE_UPGRADE = JourneySpec(
 
 JOURNEYS = (ONBOARDING, SHOP_AND_BUY, RAIL_REFUND, BILLING_COMPLAINT, HOME_MOVE, FIBRE_UPGRADE)
 
+
+@dataclass(frozen=True)
+class LayersSpec:
+    """A touchpoint's service blueprint layers (journeys/layers.py): the customer's side inwards."""
+
+    customer_action: str = ""
+    frontstage: str = ""
+    backstage: str = ""
+    support_processes: str = ""
+
+
+L = LayersSpec
+
+# The onboarding blueprint as Dana Whitfield's team drew it in a workshop: what goes on behind each
+# touchpoint. The backstage and support rows show where the trouble starts: the technicians' daily job
+# target, slots nobody confirms, a pro-rata charge the sales script never mentions.
+BLUEPRINT_LAYERS = {
+    "onboarding": {
+        "browse-packages": L(
+            "Compares packages and prices on the website, picks one and starts the order.",
+            "Package pages, price table and the online order form.",
+            "Digital keeps offers and prices in step with the sales team's current promotions.",
+            "Product catalogue; web content system; promotions calendar.",
+        ),
+        "sales-call": L(
+            "Calls to ask questions and places the order by phone.",
+            "Sales agent on the phone.",
+            "Agent runs the credit check and keys the order; the call is scored on conversion.",
+            "Order management system; credit check service; sales script (no mention of pro-rata first bills).",
+        ),
+        "order-confirmation": L(
+            "Reads the confirmation and waits to hear about installation.",
+            "Order confirmation e-mail with the package and monthly price.",
+            "Order is queued for installation booking overnight.",
+            "Order management system; e-mail service.",
+        ),
+        "booking-call": L(
+            "Takes the call and agrees a day for the technician to come.",
+            "Booking agent on the phone, offering the slots on screen.",
+            "Field planning releases slots; agents can only offer what the planner has opened.",
+            "Field scheduling system; four-hour slot policy; technicians' daily job target.",
+        ),
+        "appointment-letter": L(
+            "Receives a letter with the appointment, often after it was already changed.",
+            "Printed appointment letter.",
+            "Letters are printed in a nightly batch from the booking, not from the latest schedule.",
+            "Print and mail supplier; field scheduling system (no link to later changes).",
+        ),
+        "appointment-check-call": L(
+            "Calls to check that the appointment is still on.",
+            "Contact-centre agent, who cannot see the technician's route for the day.",
+            "Agent messages the field planner and calls the customer back.",
+            "Contact-centre desktop; no text-message confirmation of slots.",
+        ),
+        "technician-visit": L(
+            "Waits in for the technician, lets them in and watches the set-up.",
+            "Technician at home, the dish, the box and the viewing card.",
+            "Technician is routed to a tight day of jobs; a slipped job moves the next customer's slot.",
+            "Route planning; daily job target per technician; van stock of boxes and dishes.",
+        ),
+        "reschedule-call": L(
+            "Calls, or is called, to move an appointment that slipped.",
+            "Contact-centre agent or field planner on the phone.",
+            "Planner finds a new slot, often days later; the job is rebooked by hand.",
+            "Field scheduling system; rebooking rules.",
+        ),
+        "activate-viewing-card": L(
+            "Enters the viewing card number online to switch the channels on.",
+            "Activation page on the website and on the TV screen.",
+            "Activation request passes from the website to the conditional-access platform.",
+            "Conditional-access platform; customer accounts system.",
+        ),
+        "activation-help-call": L(
+            "Calls when the channels stay dark after activating.",
+            "Technical support agent.",
+            "Agent resends the activation signal and checks the box is paired with the card.",
+            "Conditional-access platform; support knowledge base.",
+        ),
+        "welcome-pack": L(
+            "Opens the welcome pack and the first bill, which is higher than expected.",
+            "Welcome pack and first bill with a pro-rata charge for the first part-month.",
+            "Billing runs the first bill on the next billing date after installation.",
+            "Billing system; pro-rata policy; print supplier.",
+        ),
+        "first-bill-query": L(
+            "Calls to ask why the first bill is higher than the price agreed.",
+            "Billing agent who explains the pro-rata charge.",
+            "Agent checks the order and the installation date; a goodwill credit needs a team leader.",
+            "Billing system; goodwill credit policy.",
+        ),
+        "my-account-setup": L(
+            "Registers for My Account to see bills and manage the package.",
+            "My Account sign-up pages and the TV app.",
+            "Digital links the new login to the customer account.",
+            "Identity service; customer accounts system.",
+        ),
+        "settling-in-survey": L(
+            "Answers a short survey about the first months.",
+            "Settling-in survey e-mail.",
+            "Product Design reads the answers monthly and shares them with the onboarding team.",
+            "Survey tool; customer research panel.",
+        ),
+    },
+}
+
+
+def touchpoint_layers(journey_slug: str, touchpoint_key: str) -> dict[str, str]:
+    """The blueprint layers of one demo touchpoint, as Touchpoint fields (empty when none were drawn)."""
+    layers = BLUEPRINT_LAYERS.get(journey_slug, {}).get(touchpoint_key)
+    if layers is None:
+        return {}
+    return {
+        "customer_action": layers.customer_action,
+        "frontstage": layers.frontstage,
+        "backstage": layers.backstage,
+        "support_processes": layers.support_processes,
+    }
+
+
 R = ReviewSpec
 
 INCENTIVES = (

@@ -5,6 +5,7 @@ import datetime as dt
 from django import forms
 
 from .choices import Channel
+from .layers import LAYER_FIELDS, LAYER_MAX_LENGTH, LAYERS
 from .models import Journey
 from .services.imports import import_size_problem
 
@@ -95,6 +96,23 @@ class TouchpointForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.stages = {stage.pk: stage for stage in stages}
         self.fields["stage"].choices = [(stage.pk, stage.name) for stage in stages]
+        # The blueprint layers, each optional, in the order of the blueprint's rows.
+        for layer in LAYERS:
+            self.fields[layer.field] = forms.CharField(
+                label=layer.question,
+                help_text=layer.help_text,
+                required=False,
+                max_length=LAYER_MAX_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def map_fields(self) -> list:
+        """The touchpoint's own fields (name, key, channel...), shown first."""
+        return [self[name] for name in self.fields if name not in LAYER_FIELDS]
+
+    def layer_fields(self) -> list:
+        """The blueprint layers, shown together under their own heading."""
+        return [self[name] for name in LAYER_FIELDS]
 
     def clean_stage(self):
         return self.stages[self.cleaned_data["stage"]]

@@ -17,6 +17,7 @@ from .choices import (
     ServicePosition,
     Tier,
 )
+from .layers import LAYER_MAX_LENGTH
 
 SATISFACTION_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -165,6 +166,23 @@ class Touchpoint(TimeStampedModel):
         "moment of truth", default=False, help_text="A make-or-break moment for the customer."
     )
     description = models.TextField(blank=True)
+    # The service blueprint's layers behind the touchpoint (journeys/layers.py), each optional.
+    customer_action = models.CharField(
+        "customer action", max_length=LAYER_MAX_LENGTH, blank=True, default="", help_text="What the customer does."
+    )
+    frontstage = models.CharField(
+        "frontstage", max_length=LAYER_MAX_LENGTH, blank=True, default="", help_text="What the customer sees, and who."
+    )
+    backstage = models.CharField(
+        "backstage", max_length=LAYER_MAX_LENGTH, blank=True, default="", help_text="What staff do out of sight."
+    )
+    support_processes = models.CharField(
+        "support processes",
+        max_length=LAYER_MAX_LENGTH,
+        blank=True,
+        default="",
+        help_text="Systems and policies behind it.",
+    )
     retired_at = models.DateTimeField(
         null=True,
         blank=True,

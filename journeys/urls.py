@@ -15,6 +15,7 @@ urlpatterns = [
     path("journeys/<slug:slug>/review-map/", maps.journey_review_map, name="review-map"),
     path("journeys/<slug:slug>/map.mmd", maps.journey_mermaid, name="mermaid"),
     path("journeys/<slug:slug>/mermaid/", maps.journey_mermaid_page, name="mermaid-page"),
+    path("journeys/<slug:slug>/map.csv", maps.journey_map_csv, name="map-csv"),
     path("journeys/<slug:slug>/stages/add/", maps.stage_add, name="stage-add"),
     path("journeys/<slug:slug>/stages/<int:stage_id>/edit/", maps.stage_edit, name="stage-edit"),
     path("journeys/<slug:slug>/stages/<int:stage_id>/move/", maps.stage_move, name="stage-move"),

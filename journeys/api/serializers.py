@@ -11,6 +11,7 @@ from rest_framework.relations import PKOnlyObject
 from core.api import RefuseUnknownFieldsMixin
 from journeys.api.where_serializers import TouchpointHealthSerializer
 from journeys.choices import Channel, JourneyStatus, Outcome, ServicePosition, Tier
+from journeys.layers import LAYER_FIELDS, LAYER_MAX_LENGTH, LAYERS
 from journeys.models import (
     HealthSnapshot,
     Import,
@@ -45,6 +46,7 @@ class MapTouchpointSerializer(serializers.ModelSerializer):
             "is_moment_of_truth",
             "position",
             "description",
+            *LAYER_FIELDS,
             "retired_at",
         ]
 
@@ -174,6 +176,7 @@ class TouchpointSerializer(serializers.ModelSerializer):
             "is_moment_of_truth",
             "position",
             "description",
+            *LAYER_FIELDS,
             "retired_at",
             "created_at",
             "updated_at",
@@ -181,8 +184,21 @@ class TouchpointSerializer(serializers.ModelSerializer):
         read_only_fields = ["retired_at"]
 
 
-class TouchpointInputSerializer(serializers.Serializer):
-    """Create (POST) or change (PUT/PATCH) a touchpoint. The journey is always the stage's journey."""
+def _layer_field(layer) -> serializers.CharField:
+    return serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=LAYER_MAX_LENGTH,
+        help_text=f"Service blueprint, {layer.label.lower()}: {layer.question.lower()} (optional).",
+    )
+
+
+class TouchpointInputSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
+    """Create (POST) or change (PUT/PATCH) a touchpoint. The journey is always the stage's journey.
+
+    A key that is neither one of these fields nor a field of the touchpoint as read is refused (400
+    naming it): a misspelt layer (``back_stage``) would otherwise be dropped silently."""
 
     stage = serializers.PrimaryKeyRelatedField(queryset=Stage.objects.select_related("journey"))
     key = serializers.SlugField(max_length=100)
@@ -192,6 +208,21 @@ class TouchpointInputSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, default="")
     position = serializers.IntegerField(min_value=0, required=False, help_text="0-based within the stage.")
     retired = serializers.BooleanField(required=False, help_text=RETIRED_HELP)
+    customer_action = _layer_field(LAYERS[0])
+    frontstage = _layer_field(LAYERS[1])
+    backstage = _layer_field(LAYERS[2])
+    support_processes = _layer_field(LAYERS[3])
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            # Read-only fields of the document as read may be sent back: they are dropped, not refused.
+            data = {key: value for key, value in data.items() if key not in TOUCHPOINT_READ_ONLY_KEYS}
+        return super().to_internal_value(data)
+
+
+TOUCHPOINT_READ_ONLY_KEYS = frozenset(TouchpointSerializer.Meta.fields) - frozenset(
+    TouchpointInputSerializer._declared_fields
+)
 
 
 class JourneyInstanceSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):

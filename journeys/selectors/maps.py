@@ -12,6 +12,7 @@ from django.db.models import Avg, Count, Exists, F, FilteredRelation, OuterRef, 
 from django.utils import timezone
 
 from ..health_components import OVERALL
+from ..layers import LAYERS, Layer
 from ..models import HealthSnapshot, Interaction, Journey, Stage, StageHealth, Touchpoint
 from ..panels import lane_provider
 
@@ -153,14 +154,51 @@ class BlueprintColumn:
 
 
 @dataclass
+class BlueprintLayerRow:
+    """One layer of the blueprint (customer actions, frontstage...): per stage, the touchpoints
+    whose layer is written, with its text, in the stage's order."""
+
+    layer: Layer
+    cells: list[list[tuple[Touchpoint, str]]] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(self.cells)
+
+
+@dataclass
 class Blueprint:
     columns: list[BlueprintColumn]
     lanes: list[BlueprintLane]
     snapshot: HealthSnapshot | None
+    layers: list[BlueprintLayerRow] = field(default_factory=list)
 
     @property
     def touchpoint_count(self) -> int:
         return sum(len(column.stage.touchpoints.all()) for column in self.columns)
+
+    @property
+    def has_layers(self) -> bool:
+        """Some touchpoint has a blueprint layer written: without any, the blueprint says so once."""
+        return any(not row.is_empty for row in self.layers)
+
+
+def blueprint_layers(stages: list[Stage]) -> list[BlueprintLayerRow]:
+    """The blueprint's layer rows for these stages (touchpoints prefetched): no query."""
+    return [
+        BlueprintLayerRow(
+            layer=layer,
+            cells=[
+                [
+                    (touchpoint, getattr(touchpoint, layer.field))
+                    for touchpoint in stage.touchpoints.all()
+                    if getattr(touchpoint, layer.field)
+                ]
+                for stage in stages
+            ],
+        )
+        for layer in LAYERS
+    ]
 
 
 def journey_blueprint(journey: Journey) -> Blueprint:
@@ -190,13 +228,18 @@ def journey_blueprint(journey: Journey) -> Blueprint:
         for label, ids in lane_specs
     ]
     columns = [BlueprintColumn(stage=stage, health=health.get(stage.pk)) for stage in stages]
-    return Blueprint(columns=columns, lanes=lanes, snapshot=snapshot)
+    return Blueprint(columns=columns, lanes=lanes, snapshot=snapshot, layers=blueprint_layers(stages))
 
 
 def _mermaid_text(value: str) -> str:
     # Colons separate a task's fields, '#' and ';' start entities and statements: keep names plain.
     cleaned = " ".join(value.split())
     return cleaned.replace(":", " -").replace(";", ",").replace("#", "no.")
+
+
+def _mermaid_comment(value: str) -> str:
+    # A comment runs to the end of its line: one line of text, and never the opening of a directive.
+    return " ".join(value.split()).replace("%%{", "%% {")
 
 
 def mermaid_score(mean: float | None) -> int | None:
@@ -221,7 +264,9 @@ def journey_mermaid_export(journey: Journey) -> MermaidExport:
     rounded to 1-5. Mermaid draws every task at its score, so a touchpoint without rated
     interactions is not made a task with an invented score: it stays in its section as a comment
     (``%%``, which Mermaid does not draw) saying it is not scored, and is listed in ``unscored``.
-    The actor is the touchpoint's channel; moments of truth are marked with a star.
+    The actor is the touchpoint's channel; moments of truth are marked with a star. The blueprint
+    layers written for a touchpoint follow its task as comments too (Mermaid's ``journey`` has no
+    place to draw them), so the text carries the whole map.
     Expects a journey from ``journey_map_queryset``.
     """
     satisfaction = touchpoint_satisfaction(journey)
@@ -243,9 +288,45 @@ def journey_mermaid_export(journey: Journey) -> MermaidExport:
                 )
             else:
                 lines.append(f"      {name}: {score}: {channel}")
+            lines.extend(
+                f"      %%   {layer.label}: {_mermaid_comment(getattr(touchpoint, layer.field))}"
+                for layer in LAYERS
+                if getattr(touchpoint, layer.field)
+            )
     return MermaidExport(text="\n".join(lines) + "\n", unscored=unscored)
 
 
 def journey_mermaid(journey: Journey) -> str:
     """The Mermaid text of ``journey_mermaid_export``."""
     return journey_mermaid_export(journey).text
+
+
+MAP_CSV_HEADER = (
+    "journey",
+    "stage",
+    "touchpoint",
+    "name",
+    "channel",
+    "moment_of_truth",
+    "description",
+    *(layer.field for layer in LAYERS),
+)
+
+
+def journey_map_csv_rows(journey: Journey) -> list[list]:
+    """The map as CSV rows (``MAP_CSV_HEADER``): one per touchpoint on the map, in blueprint order,
+    with its blueprint layers. Expects a journey from ``journey_map_queryset``: no query."""
+    return [
+        [
+            journey.slug,
+            stage.name,
+            touchpoint.key,
+            touchpoint.name,
+            touchpoint.channel,
+            "yes" if touchpoint.is_moment_of_truth else "no",
+            touchpoint.description,
+            *(getattr(touchpoint, layer.field) for layer in LAYERS),
+        ]
+        for stage in journey.stages.all()
+        for touchpoint in stage.touchpoints.all()
+    ]

@@ -21,6 +21,7 @@ from simple_history.utils import bulk_update_with_history
 
 from core.errors import ApplicationError, StaleObjectError
 
+from ..layers import LAYER_FIELDS
 from ..models import Interaction, Journey, Stage, Touchpoint
 
 # Paths under /journeys/ that a slug must not shadow.
@@ -39,7 +40,7 @@ JOURNEY_EDITABLE_FIELDS = (
     "map_reviewed_on",
 )
 STAGE_EDITABLE_FIELDS = ("name",)
-TOUCHPOINT_EDITABLE_FIELDS = ("key", "name", "channel", "is_moment_of_truth", "description")
+TOUCHPOINT_EDITABLE_FIELDS = ("key", "name", "channel", "is_moment_of_truth", "description", *LAYER_FIELDS)
 
 
 # --- journeys ------------------------------------------------------------------------------------
@@ -295,6 +296,11 @@ def _check_touchpoint_key(*, journey_id: int, key: str, exclude_pk: int | None =
         raise ValidationError({"key": f'This journey already has a touchpoint with the key "{key}".'})
 
 
+def _layer_values(**values: str) -> dict[str, str]:
+    """Blueprint layers as stored: surrounding blank space dropped, so a layer of spaces is an empty one."""
+    return {field: (value or "").strip() for field, value in values.items()}
+
+
 def _refuse_retired_stage(stage: Stage) -> None:
     if stage.retired_at is not None:
         raise ValidationError(
@@ -312,8 +318,13 @@ def touchpoint_create(
     is_moment_of_truth: bool = False,
     description: str = "",
     position: int | None = None,
+    customer_action: str = "",
+    frontstage: str = "",
+    backstage: str = "",
+    support_processes: str = "",
 ) -> Touchpoint:
-    """Add a touchpoint to a stage (at the end unless a 0-based position is given)."""
+    """Add a touchpoint to a stage (at the end unless a 0-based position is given), with its
+    blueprint layers when known (``journeys.layers``; each optional)."""
     _lock_map(stage.journey_id)
     _refuse_retired_stage(stage)
     _check_touchpoint_key(journey_id=stage.journey_id, key=key)
@@ -327,6 +338,12 @@ def touchpoint_create(
         is_moment_of_truth=is_moment_of_truth,
         description=description,
         position=len(ordered),
+        **_layer_values(
+            customer_action=customer_action,
+            frontstage=frontstage,
+            backstage=backstage,
+            support_processes=support_processes,
+        ),
     )
     touchpoint.full_clean()
     touchpoint.save()
@@ -340,8 +357,8 @@ def touchpoint_create(
 def touchpoint_update(
     *, touchpoint: Touchpoint, stage: Stage | None = None, position: int | None = None, **changes
 ) -> Touchpoint:
-    """Change a touchpoint's key, name, channel, moment-of-truth flag or description; with ``stage``
-    (of the same journey) or ``position`` it also moves."""
+    """Change a touchpoint's key, name, channel, moment-of-truth flag, description or blueprint
+    layers; with ``stage`` (of the same journey) or ``position`` it also moves."""
     _lock_map(touchpoint.journey_id)
     unknown = set(changes) - set(TOUCHPOINT_EDITABLE_FIELDS)
     if unknown:
@@ -350,6 +367,7 @@ def touchpoint_update(
         raise ValidationError({"stage": "A touchpoint can only move to a stage of its own journey."})
     if "key" in changes and changes["key"] != touchpoint.key:
         _check_touchpoint_key(journey_id=touchpoint.journey_id, key=changes["key"], exclude_pk=touchpoint.pk)
+    changes.update(_layer_values(**{field: changes[field] for field in LAYER_FIELDS if field in changes}))
     if changes:
         for field, value in changes.items():
             setattr(touchpoint, field, value)

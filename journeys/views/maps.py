@@ -1,4 +1,4 @@
-"""Pages of journey maps: the journey list, the journey page, the map editor, the Mermaid export."""
+"""Pages of journey maps: the journey list, the journey page, the map editor, the Mermaid and CSV exports."""
 
 from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
@@ -16,6 +16,7 @@ from .. import panels
 from ..choices import JourneyStatus, ServicePosition, Tier
 from ..filters import JourneyFilterSet
 from ..forms import JourneyCreateForm, JourneyForm, StageForm, TouchpointForm
+from ..layers import LAYER_FIELDS
 from ..models import Journey, Stage, Touchpoint
 from ..selectors import maps as selectors
 from ..services import maps as services
@@ -105,6 +106,15 @@ def journey_mermaid(request, slug):
 
 
 @require_GET
+def journey_map_csv(request, slug):
+    """The map as CSV, one row per touchpoint with its blueprint layers: for workshops and spreadsheets."""
+    journey = get_object_or_404(selectors.journey_map_queryset(), slug=slug)
+    return web.csv_response(
+        f"{journey.slug}-map.csv", selectors.MAP_CSV_HEADER, selectors.journey_map_csv_rows(journey)
+    )
+
+
+@require_GET
 def journey_mermaid_page(request, slug):
     """The Mermaid text on a page, with a download and a copy button, and what could not be scored."""
     journey = get_object_or_404(selectors.journey_map_queryset(), slug=slug)
@@ -160,6 +170,7 @@ def _map_entries(journey: Journey, bound: dict) -> list[dict]:
                                 "is_moment_of_truth": touchpoint.is_moment_of_truth,
                                 "description": touchpoint.description,
                                 "stage": stage.pk,
+                                **{field: getattr(touchpoint, field) for field in LAYER_FIELDS},
                             },
                         ),
                     }
@@ -387,6 +398,7 @@ def touchpoint_add(request, slug, stage_id):
                 channel=data["channel"],
                 is_moment_of_truth=data["is_moment_of_truth"],
                 description=data["description"],
+                **{field: data[field] for field in LAYER_FIELDS},
             )
         except ValidationError as error:
             add_service_error(form, error)

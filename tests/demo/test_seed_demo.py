@@ -49,6 +49,20 @@ def demo(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
+def test_the_onboarding_blueprint_has_every_layer_behind_every_touchpoint(demo):
+    onboarding = Touchpoint.objects.filter(journey__slug="onboarding")
+    technician_visit = onboarding.get(key="technician-visit")
+
+    assert onboarding.count() == 14
+    for field in ("customer_action", "frontstage", "backstage", "support_processes"):
+        assert not onboarding.filter(**{field: ""}).exists(), field
+    # the workshop's finding: the technicians' job target squeezes the slots, out of the customer's sight
+    assert "daily job target" in technician_visit.support_processes
+    assert technician_visit.frontstage.startswith("Technician at home")
+    # the other journeys' blueprints are left for their owners to draw
+    assert not Touchpoint.objects.exclude(journey__slug="onboarding").exclude(backstage="").exists()
+
+
 def row_counts() -> dict[str, int]:
     return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
 

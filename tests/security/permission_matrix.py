@@ -53,6 +53,7 @@ PAGES = {
     "journeys:review-map": {"POST": STEER},
     "journeys:mermaid": {"GET": READ},
     "journeys:mermaid-page": {"GET": READ},
+    "journeys:map-csv": {"GET": READ},
     "journeys:stage-add": {"POST": STEER},
     "journeys:stage-edit": {"POST": STEER},
     "journeys:stage-move": {"POST": STEER},

@@ -168,6 +168,10 @@ def test_journey_detail_nests_stages_and_touchpoints_in_order(as_role, drawn_map
             "is_moment_of_truth": False,
             "position": 0,
             "description": "",
+            "customer_action": "",
+            "frontstage": "",
+            "backstage": "",
+            "support_processes": "",
             "retired_at": None,
         },
         {
@@ -179,6 +183,10 @@ def test_journey_detail_nests_stages_and_touchpoints_in_order(as_role, drawn_map
             "is_moment_of_truth": True,
             "position": 1,
             "description": "",
+            "customer_action": "",
+            "frontstage": "",
+            "backstage": "",
+            "support_processes": "",
             "retired_at": None,
         },
     ]
