@@ -22,6 +22,7 @@ from simple_history.utils import bulk_update_with_history
 from core.errors import ApplicationError, StaleObjectError
 
 from ..models import Interaction, Journey, Stage, Touchpoint
+from ..selectors.framework import framework_links
 
 # Paths under /journeys/ that a slug must not shadow.
 RESERVED_SLUGS = frozenset({"new"})
@@ -145,11 +146,6 @@ def _save_in_framework(journey: Journey) -> None:
         raise ValidationError(
             {"parent": "This would make the framework go round in a circle: someone has just moved a journey. Reload."}
         ) from None
-
-
-def framework_links() -> dict[int, tuple[int | None, str]]:
-    """Every journey's parent and name, by id: the framework as the checks walk it (one query)."""
-    return {pk: (parent_id, name) for pk, parent_id, name in Journey.objects.values_list("pk", "parent_id", "name")}
 
 
 def _check_parent(*, journey: Journey, parent: Journey) -> None:
