@@ -18,6 +18,7 @@ from django.utils import timezone
 from journeys.choices import Alert, HealthStatus, Tier
 from journeys.health_components import ALERTS_BY_CODE, OVERALL
 from journeys.models import HealthSnapshot, Journey
+from journeys.selectors.framework import top_level_journeys
 from journeys.selectors.health import STATUS_RANK, latest_overall_snapshots, worst_segments
 from owners.choices import Gap
 from owners.models import Function, Ownership, Person, TeamMembership
@@ -30,6 +31,12 @@ from .selectors import person_of
 TREND_WEEKS = 12
 MY_WORK_LIMIT = 20
 NO_OWNER = "none"
+
+
+class Group:
+    NONE = ""
+    TOP = "top"
+    CHOICES = ((NONE, "No grouping"), (TOP, "Top-level journey"))
 
 
 class Sort:
@@ -62,6 +69,8 @@ class PortfolioRow:
     issue_counts: list[dict] = field(default_factory=list)
     open_issue_total: int = 0
     initiatives: list[Initiative] = field(default_factory=list)
+    # Set on the first row of each group when the portfolio is grouped by top-level journey.
+    starts_group: "PortfolioGroup | None" = None
 
     @property
     def owner(self) -> Person | None:
@@ -197,6 +206,7 @@ class PortfolioFilters:
     function: str = ""  # a function slug
     alert: str = ""
     sort: str = Sort.WORST
+    group: str = Group.NONE
 
     @property
     def active(self) -> bool:
@@ -250,7 +260,35 @@ def filter_choices(rows: list[PortfolioRow]) -> dict:
         "function": list(Function.objects.order_by("name").values_list("slug", "name")),
         "alert": list(Alert.choices),
         "sort": list(Sort.CHOICES),
+        "group": list(Group.CHOICES),
     }
+
+
+@dataclass
+class PortfolioGroup:
+    """The rows of the journeys under one top-level journey of the framework (itself included)."""
+
+    top: Journey
+    rows: list[PortfolioRow]
+
+
+def group_by_top_level(rows: list[PortfolioRow]) -> list[PortfolioGroup]:
+    """The rows grouped by the top-level journey of the framework each sits under (a journey at the top
+    heads its own group), groups by name, rows in the order given. One query for the whole framework."""
+    tops = top_level_journeys()
+    groups: dict[int, PortfolioGroup] = {}
+    for row in rows:
+        top = tops[row.journey.pk]
+        groups.setdefault(top.pk, PortfolioGroup(top=top, rows=[])).rows.append(row)
+    ordered = sorted(groups.values(), key=lambda group: (group.top.name.lower(), group.top.pk))
+    for group in ordered:
+        group.rows[0].starts_group = group
+    return ordered
+
+
+def grouped_rows(rows: list[PortfolioRow]) -> list[PortfolioRow]:
+    """The rows in the order of their groups, the first of each marked with its group for the heading."""
+    return [row for group in group_by_top_level(rows) for row in group.rows]
 
 
 @dataclass
