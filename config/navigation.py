@@ -5,6 +5,7 @@ from django.urls import reverse
 NAVIGATION = (
     ("home", "Portfolio"),
     ("journeys:list", "Journeys"),
+    ("journeys:framework", "Framework"),
     ("improvements:issue-list", "Issues"),
     ("improvements:initiative-board", "Initiatives"),
     ("owners:matrix", "Incentives"),

@@ -26,6 +26,7 @@ from core.rules import MANAGERS_GROUP
 from improvements import services as improvement_services
 from improvements.choices import InitiativeStatus
 from improvements.models import Initiative, InitiativeUpdate, Issue
+from journeys.choices import JourneyStatus
 from journeys.models import Interaction, Journey, JourneyInstance, Persona, Stage, Touchpoint
 from owners.models import (
     Function,
@@ -89,8 +90,19 @@ def seed_demo(*, days: int = 180, scale: float = 1.0, seed: int = 1, today: dt.d
         issues = _create_issues(result, journeys, functions, people, calendar)
         _create_initiatives(result, journeys, new_specs, functions, people, issues, plans, calendar)
         result.journeys_created = [spec.slug for spec in new_specs]
+    _place_in_framework()
     result.token = Token.objects.get_or_create(user=users[org.INTEGRATION_USERNAME])[0].key
     return result
+
+
+def _place_in_framework() -> None:
+    """The lifecycle parents of ``org.FRAMEWORK`` and their parts; kept as they are when present."""
+    for slug, name, description, part_slugs in org.FRAMEWORK:
+        parent, created = Journey.objects.get_or_create(
+            slug=slug, defaults={"name": name, "description": description, "status": JourneyStatus.DRAFT}
+        )
+        if created:
+            Journey.objects.filter(slug__in=part_slugs, parent__isnull=True).update(parent=parent)
 
 
 def _history(objs: list, model, *, date: dt.datetime | None = None) -> list:

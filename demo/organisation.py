@@ -721,6 +721,23 @@ def touchpoint_layers(journey_slug: str, touchpoint_key: str) -> dict[str, str]:
     }
 
 
+# The framework: lifecycle journeys (drafts: not measured themselves, their roll-up is what counts)
+# and the demo journeys that are their parts. (slug, name, description, part slugs)
+FRAMEWORK = (
+    (
+        "become-a-customer",
+        "Become a customer",
+        "From choosing a plan to the service working at home: the lifecycle stage the first journeys sit in.",
+        ("shop-and-buy", "onboarding"),
+    ),
+    (
+        "live-with-the-service",
+        "Live with the service",
+        "Everything after the first weeks: bills, complaints, moving home, upgrades.",
+        ("billing-complaint", "home-move", "fibre-upgrade"),
+    ),
+)
+
 R = ReviewSpec
 
 INCENTIVES = (

@@ -308,6 +308,7 @@ class PortfolioFilterForm(forms.Form):
     function = forms.ChoiceField(required=False, label="Function involved")
     alert = forms.ChoiceField(required=False, label="Alert")
     sort = forms.ChoiceField(required=False, label="Sort by")
+    group = forms.ChoiceField(required=False, label="Group by")
 
     ANY = {"tier": "Any tier", "status": "Any status", "owner": "Anyone", "function": "Any function", "alert": "Any"}
 
@@ -315,7 +316,7 @@ class PortfolioFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             options = list(choices[name])
-            field.choices = options if name == "sort" else [("", self.ANY[name]), *options]
+            field.choices = options if name in ("sort", "group") else [("", self.ANY[name]), *options]
 
     def filters(self) -> dict:
         """The valid values only (call after ``is_valid()``)."""

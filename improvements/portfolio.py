@@ -12,14 +12,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from journeys.choices import Alert, HealthStatus, Tier
 from journeys.health_components import ALERTS_BY_CODE, OVERALL
 from journeys.models import HealthSnapshot, Journey
-from journeys.selectors.health import with_previous_score
+from journeys.selectors.framework import top_level_journeys
+from journeys.selectors.health import STATUS_RANK, latest_overall_snapshots, worst_segments
 from owners.choices import Gap
 from owners.models import Function, Ownership, Person, TeamMembership
 from owners.selectors import JourneyGaps, journeys_gaps
@@ -30,14 +30,13 @@ from .selectors import person_of
 
 TREND_WEEKS = 12
 MY_WORK_LIMIT = 20
-# Worst first: a failing status outranks a merely low score; journeys with no data come last.
-STATUS_RANK = {
-    HealthStatus.CRITICAL: 0,
-    HealthStatus.AT_RISK: 1,
-    HealthStatus.HEALTHY: 2,
-    HealthStatus.INSUFFICIENT_DATA: 3,
-}
 NO_OWNER = "none"
+
+
+class Group:
+    NONE = ""
+    TOP = "top"
+    CHOICES = ((NONE, "No grouping"), (TOP, "Top-level journey"))
 
 
 class Sort:
@@ -70,6 +69,8 @@ class PortfolioRow:
     issue_counts: list[dict] = field(default_factory=list)
     open_issue_total: int = 0
     initiatives: list[Initiative] = field(default_factory=list)
+    # Set on the first row of each group when the portfolio is grouped by top-level journey.
+    starts_group: "PortfolioGroup | None" = None
 
     @property
     def owner(self) -> Person | None:
@@ -113,39 +114,6 @@ def alert_label(code: str, snapshot: HealthSnapshot) -> AlertLabel:
     if alert is None:
         return AlertLabel(code=code, label=code.replace("_", " ").capitalize(), explanation="")
     return AlertLabel(code=code, label=alert.label, explanation=alert.reason(snapshot))
-
-
-def _latest_overall_snapshots(journey_ids: list[int]) -> dict[int, HealthSnapshot]:
-    ranked = with_previous_score(
-        HealthSnapshot.objects.filter(journey_id__in=journey_ids, segment=OVERALL).defer("channel_mix")
-    ).annotate(rank=Window(RowNumber(), partition_by=[F("journey_id")], order_by=[F("as_of").desc(), F("id").desc()]))
-    return {snapshot.journey_id: snapshot for snapshot in ranked.filter(rank=1)}
-
-
-def _worst_segments(journey_ids: list[int]) -> dict[int, HealthSnapshot]:
-    """Per journey, the worst of the segment snapshots of the day of its latest overall snapshot."""
-    latest_day = (
-        HealthSnapshot.objects.filter(journey_id=OuterRef("journey_id"), segment=OVERALL)
-        .order_by("-as_of")
-        .values("as_of")[:1]
-    )
-    segments = (
-        HealthSnapshot.objects.filter(journey_id__in=journey_ids)
-        .exclude(segment=OVERALL)
-        .filter(as_of=Subquery(latest_day))
-        .only("id", "journey_id", "segment", "as_of", "score", "status", "sample_size")
-    )
-    worst: dict[int, HealthSnapshot] = {}
-    for snapshot in segments:
-        current = worst.get(snapshot.journey_id)
-        if current is None or _health_key(snapshot) < _health_key(current):
-            worst[snapshot.journey_id] = snapshot
-    return worst
-
-
-def _health_key(snapshot: HealthSnapshot) -> tuple:
-    score = snapshot.score if snapshot.score is not None else Decimal(101)
-    return (STATUS_RANK.get(snapshot.status, 9), score, snapshot.segment)
 
 
 def _trends(journey_ids: list[int], *, today: dt.date) -> dict[int, list[tuple[dt.date, float]]]:
@@ -198,8 +166,8 @@ def portfolio_rows(*, today: dt.date | None = None) -> list[PortfolioRow]:
         return []
     ids = [journey.pk for journey in journeys]
     gaps = journeys_gaps(journeys, today=today)
-    snapshots = _latest_overall_snapshots(ids)
-    worst = _worst_segments(ids)
+    snapshots = latest_overall_snapshots(ids)
+    worst = worst_segments(ids)
     trends = _trends(ids, today=today)
     issue_counts = _open_issue_counts(ids)
     initiatives = _initiatives_in_flight(ids)
@@ -238,6 +206,7 @@ class PortfolioFilters:
     function: str = ""  # a function slug
     alert: str = ""
     sort: str = Sort.WORST
+    group: str = Group.NONE
 
     @property
     def active(self) -> bool:
@@ -291,7 +260,35 @@ def filter_choices(rows: list[PortfolioRow]) -> dict:
         "function": list(Function.objects.order_by("name").values_list("slug", "name")),
         "alert": list(Alert.choices),
         "sort": list(Sort.CHOICES),
+        "group": list(Group.CHOICES),
     }
+
+
+@dataclass
+class PortfolioGroup:
+    """The rows of the journeys under one top-level journey of the framework (itself included)."""
+
+    top: Journey
+    rows: list[PortfolioRow]
+
+
+def group_by_top_level(rows: list[PortfolioRow]) -> list[PortfolioGroup]:
+    """The rows grouped by the top-level journey of the framework each sits under (a journey at the top
+    heads its own group), groups by name, rows in the order given. One query for the whole framework."""
+    tops = top_level_journeys()
+    groups: dict[int, PortfolioGroup] = {}
+    for row in rows:
+        top = tops[row.journey.pk]
+        groups.setdefault(top.pk, PortfolioGroup(top=top, rows=[])).rows.append(row)
+    ordered = sorted(groups.values(), key=lambda group: (group.top.name.lower(), group.top.pk))
+    for group in ordered:
+        group.rows[0].starts_group = group
+    return ordered
+
+
+def grouped_rows(rows: list[PortfolioRow]) -> list[PortfolioRow]:
+    """The rows in the order of their groups, the first of each marked with its group for the heading."""
+    return [row for group in group_by_top_level(rows) for row in group.rows]
 
 
 @dataclass

@@ -643,7 +643,7 @@ def portfolio(request):
     filters = portfolio_reads.PortfolioFilters(**form.filters())
     shown = portfolio_reads.filter_and_sort(rows, filters)
     context = {
-        "rows": shown,
+        "rows": portfolio_reads.grouped_rows(shown) if filters.group == portfolio_reads.Group.TOP else shown,
         "journey_count": len(rows),
         "form": form,
         "filters": filters,

@@ -7,6 +7,7 @@ from django import forms
 from .choices import Channel
 from .layers import LAYER_FIELDS, LAYER_MAX_LENGTH, LAYERS
 from .models import Journey
+from .selectors.framework import journey_and_below
 from .services.imports import import_size_problem
 
 
@@ -27,6 +28,7 @@ class JourneyForm(forms.ModelForm):
         fields = [
             "name",
             "description",
+            "parent",
             "status",
             "tier",
             "service_position",
@@ -38,14 +40,21 @@ class JourneyForm(forms.ModelForm):
             "target_score": "Target health score (0-100)",
             "window_days": "Window (days)",
             "min_sample": "Journeys needed for a verdict",
+            "parent": "Part of",
         }
         help_texts = {
             "min_sample": "With fewer journeys than this in the window, the health score is too uncertain to judge.",
+            "parent": "The wider journey this one is a step of, e.g. Onboarding is part of Become a customer. "
+            "The framework page rolls the parts' health up into it.",
         }
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        parent = self.fields["parent"]
+        parent.empty_label = "Nothing: a top-level journey"
+        # Only journeys that would not make a cycle: never the journey itself or one below it.
+        parent.queryset = Journey.objects.exclude(pk__in=journey_and_below(self.instance.pk)).order_by("name")
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
             if self.instance.target_duration:

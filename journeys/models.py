@@ -57,6 +57,15 @@ class Journey(TimeStampedModel, VersionedModel):
         validators=[MinValueValidator(1)],
         help_text="Fewer journeys than this in the window give 'insufficient data'.",
     )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="part of",
+        help_text="The wider journey this one is a part of, e.g. Onboarding within Become a customer.",
+    )
     data_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     map_reviewed_on = models.DateField(null=True, blank=True)
 
@@ -81,6 +90,13 @@ class Journey(TimeStampedModel, VersionedModel):
                 condition=Q(min_sample__gte=1),
                 name="%(app_label)s_%(class)s_min_sample_positive",
                 violation_error_message="The minimum sample must be at least 1.",
+            ),
+            # Deeper cycles are refused by the journeys_journey_no_cycle trigger (migration
+            # journey_framework), which walks the ancestors on every change of parent.
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="%(app_label)s_%(class)s_not_own_parent",
+                violation_error_message="A journey cannot be part of itself.",
             ),
         ]
 

@@ -2,13 +2,15 @@
 
 from django.urls import path
 
-from .views import health, history, ingest, maps, personas
+from .views import framework, health, history, ingest, maps, personas
 
 app_name = "journeys"
 
 urlpatterns = [
     # Journey maps: list, create, detail (the journey page), edit, map review, Mermaid export.
     path("journeys/", maps.journey_list, name="list"),
+    # The framework: the tree of journeys with the roll-up of each parent.
+    path("framework/", framework.framework, name="framework"),
     path("journeys/new/", maps.journey_create, name="create"),
     path("journeys/<slug:slug>/", maps.journey_detail, name="detail"),
     path("journeys/<slug:slug>/edit/", maps.journey_edit, name="edit"),

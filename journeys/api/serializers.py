@@ -10,7 +10,7 @@ from rest_framework.relations import PKOnlyObject
 
 from core.api import RefuseUnknownFieldsMixin
 from journeys.api.where_serializers import TouchpointHealthSerializer
-from journeys.choices import Channel, JourneyStatus, Outcome, ServicePosition, Tier
+from journeys.choices import Channel, HealthStatus, JourneyStatus, Outcome, ServicePosition, Tier
 from journeys.layers import LAYER_FIELDS, LAYER_MAX_LENGTH, LAYERS
 from journeys.models import (
     HealthSnapshot,
@@ -62,6 +62,9 @@ class MapStageSerializer(serializers.ModelSerializer):
 class JourneySerializer(serializers.ModelSerializer):
     owner = serializers.SerializerMethodField()
     url = serializers.HyperlinkedIdentityField(view_name="journey-detail", lookup_field="slug")
+    parent = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, help_text="The slug of the wider journey this one is part of, or null."
+    )
 
     class Meta:
         model = Journey
@@ -81,6 +84,7 @@ class JourneySerializer(serializers.ModelSerializer):
             "map_reviewed_on",
             "data_changed_at",
             "version",
+            "parent",
             "owner",
             "created_at",
             "updated_at",
@@ -117,9 +121,88 @@ class JourneyInputSerializer(serializers.Serializer):
     window_days = serializers.IntegerField(min_value=1, max_value=3650, required=False)
     min_sample = serializers.IntegerField(min_value=1, required=False)
     map_reviewed_on = serializers.DateField(required=False, allow_null=True)
+    parent = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Journey.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The slug of the wider journey this one is part of; null for a top-level journey. "
+        "A parent below the journey (a cycle) or deeper than four levels is answered 400.",
+    )
     version = serializers.IntegerField(
         min_value=1, required=False, help_text="The version you read; a stale one is answered 409."
     )
+
+
+class FrameworkHealthSerializer(serializers.Serializer):
+    """A journey's latest overall snapshot, as the framework reads it."""
+
+    score = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
+    status = serializers.ChoiceField(choices=HealthStatus.choices)
+    sample_size = serializers.IntegerField()
+    as_of = serializers.DateField()
+
+
+class FrameworkChildSerializer(serializers.Serializer):
+    """One part of a journey in the framework: who owns it and how healthy it is."""
+
+    slug = serializers.CharField(source="journey.slug")
+    name = serializers.CharField(source="journey.name")
+    url = serializers.SerializerMethodField()
+    status = serializers.CharField(source="journey.status")
+    owner = serializers.SerializerMethodField()
+    health = FrameworkHealthSerializer(source="snapshot", allow_null=True)
+    worst_segment = serializers.SerializerMethodField()
+    has_children = serializers.SerializerMethodField()
+
+    def get_url(self, node) -> str:
+        request = self.context.get("request")
+        path = reverse("journey-detail", kwargs={"slug": node.journey.slug})
+        return request.build_absolute_uri(path) if request else path
+
+    @extend_schema_field(JourneyOwnerSerializer(allow_null=True))
+    def get_owner(self, node) -> dict | None:
+        owner_id = getattr(node.journey, "owner_id", None)
+        return {"id": owner_id, "name": node.journey.owner_name} if owner_id is not None else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_worst_segment(self, node) -> str | None:
+        return node.worst_segment.segment if node.worst_segment else None
+
+    def get_has_children(self, node) -> bool:
+        return bool(node.children)
+
+
+class RollupPartSerializer(serializers.Serializer):
+    slug = serializers.CharField(source="journey.slug")
+    name = serializers.CharField(source="journey.name")
+    score = serializers.DecimalField(max_digits=4, decimal_places=1)
+    sample_size = serializers.IntegerField(help_text="Its weight: the customer journeys behind its score.")
+    from_rollup = serializers.BooleanField(help_text="No verdict of its own: its own roll-up stands in.")
+
+
+class RollupExclusionSerializer(serializers.Serializer):
+    slug = serializers.CharField(source="journey.slug")
+    name = serializers.CharField(source="journey.name")
+    reason = serializers.CharField()
+
+
+class RollupSerializer(serializers.Serializer):
+    """The sample-weighted mean of the parts' latest scores; parts that cannot be judged are left out."""
+
+    score = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
+    status = serializers.ChoiceField(choices=HealthStatus.choices)
+    sample_size = serializers.IntegerField(help_text="The customer journeys behind the roll-up (sum of weights).")
+    parts = RollupPartSerializer(many=True)
+    left_out = RollupExclusionSerializer(many=True, source="excluded")
+
+
+class JourneyChildrenSerializer(serializers.Serializer):
+    """A journey's parts in the framework and their roll-up (null when it has no parts)."""
+
+    journey = serializers.CharField(source="journey.slug")
+    rollup = RollupSerializer(allow_null=True)
+    children = FrameworkChildSerializer(many=True)
 
 
 RETIRED_HELP = (

@@ -5,8 +5,10 @@ The meaning of every figure (labels, weights, scorers, wording) comes from ``jou
 """
 
 import datetime as dt
+from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from ..choices import Alert, HealthStatus
@@ -14,6 +16,13 @@ from ..health_components import ALERTS_BY_CODE, COMPONENT_NAMES, COMPONENTS, OVE
 from ..models import HealthSnapshot, Journey, JourneyInstance
 
 TREND_DAYS = 180
+# Worst first: a failing status outranks a merely low score; journeys with no data come last.
+STATUS_RANK = {
+    HealthStatus.CRITICAL: 0,
+    HealthStatus.AT_RISK: 1,
+    HealthStatus.HEALTHY: 2,
+    HealthStatus.INSUFFICIENT_DATA: 3,
+}
 
 
 def stale_journeys() -> QuerySet[Journey]:
@@ -168,3 +177,38 @@ def trend(journey: Journey, *, days: int = TREND_DAYS, until: dt.date | None = N
         .order_by("as_of")
         .values("as_of", "score", "status", *COMPONENT_NAMES)
     )
+
+
+def latest_overall_snapshots(journey_ids: list[int]) -> dict[int, HealthSnapshot]:
+    """Per journey, its latest overall snapshot (with the previous score), in one query for all."""
+    ranked = with_previous_score(
+        HealthSnapshot.objects.filter(journey_id__in=journey_ids, segment=OVERALL).defer("channel_mix")
+    ).annotate(rank=Window(RowNumber(), partition_by=[F("journey_id")], order_by=[F("as_of").desc(), F("id").desc()]))
+    return {snapshot.journey_id: snapshot for snapshot in ranked.filter(rank=1)}
+
+
+def worst_segments(journey_ids: list[int]) -> dict[int, HealthSnapshot]:
+    """Per journey, the worst of the segment snapshots of the day of its latest overall snapshot."""
+    latest_day = (
+        HealthSnapshot.objects.filter(journey_id=OuterRef("journey_id"), segment=OVERALL)
+        .order_by("-as_of")
+        .values("as_of")[:1]
+    )
+    segments = (
+        HealthSnapshot.objects.filter(journey_id__in=journey_ids)
+        .exclude(segment=OVERALL)
+        .filter(as_of=Subquery(latest_day))
+        .only("id", "journey_id", "segment", "as_of", "score", "status", "sample_size")
+    )
+    worst: dict[int, HealthSnapshot] = {}
+    for snapshot in segments:
+        current = worst.get(snapshot.journey_id)
+        if current is None or health_key(snapshot) < health_key(current):
+            worst[snapshot.journey_id] = snapshot
+    return worst
+
+
+def health_key(snapshot: HealthSnapshot) -> tuple:
+    """Sort key, worst first: status, then score, then segment name."""
+    score = snapshot.score if snapshot.score is not None else Decimal(101)
+    return (STATUS_RANK.get(snapshot.status, 9), score, snapshot.segment)

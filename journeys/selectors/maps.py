@@ -23,7 +23,7 @@ UNASSIGNED_LANE = "No function assigned"
 
 def journey_list() -> QuerySet[Journey]:
     """Journeys with their active owner as ``owner_id`` / ``owner_name`` (one query, no N+1)."""
-    return Journey.objects.annotate(
+    return Journey.objects.select_related("parent").annotate(
         active_ownership=FilteredRelation("ownerships", condition=Q(ownerships__ended_on__isnull=True)),
         owner_id=F("active_ownership__person_id"),
         owner_name=F("active_ownership__person__name"),

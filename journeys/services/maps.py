@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Case, Max, ProtectedError, Value, When
 from django.utils import timezone
 from django.utils.text import slugify
@@ -23,6 +23,7 @@ from core.errors import ApplicationError, StaleObjectError
 
 from ..layers import LAYER_FIELDS
 from ..models import Interaction, Journey, Stage, Touchpoint
+from ..selectors.framework import framework_links
 
 # Paths under /journeys/ that a slug must not shadow.
 RESERVED_SLUGS = frozenset({"new"})
@@ -38,7 +39,13 @@ JOURNEY_EDITABLE_FIELDS = (
     "window_days",
     "min_sample",
     "map_reviewed_on",
+    "parent",
 )
+# A framework is at most this many levels deep (lifecycle > journey > sub-journey > step): deeper
+# trees stop being readable on one page and their roll-ups average averages of averages.
+MAX_FRAMEWORK_DEPTH = 4
+# The name of the database trigger that refuses a cycle (migration journey_framework).
+NO_CYCLE_TRIGGER = "journeys_journey_no_cycle"
 STAGE_EDITABLE_FIELDS = ("name",)
 TOUCHPOINT_EDITABLE_FIELDS = ("key", "name", "channel", "is_moment_of_truth", "description", *LAYER_FIELDS)
 
@@ -69,8 +76,10 @@ def journey_create(
     window_days: int | None = None,
     min_sample: int | None = None,
     map_reviewed_on: dt.date | None = None,
+    parent: Journey | None = None,
 ) -> Journey:
-    """Create a journey; the slug is derived from the name when not given."""
+    """Create a journey; the slug is derived from the name when not given. ``parent`` places it in the
+    framework, under a wider journey."""
     if slug and slug in RESERVED_SLUGS:
         raise ValidationError({"slug": f'"{slug}" is reserved; choose another slug.'})
     if slug and Journey.objects.filter(slug=slug).exists():
@@ -89,8 +98,11 @@ def journey_create(
     for field, value in optional.items():
         if value is not None:
             setattr(journey, field, value)
+    if parent is not None:
+        _check_parent(journey=journey, parent=parent)
+        journey.parent = parent
     journey.full_clean()
-    journey.save()
+    _save_in_framework(journey)
     return journey
 
 
@@ -112,13 +124,75 @@ def journey_update(*, journey: Journey, version: int | None = None, **changes) -
             field="version",
             extra={"current_version": current.version},
         )
+    if "parent" in changes and changes["parent"] is not None:
+        _check_parent(journey=current, parent=changes["parent"])
     for field, value in changes.items():
         setattr(current, field, value)
     current.version += 1
     current.full_clean()
-    current.save()
+    _save_in_framework(current)
     journey.refresh_from_db()
     return current
+
+
+def _save_in_framework(journey: Journey) -> None:
+    """Save; a cycle that slipped past ``_check_parent`` (two editors crossing) is refused by the
+    database trigger, and told as the same field error rather than a server error."""
+    try:
+        with transaction.atomic():
+            journey.save()
+    except IntegrityError as error:
+        if NO_CYCLE_TRIGGER not in str(error):
+            raise
+        raise ValidationError(
+            {"parent": "This would make the framework go round in a circle: someone has just moved a journey. Reload."}
+        ) from None
+
+
+def _check_parent(*, journey: Journey, parent: Journey) -> None:
+    """Refuse a parent that would make a cycle or a framework deeper than ``MAX_FRAMEWORK_DEPTH``."""
+    if journey.pk is not None and parent.pk == journey.pk:
+        raise ValidationError({"parent": "A journey cannot be part of itself."})
+    links = framework_links()
+    # The parent's ancestors, nearest first, starting with the parent itself.
+    chain, seen, current = [], set(), parent.pk
+    while current is not None and current not in seen:
+        seen.add(current)
+        chain.append(current)
+        current = links.get(current, (None, ""))[0]
+    if journey.pk is not None and journey.pk in chain:
+        path = " > ".join(links[pk][1] for pk in reversed(chain[: chain.index(journey.pk) + 1]))
+        raise ValidationError(
+            {
+                "parent": f"{journey.name} cannot sit under {parent.name} because {parent.name} is below it "
+                f"({path}). Move {parent.name} out from under {journey.name} first."
+            }
+        )
+    levels = len(chain) + 1 + _height(journey.pk, links)
+    if levels > MAX_FRAMEWORK_DEPTH:
+        raise ValidationError(
+            {
+                "parent": f"Under {parent.name}, {journey.name} and the journeys below it would make the framework "
+                f"{levels} levels deep; at most {MAX_FRAMEWORK_DEPTH} are allowed."
+            }
+        )
+
+
+def _height(journey_id: int | None, links: dict[int, tuple[int | None, str]]) -> int:
+    """How many levels of journeys sit below this one (0 for a journey without children)."""
+    if journey_id is None:
+        return 0
+    children: dict[int, list[int]] = {}
+    for pk, (parent_id, _name) in links.items():
+        if parent_id is not None:
+            children.setdefault(parent_id, []).append(pk)
+    height, level, seen = 0, [journey_id], {journey_id}
+    while True:
+        level = [child for pk in level for child in children.get(pk, []) if child not in seen]
+        if not level:
+            return height
+        seen.update(level)
+        height += 1
 
 
 @transaction.atomic
@@ -133,6 +207,13 @@ def journey_delete(*, journey: Journey) -> None:
     if journey.instances.exists():
         raise ApplicationError(
             "This journey has recorded customer journeys; deleting it would erase their history. Retire it instead."
+        )
+    children = list(journey.children.order_by("name").values_list("name", flat=True))
+    if children:
+        # The parent link protects: deleting a parent must not silently flatten the framework.
+        raise ApplicationError(
+            f"{', '.join(children)} {'is' if len(children) == 1 else 'are'} part of this journey; "
+            "place them under another journey (or at the top) before deleting it."
         )
     try:
         with transaction.atomic():

@@ -18,14 +18,19 @@ from ..filters import JourneyFilterSet
 from ..forms import JourneyCreateForm, JourneyForm, StageForm, TouchpointForm
 from ..layers import LAYER_FIELDS
 from ..models import Journey, Stage, Touchpoint
+from ..selectors import framework as framework_selectors
 from ..selectors import maps as selectors
 from ..services import maps as services
 
 JOURNEYS_PER_PAGE = 50
 
 
-def journey_crumbs(journey: Journey | None = None, *, last: str | None = None) -> list[dict]:
+def journey_crumbs(
+    journey: Journey | None = None, *, last: str | None = None, above: list[Journey] | None = None
+) -> list[dict]:
+    """Journeys > (the journeys ``above`` it in the framework, top first) > the journey > ``last``."""
     crumbs = [{"label": "Journeys", "url": reverse("journeys:list")}]
+    crumbs += [{"label": ancestor.name, "url": ancestor.get_absolute_url()} for ancestor in above or []]
     if journey is not None:
         crumbs.append({"label": journey.name, "url": journey.get_absolute_url() if last else None})
     if last:
@@ -78,8 +83,11 @@ def journey_detail(request, slug):
     """The journey page: header, the panels placed before the blueprint, the blueprint, the other panels."""
     journey = get_object_or_404(selectors.journey_map_queryset(), slug=slug)
     user = request.user
+    above = framework_selectors.ancestor_journeys(journey)
     context = {
         "journey": journey,
+        "above": above,
+        "parts": list(journey.children.order_by("name")),
         "blueprint": selectors.journey_blueprint(journey),
         "map_is_stale": selectors.map_is_stale(journey),
         "stale_days": selectors.STALE_MAP_DAYS,
@@ -87,7 +95,7 @@ def journey_detail(request, slug):
         "can_review_map": user.has_perm("journeys.review_map", journey),
         "can_see_history": user.has_perm("core.view_history", journey),
         "touchpoint_actions": panels.touchpoint_actions(user, journey),
-        "breadcrumbs": journey_crumbs(journey),
+        "breadcrumbs": journey_crumbs(journey, above=above),
     }
     rendered = panels.render_context(request, journey)
     context["panels_before_blueprint"] = [item for item in rendered if item["panel"].order < panels.BLUEPRINT_ORDER]

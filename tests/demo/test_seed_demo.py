@@ -77,8 +77,15 @@ def test_seed_demo_creates_every_journey_with_its_map(demo):
         "billing-complaint",
         "home-move",
         "fibre-upgrade",
+        "become-a-customer",
+        "live-with-the-service",
     }
     assert journeys["fibre-upgrade"].status == JourneyStatus.DRAFT
+    # the framework: lifecycle parents (drafts, not measured themselves) over the demo journeys
+    assert journeys["onboarding"].parent == journeys["become-a-customer"]
+    assert journeys["shop-and-buy"].parent == journeys["become-a-customer"]
+    assert journeys["home-move"].parent == journeys["live-with-the-service"]
+    assert journeys["become-a-customer"].status == JourneyStatus.DRAFT
     assert journeys["onboarding"].target_duration == dt.timedelta(days=30)
     assert journeys["rail-refund"].target_duration == dt.timedelta(days=1)
     technician_visit = Touchpoint.objects.get(journey__slug="onboarding", key="technician-visit")

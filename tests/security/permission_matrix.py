@@ -46,6 +46,7 @@ PAGES = {
     "logout": {"POST": READ},
     # journeys: maps
     "journeys:list": {"GET": READ},
+    "journeys:framework": {"GET": READ},
     "journeys:create": {"GET": MANAGE, "POST": MANAGE},
     "journeys:detail": {"GET": READ},
     "journeys:history": {"GET": STEER},
@@ -169,6 +170,7 @@ API = {
     "journey-list": {"GET": READ, "POST": MANAGE},
     "journey-detail": {"GET": READ, "PUT": STEER, "PATCH": STEER, "DELETE": MANAGE},
     "journey-review-map": {"POST": STEER},
+    "journey-children": {"GET": READ},
     "stage-list": {"GET": READ, "POST": STEER},
     "stage-detail": {"GET": READ, "PUT": STEER, "PATCH": STEER, "DELETE": STEER},
     "stage-reorder": {"POST": STEER},

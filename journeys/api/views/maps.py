@@ -11,10 +11,12 @@ from core.api import ServiceModelViewSet
 from core.concurrency import VersionETagMixin
 from journeys.filters import JourneyFilterSet, StageFilterSet, TouchpointFilterSet
 from journeys.models import Journey
+from journeys.selectors import framework as framework_selectors
 from journeys.selectors import maps as selectors
 from journeys.services import maps as services
 
 from ..serializers import (
+    JourneyChildrenSerializer,
     JourneyDetailSerializer,
     JourneyInputSerializer,
     JourneySerializer,
@@ -75,7 +77,7 @@ class JourneyViewSet(VersionETagMixin, ServiceModelViewSet):
     ordering = ["name"]
 
     def get_queryset(self):
-        if self.action == "list":
+        if self.action in ("list", "children"):
             return selectors.journey_list()
         # The API gives the whole map, retired elements included with their retired_at.
         return selectors.journey_map_queryset(include_retired=True)
@@ -101,6 +103,15 @@ class JourneyViewSet(VersionETagMixin, ServiceModelViewSet):
 
     def perform_destroy(self, instance):
         services.journey_delete(journey=instance)
+
+    @extend_schema(request=None, responses={200: JourneyChildrenSerializer})
+    @action(detail=True, methods=["get"])
+    def children(self, request, slug=None):
+        """The journey's parts in the framework (by name), each with owner and health, and their roll-up:
+        the sample-weighted mean of the parts' latest scores, with the parts left out and why."""
+        journey = self.get_object()
+        node = framework_selectors.journey_framework().node(journey)
+        return Response(JourneyChildrenSerializer(node, context=self.get_serializer_context()).data)
 
     @extend_schema(request=None, responses={200: JourneyDetailSerializer})
     @action(detail=True, methods=["post"], url_path="review-map")
