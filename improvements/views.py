@@ -5,7 +5,7 @@ writes through services; errors of the services become form errors or messages."
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +20,7 @@ from core.markup import render_markdown_lite
 from journeys import health_components
 from journeys.models import Journey
 from journeys.selectors.maps import STALE_MAP_DAYS
+from owners.models import Person
 
 from . import portfolio as portfolio_reads
 from . import selectors, services
@@ -345,10 +346,14 @@ def initiative_comment(request, pk: int):
     return _comment_post(request, initiative, _initiative_page)
 
 
-def _own_comment(request, pk: int) -> Comment:
+def _own_comment(request, pk: int) -> tuple[Comment, Person]:
+    """The comment and its author, the requester; anyone else (an administrator too) is refused."""
     comment = get_object_or_404(selectors.comment_list(), pk=pk)
     web.require(request.user, "improvements.change_comment", comment, message=services.COMMENT_NOT_YOURS)
-    return comment
+    person = selectors.person_of(request.user)
+    if person is None or person.pk != comment.author_id:
+        raise PermissionDenied(services.COMMENT_NOT_YOURS)
+    return comment, person
 
 
 def _comment_breadcrumbs(comment: Comment, last: str) -> list[dict]:
@@ -363,7 +368,7 @@ def _comment_breadcrumbs(comment: Comment, last: str) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 def comment_edit(request, pk: int):
     """The author edits (or, from the same page, deletes) their comment in its first 15 minutes."""
-    comment = _own_comment(request, pk)
+    comment, author = _own_comment(request, pk)
     form = CommentForm(request.POST or None, initial={"body": comment.body})
     too_late = not services.comment_still_changeable(comment)
     status = 200
@@ -397,10 +402,10 @@ def comment_edit(request, pk: int):
 
 @require_POST
 def comment_delete(request, pk: int):
-    comment = _own_comment(request, pk)
+    comment, author = _own_comment(request, pk)
     back = comment.item.get_absolute_url()
     try:
-        services.comment_delete(comment=comment, author=comment.author)
+        services.comment_delete(comment=comment, author=author)
     except ApplicationError as error:
         messages.error(request, f"The comment was not deleted: {error.message}")
         return render(

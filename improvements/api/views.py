@@ -5,6 +5,7 @@ check the rules on the journey concerned and call a service. Illegal transitions
 versions answer 409, bad input 400.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
@@ -19,7 +20,7 @@ from core.listcache import CachedListMixin
 from journeys.models import Journey
 
 from .. import selectors, services
-from ..filters import InitiativeFilter, InitiativeUpdateFilter, IssueFilter
+from ..filters import CommentFilter, InitiativeFilter, InitiativeUpdateFilter, IssueFilter
 from ..models import Issue
 from .serializers import (
     CommentSerializer,
@@ -237,21 +238,33 @@ class InitiativeUpdateViewSet(
         return self.respond(update, status_code=status.HTTP_201_CREATED)
 
 
-class CommentViewSet(mixins.RetrieveModelMixin, _ImprovementsViewSet):
-    """One comment; its author edits (PUT/PATCH) or deletes it in its first 15 minutes (later: 409)."""
+class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _ImprovementsViewSet):
+    """Comments on issues and initiatives, newest first; post one under its item
+    (``/issues/{id}/comments/``). The author edits (PUT/PATCH) or deletes it in its first 15 minutes
+    (later: 409)."""
 
     serializer_class = CommentSerializer
-    filter_backends = []
+    filterset_class = CommentFilter
+    ordering_fields = ["created_at"]
+    ordering = ["-created_at", "-id"]
     permission_message = services.COMMENT_NOT_YOURS
 
     def get_queryset(self):
         return selectors.comment_list()
 
-    def _update(self, request):
+    def _own_comment(self):
+        """The comment and its author, the requester; anyone else (an administrator too) gets 403."""
         comment = self.get_object()
         self.require("improvements.change_comment", comment)
+        person = selectors.person_of(self.request.user)
+        if person is None or person.pk != comment.author_id:
+            raise PermissionDenied(services.COMMENT_NOT_YOURS)
+        return comment, person
+
+    def _update(self, request):
+        comment, author = self._own_comment()
         data = self.validated_input(CommentWriteSerializer)
-        comment = services.comment_edit(comment=comment, author=comment.author, body=data["body"])
+        comment = services.comment_edit(comment=comment, author=author, body=data["body"])
         return self.respond(comment)
 
     @extend_schema(request=CommentWriteSerializer, responses=CommentSerializer)
@@ -264,7 +277,6 @@ class CommentViewSet(mixins.RetrieveModelMixin, _ImprovementsViewSet):
 
     @extend_schema(responses={204: None})
     def destroy(self, request, pk=None):
-        comment = self.get_object()
-        self.require("improvements.change_comment", comment)
-        services.comment_delete(comment=comment, author=comment.author)
+        comment, author = self._own_comment()
+        services.comment_delete(comment=comment, author=author)
         return self.respond_no_content()

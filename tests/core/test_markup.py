@@ -65,7 +65,7 @@ def test_a_mail_link_is_kept():
         ("[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)", "href"),
         ("[x](//evil.example.com)", "href"),
         ("[x](/admin/)", "href"),
-        ('[x](https://e.com/"onmouseover="alert(1))', "onmouseover=\""),
+        ('[x](https://e.com/"onmouseover="alert(1))', 'onmouseover="'),
         ('[x](https://e.com/ "title" onclick=alert(1))', "<a "),
         ("![pixel](https://tracker.example.com/p.gif)", "<img"),
         ("<style>body{display:none}</style>", "<style"),
@@ -89,4 +89,4 @@ def test_hostile_input_comes_out_as_text(text, forbidden):
 def test_text_that_looks_like_markup_is_shown_escaped():
     html = render_markdown_lite('5 < 6 & "quotes" <b>not bold</b>')
 
-    assert html == "<p>5 &lt; 6 &amp; \"quotes\" &lt;b&gt;not bold&lt;/b&gt;</p>\n"
+    assert html == '<p>5 &lt; 6 &amp; "quotes" &lt;b&gt;not bold&lt;/b&gt;</p>\n'

@@ -36,6 +36,7 @@ class World:
     login: object  # the login of ``person`` (someone with no role on J)
     webhook_subscription: object = None  # a manager's webhook, with one delivery in its log
     webhook_delivery: object = None
+    comment: object = None  # by J's team member, on J's issue, just posted (its author may still edit it)
 
 
 @pytest.fixture
@@ -97,6 +98,7 @@ def build_world(journey, owner_user, team_user, manager_user) -> World:
         login=login,
         webhook_subscription=webhook_subscription,
         webhook_delivery=webhook_delivery,
+        comment=factories.CommentFactory(issue=issue, author=team_user.person, body="Seen on the welcome calls."),
     )
 
 
