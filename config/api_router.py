@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from improvements.api.views import InitiativeUpdateViewSet, InitiativeViewSet, IssueViewSet
+from improvements.api.views import CommentViewSet, InitiativeUpdateViewSet, InitiativeViewSet, IssueViewSet
 from journeys.api.views.health import HealthSnapshotViewSet
 from journeys.api.views.ingest import ImportViewSet, InteractionViewSet, JourneyInstanceViewSet
 from journeys.api.views.maps import JourneyViewSet, StageViewSet, TouchpointViewSet
@@ -34,10 +34,11 @@ router.register("incentives", owners_api.IncentiveViewSet, basename="incentive")
 router.register("incentive-reviews", owners_api.IncentiveReviewViewSet, basename="incentive-review")
 router.register("incentive-measurements", owners_api.IncentiveMeasurementViewSet, basename="incentive-measurement")
 
-# improvements (issues, initiatives, initiative-updates)
+# improvements (issues, initiatives, initiative-updates, comments)
 router.register("issues", IssueViewSet, basename="issue")
 router.register("initiatives", InitiativeViewSet, basename="initiative")
 router.register("initiative-updates", InitiativeUpdateViewSet, basename="initiative-update")
+router.register("comments", CommentViewSet, basename="comment")
 
 # webhooks (webhook-subscriptions, webhook-deliveries)
 router.register("webhook-subscriptions", WebhookSubscriptionViewSet, basename="webhook-subscription")

@@ -11,6 +11,9 @@ ISSUE_UPDATED = "issue.updated"
 ISSUE_RESOLVED = "issue.resolved"
 INITIATIVE_STATUS_CHANGED = "initiative.status_changed"
 INITIATIVE_MEASURED = "initiative.measured"
+COMMENT_CREATED = "comment.created"
+COMMENT_EDITED = "comment.edited"
+COMMENT_EVENTS = (COMMENT_CREATED, COMMENT_EDITED)
 
 
 def register_event_types() -> None:
@@ -24,6 +27,12 @@ def register_event_types() -> None:
     )
     register_event_type(
         INITIATIVE_MEASURED, "An initiative was measured", "Sent when an initiative's impact has been measured."
+    )
+    register_event_type(
+        COMMENT_CREATED, "A comment was posted", "Sent when someone comments on an issue or an initiative."
+    )
+    register_event_type(
+        COMMENT_EDITED, "A comment was edited", "Sent when the author edits a comment (within its first 15 minutes)."
     )
 
 
@@ -86,3 +95,28 @@ def initiative_status_emit(*, initiative, previous_status: str) -> None:
     emit(INITIATIVE_STATUS_CHANGED, lambda: {**initiative_payload(initiative), "previous_status": previous_status})
     if initiative.status == InitiativeStatus.MEASURED:
         emit(INITIATIVE_MEASURED, lambda: initiative_payload(initiative))
+
+
+def comment_payload(comment, newly_mentioned) -> dict:
+    item = comment.item
+    kind = "issue" if comment.issue_id else "initiative"
+    return {
+        "comment": {
+            "id": comment.pk,
+            "body": comment.body,
+            "author": person_reference(comment.author),
+            "mentioned": [person_reference(person) for person in comment.mentioned.all()],
+            "newly_mentioned": [person_reference(person) for person in newly_mentioned],
+            "created_at": comment.created_at.isoformat(),
+            "edited_at": comment.edited_at.isoformat() if comment.edited_at else None,
+            "path": comment.get_absolute_url(),
+        },
+        kind: {"id": item.pk, "title": item.title, "path": item.get_absolute_url()},
+        "journey": journey_reference(comment.journey),
+    }
+
+
+def comment_emit(*, comment, created: bool, newly_mentioned) -> None:
+    """``comment.created`` or ``comment.edited``, naming the people the text mentions for the first time."""
+    newly_mentioned = list(newly_mentioned)
+    emit(COMMENT_CREATED if created else COMMENT_EDITED, lambda: comment_payload(comment, newly_mentioned))

@@ -10,7 +10,7 @@ from journeys.models import Journey, Stage
 from owners.models import Function, Person
 
 from .choices import OPEN_ISSUE_STATUSES, InitiativeStatus, IssueCategory, IssueStatus, Severity
-from .models import Initiative, InitiativeUpdate, Issue
+from .models import Comment, Initiative, InitiativeUpdate, Issue
 
 
 class StageChoiceField(forms.ModelChoiceField):
@@ -125,3 +125,18 @@ class InitiativeUpdateFilter(django_filters.FilterSet):
     class Meta:
         model = InitiativeUpdate
         fields = ["initiative", "journey", "author"]
+
+
+class CommentFilter(django_filters.FilterSet):
+    """The API's comment feed (``/api/v1/comments/``): an integrator's export of the discussions."""
+
+    issue = IdFilter(field_name="issue_id", label="Issue id")
+    initiative = IdFilter(field_name="initiative_id", label="Initiative id")
+    journey = django_filters.CharFilter(field_name="journey__slug", label="Journey (slug)")
+    author = django_filters.ModelChoiceFilter(queryset=_people(), label="Author")
+    mentioned = django_filters.ModelChoiceFilter(queryset=_people(), field_name="mentioned", label="Mentions")
+    created = django_filters.DateFromToRangeFilter(field_name="created_at", label="Posted between")
+
+    class Meta:
+        model = Comment
+        fields = ["issue", "initiative", "journey", "author", "mentioned"]

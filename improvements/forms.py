@@ -7,7 +7,7 @@ from journeys.models import Journey, Stage, Touchpoint
 from owners.models import Function, Incentive, Person
 
 from .choices import INITIATIVE_TRANSITIONS, ISSUE_TRANSITIONS, InitiativeStatus, IssueCategory, IssueStatus
-from .models import Initiative, InitiativeUpdate, Issue
+from .models import COMMENT_MAX_LENGTH, Initiative, InitiativeUpdate, Issue
 from .selectors import journey_segments, user_journey_ids
 
 
@@ -322,3 +322,16 @@ class PortfolioFilterForm(forms.Form):
         """The valid values only (call after ``is_valid()``)."""
         cleaned = getattr(self, "cleaned_data", {})
         return {name: cleaned[name] for name in self.fields if cleaned.get(name)}
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Comment",
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4, "data-mention-input": ""}),
+        help_text=(
+            "Call a colleague in with @ and their name or login name (@Ana Lima, @ana.lima). "
+            "**bold**, *italic*, `code`, lists and links work."
+        ),
+        error_messages={"required": "Write something before posting."},
+    )

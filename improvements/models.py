@@ -200,3 +200,56 @@ class InitiativeUpdate(TimeStampedModel):
 
     def __str__(self):
         return f"{self.initiative}: {self.progress}%"
+
+
+COMMENT_MAX_LENGTH = 5000
+# How long the author may still edit or delete a comment (design: issue 17 item 5).
+COMMENT_EDIT_MINUTES = 15
+
+
+class Comment(TimeStampedModel):
+    """A remark on an issue or an initiative by someone working on its journey; ``@name`` calls people in.
+
+    ``journey`` is the item's, kept on the comment so the journey-scoped rules and the journey's
+    history read it without a join. ``mentioned`` is everyone the text has ever mentioned: an edit
+    notifies only the people it adds.
+    """
+
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="comments")
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, null=True, blank=True, related_name="comments")
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, null=True, blank=True, related_name="comments")
+    author = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="comments")
+    body = models.TextField("comment", max_length=COMMENT_MAX_LENGTH)
+    edited_at = models.DateTimeField("edited", null=True, blank=True)
+    mentioned = models.ManyToManyField(
+        Person, blank=True, related_name="mentioned_in_comments", verbose_name="mentioned people"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "comment"
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(issue__isnull=False) & Q(initiative__isnull=True))
+                | (Q(issue__isnull=True) & Q(initiative__isnull=False)),
+                name="%(app_label)s_%(class)s_one_item",
+                violation_error_message="A comment is on one issue or one initiative.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["issue", "created_at"], name="comment_issue_thread"),
+            models.Index(fields=["initiative", "created_at"], name="comment_initiative_thread"),
+        ]
+
+    def __str__(self):
+        text = " ".join(self.body.split())
+        return text if len(text) <= 60 else f"{text[:59]}…"
+
+    @property
+    def item(self):
+        """The issue or the initiative the comment is on."""
+        return self.issue if self.issue_id else self.initiative
+
+    def get_absolute_url(self):
+        return f"{self.item.get_absolute_url()}#comment-{self.pk}"

@@ -31,3 +31,16 @@ rules.add_perm("improvements.triage_issue", can_steer_journey)
 rules.add_perm("improvements.manage_initiative", can_steer_journey)
 rules.add_perm("improvements.log_issue_anywhere", contributes_to_some_journey)
 rules.add_perm("improvements.manage_initiative_anywhere", steers_some_journey)
+
+
+@rules.predicate
+def is_comment_author(user, comment):
+    """The login of the comment's author (whether the 15 minutes are still running is the service's check)."""
+    return bool(user.is_authenticated and comment is not None and comment.author_id) and (
+        comment.author.user_id == user.pk
+    )
+
+
+# The journey's team, its owner and managers discuss its issues and initiatives; everyone reads along.
+rules.add_perm("improvements.comment", can_contribute_to_journey)
+rules.add_perm("improvements.change_comment", is_comment_author)

@@ -34,7 +34,7 @@ from .choices import (
     IssueStatus,
     Severity,
 )
-from .models import Initiative, InitiativeUpdate, Issue
+from .models import Comment, Initiative, InitiativeUpdate, Issue
 
 # Initiatives past these statuses can no longer be late.
 FINISHED_INITIATIVE_STATUSES = (InitiativeStatus.DELIVERED, InitiativeStatus.MEASURED, InitiativeStatus.CANCELLED)
@@ -252,18 +252,8 @@ def journey_panel(*, journey: Journey, user) -> JourneyPanel:
 # --- audit history -----------------------------------------------------------------------------
 
 
-def history_entries(obj) -> list[HistoryEntry]:
-    """Who changed what and when, newest first: each historical record diffed with the previous one.
-
-    Field labels are the model's verbose names; choices show their labels and foreign keys the
-    name of what they point to, fetched in one query per related model (never one per record).
-    The pieces are the merged feeds' (core.history).
-    """
-    model = type(obj)
-    records = list(obj.history.select_related("history_user").order_by("history_date", "history_id"))
-    names = related_names((model, record) for record in records)
-    people = people_names(records)
-    label, subject = str(model._meta.verbose_name).capitalize(), str(obj)
+def _diffed_entries(model, records, label: str, subject, names, people) -> list[HistoryEntry]:
+    """The entries of ``records`` (one object's, oldest first), each diffed with the one before."""
     entries = []
     previous = None
     for record in records:
@@ -275,9 +265,41 @@ def history_entries(obj) -> list[HistoryEntry]:
             kind, changed = "changed", changes(model, previous, record, names)
         if kind != "changed" or changed:
             who = user_label(record.history_user, people)
-            entries.append(HistoryEntry(record.history_date, who, kind, label, subject, changed))
+            entries.append(HistoryEntry(record.history_date, who, kind, label, subject(record), changed))
         previous = record
-    entries.reverse()
+    return entries
+
+
+def history_entries(obj) -> list[HistoryEntry]:
+    """Who changed what and when, newest first: each historical record diffed with the previous one.
+
+    Field labels are the model's verbose names; choices show their labels and foreign keys the
+    name of what they point to, fetched in one query per related model (never one per record).
+    The comments on an issue or an initiative are part of its history (posted, edited, deleted), so
+    a deleted comment stays on record. The pieces are the merged feeds' (core.history).
+    """
+    model = type(obj)
+    records = list(obj.history.select_related("history_user").order_by("history_date", "history_id"))
+    comment_records = []
+    if model in (Issue, Initiative):
+        on_item = {"issue_id": obj.pk} if model is Issue else {"initiative_id": obj.pk}
+        comment_records = list(
+            Comment.history.filter(**on_item)
+            .select_related("history_user")
+            .order_by("id", "history_date", "history_id")
+        )
+    names = related_names([(model, record) for record in records] + [(Comment, record) for record in comment_records])
+    people = people_names(records + comment_records)
+    label, subject = str(model._meta.verbose_name).capitalize(), str(obj)
+    entries = _diffed_entries(model, records, label, lambda record: subject, names, people)
+    by_comment: dict[int, list] = {}
+    for record in comment_records:
+        by_comment.setdefault(record.id, []).append(record)
+    for comment_id in by_comment:
+        entries += _diffed_entries(
+            Comment, by_comment[comment_id], "Comment", lambda record: Comment.__str__(record), names, people
+        )
+    entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries
 
 
@@ -308,3 +330,39 @@ def conflict_issues(pairs) -> dict[tuple[int, int], Issue]:
 
 def conflict_issue(*, incentive_id: int, journey_id: int) -> Issue | None:
     return conflict_issues({(incentive_id, journey_id)}).get((incentive_id, journey_id))
+
+
+# --- comments ----------------------------------------------------------------------------------
+
+
+def comment_thread(item) -> QuerySet[Comment]:
+    """The comments on an issue or an initiative, oldest first, with their authors: one query."""
+    on_item = {"issue": item} if isinstance(item, Issue) else {"initiative": item}
+    return Comment.objects.filter(**on_item).select_related("author", "author__user").order_by("created_at", "id")
+
+
+def comment_list() -> QuerySet[Comment]:
+    """Every comment with what its page and the API show (the item, its journey, the author, mentions)."""
+    return Comment.objects.select_related("journey", "issue", "initiative", "author", "author__user").prefetch_related(
+        Prefetch("mentioned", queryset=Person.objects.order_by("name"))
+    )
+
+
+MENTION_SUGGESTIONS = 8
+
+
+def people_to_mention(prefix: str) -> list[Person]:
+    """Active people whose name (any of its words) or login name starts with ``prefix``: one query."""
+    prefix = " ".join((prefix or "").split())[:100]
+    if not prefix:
+        return []
+    return list(
+        Person.objects.active()
+        .filter(
+            Q(name__istartswith=prefix)
+            | Q(name__icontains=f" {prefix}")
+            | Q(user__username__istartswith=prefix, user__is_active=True)
+        )
+        .select_related("user", "function")
+        .order_by("name", "pk")[:MENTION_SUGGESTIONS]
+    )

@@ -20,10 +20,10 @@ from journeys.models import Journey, Stage, Touchpoint
 from owners.models import Function, Incentive, Person
 from owners.services import person_available_check
 
-from . import events, measurement, selectors
+from . import events, measurement, mentions, selectors
 from .choices import INITIATIVE_TRANSITIONS, ISSUE_TRANSITIONS, InitiativeStatus, IssueStatus
 from .impact import expected_gain_problem
-from .models import Initiative, InitiativeImpact, InitiativeUpdate, Issue
+from .models import COMMENT_EDIT_MINUTES, Comment, Initiative, InitiativeImpact, InitiativeUpdate, Issue
 
 logger = logging.getLogger(__name__)
 
@@ -634,3 +634,81 @@ def initiative_record_impact(*, initiative: Initiative, today: dt.date | None = 
     _record_result(initiative, today=today or timezone.localdate())
     _save(initiative)
     return initiative
+
+
+# --- comments ----------------------------------------------------------------------------------
+
+COMMENT_EMPTY = "Write something before posting."
+COMMENT_TOO_LATE = (
+    f"A comment can be edited or deleted only in the first {COMMENT_EDIT_MINUTES} minutes after it was posted."
+)
+COMMENT_NOT_YOURS = "Only the author of a comment may edit or delete it."
+
+
+def comment_still_changeable(comment: Comment, *, now: dt.datetime | None = None) -> bool:
+    """Whether the author's 15 minutes to edit or delete ``comment`` are still running."""
+    now = now or timezone.now()
+    return now < comment.created_at + dt.timedelta(minutes=COMMENT_EDIT_MINUTES)
+
+
+def _check_changeable(comment: Comment, author: Person) -> None:
+    if comment.author_id != author.pk:
+        raise ApplicationError(COMMENT_NOT_YOURS)
+    if not comment_still_changeable(comment):
+        raise ApplicationError(COMMENT_TOO_LATE)
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": COMMENT_EMPTY})
+    return body
+
+
+@transaction.atomic
+def comment_post(*, item: Issue | Initiative, author: Person, body: str) -> Comment:
+    """A team member, the owner or a manager comments on an issue or an initiative.
+
+    The people the text mentions are recorded and told once the comment is committed
+    (``comment.created``, heard by the notifications and webhooks apps).
+    """
+    body = _clean_body(body)
+    comment = Comment(journey_id=item.journey_id, author=author, body=body)
+    if isinstance(item, Issue):
+        comment.issue = item
+    else:
+        comment.initiative = item
+    comment.full_clean()
+    comment.save()
+    mentioned = [person for person in mentions.resolve_mentions(body) if person.pk != author.pk]
+    comment.mentioned.set(mentioned)
+    events.comment_emit(comment=comment, created=True, newly_mentioned=mentioned)
+    return comment
+
+
+@transaction.atomic
+def comment_edit(*, comment: Comment, author: Person, body: str) -> Comment:
+    """The author rewrites their comment within its first 15 minutes; only newly mentioned people are told."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    _check_changeable(comment, author)
+    comment.body = _clean_body(body)
+    comment.edited_at = timezone.now()
+    comment.full_clean()
+    comment.save()
+    already = set(comment.mentioned.values_list("pk", flat=True))
+    added = [
+        person
+        for person in mentions.resolve_mentions(comment.body)
+        if person.pk != author.pk and person.pk not in already
+    ]
+    comment.mentioned.add(*added)
+    events.comment_emit(comment=comment, created=False, newly_mentioned=added)
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, comment: Comment, author: Person) -> None:
+    """The author takes their comment back within its first 15 minutes (the history keeps a record)."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    _check_changeable(comment, author)
+    comment.delete()

@@ -11,6 +11,7 @@ urlpatterns = [
     path("issues/<int:pk>/", views.issue_detail, name="issue-detail"),
     path("issues/<int:pk>/edit/", views.issue_edit, name="issue-edit"),
     path("issues/<int:pk>/triage/", views.issue_triage, name="issue-triage"),
+    path("issues/<int:pk>/comments/", views.issue_comment, name="issue-comment"),
     path("initiatives/", views.initiative_board, name="initiative-board"),
     path("initiatives/ranked/", views.initiative_ranking, name="initiative-ranking"),
     path("initiatives/export.csv", views.initiative_export, name="initiative-export"),
@@ -19,4 +20,8 @@ urlpatterns = [
     path("initiatives/<int:pk>/edit/", views.initiative_edit, name="initiative-edit"),
     path("initiatives/<int:pk>/transition/", views.initiative_transition, name="initiative-transition"),
     path("initiatives/<int:pk>/updates/", views.initiative_update_create, name="initiative-update-create"),
+    path("initiatives/<int:pk>/comments/", views.initiative_comment, name="initiative-comment"),
+    path("comments/<int:pk>/edit/", views.comment_edit, name="comment-edit"),
+    path("comments/<int:pk>/delete/", views.comment_delete, name="comment-delete"),
+    path("comments/people/", views.mention_people, name="mention-people"),
 ]

@@ -5,9 +5,9 @@ writes through services; errors of the services become form errors or messages."
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,15 +16,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import web
 from core.errors import ApplicationError
+from core.markup import render_markdown_lite
 from journeys import health_components
 from journeys.models import Journey
 from journeys.selectors.maps import STALE_MAP_DAYS
+from owners.models import Person
 
 from . import portfolio as portfolio_reads
 from . import selectors, services
 from .choices import InitiativeStatus
 from .filters import InitiativeFilter, IssueFilter
 from .forms import (
+    CommentForm,
     InitiativeForm,
     InitiativeMoveForm,
     InitiativeUpdateForm,
@@ -34,7 +37,8 @@ from .forms import (
     PortfolioFilterForm,
 )
 from .impact import expected_gain_points, format_delta, format_value, impact_of, lower_is_better, measured_impact_of
-from .models import Initiative, Issue
+from .mentions import mention_text
+from .models import COMMENT_EDIT_MINUTES, Comment, Initiative, Issue
 
 PAGE_SIZE = 50
 _no_person_message = services.missing_person_message
@@ -201,7 +205,7 @@ def issue_create(request):
     )
 
 
-def _issue_page(request, issue: Issue, *, triage_form=None, status=200):
+def _issue_page(request, issue: Issue, *, triage_form=None, comment_form=None, status=200):
     can_triage = request.user.has_perm("improvements.triage_issue", issue)
     can_see_history = request.user.has_perm("core.view_history", issue)
     if can_triage and triage_form is None:
@@ -216,6 +220,7 @@ def _issue_page(request, issue: Issue, *, triage_form=None, status=200):
             "can_propose": request.user.has_perm("improvements.manage_initiative", issue),
             "can_see_history": can_see_history,
             "history": selectors.history_entries(issue) if can_see_history else [],
+            **_comments_context(request, issue, comment_form),
             "breadcrumbs": [
                 {"label": "Issues", "url": reverse("improvements:issue-list")},
                 {"label": issue.title, "url": None},
@@ -281,6 +286,161 @@ def issue_edit(request, pk: int):
             ],
         },
         status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- comments ----------------------------------------------------------------------------------
+
+
+def _comments_context(request, item, comment_form=None) -> dict:
+    """The thread of an issue or an initiative, the form for those who may comment, the author's links."""
+    person = selectors.person_of(request.user)
+    can_comment = request.user.has_perm("improvements.comment", item)
+    now = timezone.now()
+    comments = list(selectors.comment_thread(item))
+    for comment in comments:
+        comment.rendered = render_markdown_lite(comment.body)
+        comment.changeable = (
+            person is not None
+            and comment.author_id == person.pk
+            and services.comment_still_changeable(comment, now=now)
+        )
+    kind = "issue" if isinstance(item, Issue) else "initiative"
+    return {
+        "comments": comments,
+        "can_comment": can_comment and person is not None,
+        "comment_refused_reason": (_no_person_message("comment") if can_comment and person is None else ""),
+        "comment_form": comment_form or CommentForm(),
+        "comment_action": reverse(f"improvements:{kind}-comment", kwargs={"pk": item.pk}),
+        "comment_edit_minutes": COMMENT_EDIT_MINUTES,
+    }
+
+
+def _comment_post(request, item, page):
+    web.require(request.user, "improvements.comment", item, message=services.NOT_ALLOWED_ON_JOURNEY)
+    form = CommentForm(request.POST)
+    person = selectors.person_of(request.user)
+    if person is None:
+        form.add_error(None, _no_person_message("comment"))
+    elif form.is_valid():
+        try:
+            comment = services.comment_post(item=item, author=person, body=form.cleaned_data["body"])
+        except (ValidationError, ApplicationError) as error:
+            web.add_service_error(form, error)
+        else:
+            named = ", ".join(person.name for person in comment.mentioned.all())
+            messages.success(request, f"Comment posted{f'; {named} will be told' if named else ''}.")
+            return HttpResponseRedirect(comment.get_absolute_url())
+    return page(request, item, comment_form=form, status=400)
+
+
+@require_POST
+def issue_comment(request, pk: int):
+    issue = get_object_or_404(selectors.issue_detail_queryset(), pk=pk)
+    return _comment_post(request, issue, _issue_page)
+
+
+@require_POST
+def initiative_comment(request, pk: int):
+    initiative = get_object_or_404(selectors.initiative_detail_queryset(), pk=pk)
+    return _comment_post(request, initiative, _initiative_page)
+
+
+def _own_comment(request, pk: int) -> tuple[Comment, Person]:
+    """The comment and its author, the requester; anyone else (an administrator too) is refused."""
+    comment = get_object_or_404(selectors.comment_list(), pk=pk)
+    web.require(request.user, "improvements.change_comment", comment, message=services.COMMENT_NOT_YOURS)
+    person = selectors.person_of(request.user)
+    if person is None or person.pk != comment.author_id:
+        raise PermissionDenied(services.COMMENT_NOT_YOURS)
+    return comment, person
+
+
+def _comment_breadcrumbs(comment: Comment, last: str) -> list[dict]:
+    item = comment.item
+    if comment.issue_id:
+        first = {"label": "Issues", "url": reverse("improvements:issue-list")}
+    else:
+        first = {"label": "Initiatives", "url": reverse("improvements:initiative-board")}
+    return [first, {"label": item.title, "url": item.get_absolute_url()}, {"label": last, "url": None}]
+
+
+@require_http_methods(["GET", "POST"])
+def comment_edit(request, pk: int):
+    """The author edits (or, from the same page, deletes) their comment in its first 15 minutes."""
+    comment, author = _own_comment(request, pk)
+    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    too_late = not services.comment_still_changeable(comment)
+    status = 200
+    if too_late:
+        form.add_error(None, services.COMMENT_TOO_LATE)
+        status = 409 if request.method == "POST" else 200
+    elif request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                comment = services.comment_edit(comment=comment, author=comment.author, body=form.cleaned_data["body"])
+            except (ValidationError, ApplicationError) as error:
+                web.add_service_error(form, error)
+                status = 409 if isinstance(error, ApplicationError) else 400
+            else:
+                messages.success(request, "Comment saved.")
+                return HttpResponseRedirect(comment.get_absolute_url())
+    return render(
+        request,
+        "improvements/comment_form.html",
+        {
+            "form": form,
+            "comment": comment,
+            "too_late": too_late,
+            "comment_edit_minutes": COMMENT_EDIT_MINUTES,
+            "breadcrumbs": _comment_breadcrumbs(comment, "Edit your comment"),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def comment_delete(request, pk: int):
+    comment, author = _own_comment(request, pk)
+    back = comment.item.get_absolute_url()
+    try:
+        services.comment_delete(comment=comment, author=author)
+    except ApplicationError as error:
+        messages.error(request, f"The comment was not deleted: {error.message}")
+        return render(
+            request,
+            "improvements/comment_form.html",
+            {
+                "form": CommentForm(initial={"body": comment.body}),
+                "comment": comment,
+                "too_late": True,
+                "comment_edit_minutes": COMMENT_EDIT_MINUTES,
+                "breadcrumbs": _comment_breadcrumbs(comment, "Edit your comment"),
+            },
+            status=409,
+        )
+    messages.success(request, "Comment deleted.")
+    return HttpResponseRedirect(f"{back}#comments")
+
+
+@require_GET
+def mention_people(request):
+    """The comment box's autocomplete: active people whose name or login name starts with ``q`` (JSON)."""
+    people = selectors.people_to_mention(request.GET.get("q", ""))
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "id": person.pk,
+                    "name": person.name,
+                    "title": person.title,
+                    "function": person.function.name if person.function_id else "",
+                    "mention": mention_text(person),
+                }
+                for person in people
+            ]
+        }
     )
 
 
@@ -415,7 +575,9 @@ def _comparison_label(initiative: Initiative) -> str:
     return "; ".join(parts)
 
 
-def _initiative_page(request, initiative: Initiative, *, update_form=None, move_form=None, status=200):
+def _initiative_page(
+    request, initiative: Initiative, *, update_form=None, move_form=None, comment_form=None, status=200
+):
     periods = getattr(initiative, "impact", None)
     can_manage = request.user.has_perm("improvements.manage_initiative", initiative)
     can_post = request.user.has_perm("improvements.post_update", initiative)
@@ -465,6 +627,7 @@ def _initiative_page(request, initiative: Initiative, *, update_form=None, move_
             "move_form": move_form or (InitiativeMoveForm(initiative=initiative) if can_manage else None),
             "can_see_history": can_see_history,
             "history": selectors.history_entries(initiative) if can_see_history else [],
+            **_comments_context(request, initiative, comment_form),
             "breadcrumbs": [
                 {"label": "Initiatives", "url": reverse("improvements:initiative-board")},
                 {"label": initiative.title, "url": None},

@@ -5,6 +5,7 @@ their deliveries are enqueued only after it (``services.notify``).
 """
 
 import datetime as dt
+import logging
 
 from django.db.models import Q
 from django.db.models.signals import post_save, pre_save
@@ -12,14 +13,18 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
+from improvements.events import COMMENT_EVENTS
 from improvements.models import Initiative, Issue
 from journeys.health_components import ALERTS_BY_CODE
+from journeys.models import Journey
 from journeys.signals import health_recomputed
 from owners.choices import Verdict
 from owners.models import IncentiveReview, Ownership, Person, TeamMembership
 
 from . import services
 from .choices import Event
+
+logger = logging.getLogger(__name__)
 
 # A recompute of an old day (a backfill) is history, not news (as for the owner's alert e-mail).
 ALERT_MAX_AGE_DAYS = 1
@@ -176,3 +181,36 @@ def ownership_saved(sender, instance, created, raw=False, **kwargs):
         body=instance.mandate,
         url=reverse("journeys:detail", kwargs={"slug": journey.slug}),
     )
+
+
+# --- mentions (core.events) --------------------------------------------------------------------
+
+
+def mentions_heard(name: str, payload) -> None:
+    """``comment.created`` / ``comment.edited``: tell the people the comment mentions for the first time.
+
+    Runs after the comment committed (core.events). The key is the comment's, so a person is told
+    once per comment however often it is edited or the event heard (``services.notify``).
+    """
+    if name not in COMMENT_EVENTS:
+        return
+    data = payload()
+    comment = data["comment"]
+    ids = [person["id"] for person in comment["newly_mentioned"]]
+    if not ids:
+        return
+    item = data.get("issue") or data.get("initiative")
+    kind = "issue" if "issue" in data else "initiative"
+    author = (comment["author"] or {}).get("name", "Someone")
+    try:
+        services.notify(
+            event=Event.MENTION,
+            key=f"comment:{comment['id']}:mention",
+            recipients=Person.objects.filter(pk__in=ids, is_active=True).order_by("pk"),
+            journey=Journey.objects.filter(slug=data["journey"]["slug"]).first(),
+            title=f"{author} mentioned you on the {kind} {item['title']}",
+            body=comment["body"][:500],
+            url=comment["path"],
+        )
+    except Exception:  # the comment is committed; a failure here must not answer the author with an error
+        logger.exception("The mentions of comment %s could not be recorded.", comment["id"])

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from improvements.choices import IssueCategory
-from improvements.models import Initiative, InitiativeUpdate, Issue
+from improvements.models import Comment, Initiative, InitiativeUpdate, Issue
 from journeys.choices import Channel, HealthStatus, Outcome
 from journeys.models import (
     HealthSnapshot,
@@ -287,6 +287,19 @@ class InitiativeUpdateFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(PersonFactory)
     body = "Pilot running in two regions."
     progress = 40
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """A comment on an issue (pass ``initiative=...`` and ``issue=None`` for one on an initiative)."""
+
+    class Meta:
+        model = Comment
+
+    issue = factory.SubFactory(IssueFactory)
+    initiative = None
+    journey = factory.LazyAttribute(lambda o: (o.issue or o.initiative).journey)
+    author = factory.SubFactory(PersonFactory)
+    body = "Seen this on the welcome calls too."
 
 
 class WebhookSubscriptionFactory(factory.django.DjangoModelFactory):

@@ -1,15 +1,18 @@
 """API serializers of the improvements app: output serializers and input serializers per write."""
 
+import datetime as dt
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.markup import render_markdown_lite
 from journeys.choices import Component
 from journeys.models import Journey, Stage, Touchpoint
 from owners.models import Function, Person
 
 from ..choices import ImpactVerdict, InitiativeStatus, IssueCategory, IssueStatus, Severity
 from ..impact import expected_gain_points, impact_of
-from ..models import Initiative, InitiativeUpdate, Issue
+from ..models import COMMENT_EDIT_MINUTES, COMMENT_MAX_LENGTH, Comment, Initiative, InitiativeUpdate, Issue
 
 # --- issues ------------------------------------------------------------------------------------
 
@@ -310,3 +313,53 @@ class InitiativeUpdateCreateSerializer(serializers.Serializer):
     initiative = serializers.PrimaryKeyRelatedField(queryset=Initiative.objects.select_related("journey"))
     body = serializers.CharField()
     progress = serializers.IntegerField(min_value=0, max_value=100)
+
+
+# --- comments ----------------------------------------------------------------------------------
+
+
+class CommentPersonSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Person
+        fields = ["id", "name"]
+        read_only_fields = fields
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    journey = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    author = CommentPersonSerializer(read_only=True, allow_null=True)
+    mentioned = CommentPersonSerializer(many=True, read_only=True)
+    body_html = serializers.SerializerMethodField(help_text="The body as the page shows it: escaped, links made safe.")
+    changeable_until = serializers.SerializerMethodField(
+        help_text=f"Until when the author may edit or delete it ({COMMENT_EDIT_MINUTES} minutes after posting)."
+    )
+
+    class Meta:
+        model = Comment
+        fields = [
+            "id",
+            "journey",
+            "issue",
+            "initiative",
+            "author",
+            "body",
+            "body_html",
+            "mentioned",
+            "created_at",
+            "edited_at",
+            "changeable_until",
+        ]
+        read_only_fields = fields
+
+    def get_body_html(self, comment) -> str:
+        return str(render_markdown_lite(comment.body))
+
+    def get_changeable_until(self, comment) -> dt.datetime:
+        return comment.created_at + dt.timedelta(minutes=COMMENT_EDIT_MINUTES)
+
+
+class CommentWriteSerializer(serializers.Serializer):
+    body = serializers.CharField(
+        max_length=COMMENT_MAX_LENGTH,
+        help_text="Markdown-lite text; @username or @Full Name mentions a person (docs/notifications.md).",
+    )

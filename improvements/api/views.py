@@ -5,11 +5,13 @@ check the rules on the journey concerned and call a service. Illegal transitions
 versions answer 409, bad input 400.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from core.api import ServiceViewSet
 from core.concurrency import VersionETagMixin
@@ -17,9 +19,11 @@ from core.filters import NullsLastOrderingFilter
 from journeys.models import Journey
 
 from .. import selectors, services
-from ..filters import InitiativeFilter, InitiativeUpdateFilter, IssueFilter
+from ..filters import CommentFilter, InitiativeFilter, InitiativeUpdateFilter, IssueFilter
 from ..models import Issue
 from .serializers import (
+    CommentSerializer,
+    CommentWriteSerializer,
     InitiativeCreateSerializer,
     InitiativeSerializer,
     InitiativeTransitionSerializer,
@@ -39,7 +43,31 @@ class _ImprovementsViewSet(ServiceViewSet):
     reload_after_write = True
 
 
+class CommentThreadMixin:
+    """``GET``/``POST {id}/comments/`` on an issue or an initiative: its thread, oldest first (not paged:
+    a thread is one item's conversation), and a new comment by the journey's team, owner or managers."""
+
+    def _comments(self, request):
+        item = self.get_object()
+        if request.method == "POST":
+            self.require("improvements.comment", item)
+            data = self.validated_input(CommentWriteSerializer)
+            author = services.require_person(request.user, doing="comment")
+            comment = services.comment_post(item=item, author=author, body=data["body"])
+            comment = selectors.comment_list().get(pk=comment.pk)
+            return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+        thread = selectors.comment_list().filter(pk__in=selectors.comment_thread(item).values("pk"))
+        return Response(CommentSerializer(thread.order_by("created_at", "id"), many=True).data)
+
+    @extend_schema(methods=["GET"], request=None, responses=CommentSerializer(many=True))
+    @extend_schema(methods=["POST"], request=CommentWriteSerializer, responses={201: CommentSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def comments(self, request, pk=None):
+        return self._comments(request)
+
+
 class IssueViewSet(
+    CommentThreadMixin,
     VersionETagMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -99,6 +127,7 @@ class IssueViewSet(
 
 
 class InitiativeViewSet(
+    CommentThreadMixin,
     VersionETagMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -203,3 +232,47 @@ class InitiativeUpdateViewSet(
             progress=data["progress"],
         )
         return self.respond(update, status_code=status.HTTP_201_CREATED)
+
+
+class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _ImprovementsViewSet):
+    """Comments on issues and initiatives, newest first; post one under its item
+    (``/issues/{id}/comments/``). The author edits (PUT/PATCH) or deletes it in its first 15 minutes
+    (later: 409)."""
+
+    serializer_class = CommentSerializer
+    filterset_class = CommentFilter
+    ordering_fields = ["created_at"]
+    ordering = ["-created_at", "-id"]
+    permission_message = services.COMMENT_NOT_YOURS
+
+    def get_queryset(self):
+        return selectors.comment_list()
+
+    def _own_comment(self):
+        """The comment and its author, the requester; anyone else (an administrator too) gets 403."""
+        comment = self.get_object()
+        self.require("improvements.change_comment", comment)
+        person = selectors.person_of(self.request.user)
+        if person is None or person.pk != comment.author_id:
+            raise PermissionDenied(services.COMMENT_NOT_YOURS)
+        return comment, person
+
+    def _update(self, request):
+        comment, author = self._own_comment()
+        data = self.validated_input(CommentWriteSerializer)
+        comment = services.comment_edit(comment=comment, author=author, body=data["body"])
+        return self.respond(comment)
+
+    @extend_schema(request=CommentWriteSerializer, responses=CommentSerializer)
+    def update(self, request, pk=None):
+        return self._update(request)
+
+    @extend_schema(request=CommentWriteSerializer, responses=CommentSerializer)
+    def partial_update(self, request, pk=None):
+        return self._update(request)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, pk=None):
+        comment, author = self._own_comment()
+        services.comment_delete(comment=comment, author=author)
+        return self.respond_no_content()

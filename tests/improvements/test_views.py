@@ -539,11 +539,11 @@ def _fill(journey, count):
         ("/issues/", 12),  # +1: the unread notifications count in the header
         ("/issues/?journey=onboarding", 14),
         ("/issues/export.csv", 5),
-        ("/issues/{issue}/", 17),
+        ("/issues/{issue}/", 21),  # +4: the comment thread, its history, the comment permission
         ("/initiatives/", 11),
         ("/initiatives/ranked/", 10),
         ("/initiatives/export.csv", 5),
-        ("/initiatives/{initiative}/", 17),
+        ("/initiatives/{initiative}/", 21),  # +4: as the issue page
         ("/issues/new/?journey=onboarding", 14),
     ],
 )

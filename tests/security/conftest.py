@@ -37,6 +37,7 @@ class World:
     webhook_subscription: object = None  # a manager's webhook, with one delivery in its log
     webhook_delivery: object = None
     persona: object = None  # a persona of J
+    comment: object = None  # by J's team member, on J's issue, just posted (its author may still edit it)
 
 
 @pytest.fixture
@@ -99,6 +100,7 @@ def build_world(journey, owner_user, team_user, manager_user) -> World:
         webhook_subscription=webhook_subscription,
         webhook_delivery=webhook_delivery,
         persona=factories.PersonaFactory(journey=journey, name="First-timer", segment="first-time"),
+        comment=factories.CommentFactory(issue=issue, author=team_user.person, body="Seen on the welcome calls."),
     )
 
 

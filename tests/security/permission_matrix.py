@@ -27,6 +27,7 @@ STEER = frozenset({OWNER, MANAGER, ADMIN})  # J's map, targets, triage, initiati
 MANAGE = frozenset({MANAGER, ADMIN})  # create journeys, assign owners, review incentives, functions, people
 INGEST = frozenset({INTEGRATION, ADMIN})  # feed instances and interactions (the ingest permission)
 STAFF = frozenset({ADMIN})  # the Django admin
+AUTHOR = frozenset({TEAM})  # J's comment was written by J's team member: only its author edits or deletes it
 
 GROUP_NAMES = {
     PUBLIC: "anyone",
@@ -36,6 +37,7 @@ GROUP_NAMES = {
     MANAGE: "managers",
     INGEST: "ingest accounts",
     STAFF: "admins",
+    AUTHOR: "the comment's author",
 }
 
 # Pages: URL name -> {method: who may}. GET and POST are checked; a method not listed must answer 405.
@@ -123,6 +125,11 @@ PAGES = {
     "improvements:initiative-edit": {"GET": STEER, "POST": STEER},
     "improvements:initiative-transition": {"POST": STEER},
     "improvements:initiative-update-create": {"POST": CONTRIBUTE},
+    "improvements:issue-comment": {"POST": CONTRIBUTE},
+    "improvements:initiative-comment": {"POST": CONTRIBUTE},
+    "improvements:comment-edit": {"GET": AUTHOR, "POST": AUTHOR},
+    "improvements:comment-delete": {"POST": AUTHOR},
+    "improvements:mention-people": {"GET": READ},  # the comment box's autocomplete; the people list is public too
     # accounts: single sign-on, invitations, logins, password reset, one's own profile
     "accounts:sso-login": {"GET": PUBLIC},
     "accounts:sso-callback": {"GET": PUBLIC},
@@ -224,6 +231,10 @@ API = {
     "initiative-transition": {"POST": STEER},
     "initiative-update-list": {"GET": READ, "POST": CONTRIBUTE},
     "initiative-update-detail": {"GET": READ},
+    "issue-comments": {"GET": READ, "POST": CONTRIBUTE},
+    "initiative-comments": {"GET": READ, "POST": CONTRIBUTE},
+    "comment-list": {"GET": READ},
+    "comment-detail": {"GET": READ, "PUT": AUTHOR, "PATCH": AUTHOR, "DELETE": AUTHOR},
     # webhooks: the targets name the organisation's systems, so reading is for managers too
     "webhook-subscription-list": {"GET": MANAGE, "POST": MANAGE},
     "webhook-subscription-detail": {"GET": MANAGE, "PUT": MANAGE, "PATCH": MANAGE, "DELETE": MANAGE},

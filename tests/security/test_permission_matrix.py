@@ -118,6 +118,7 @@ API_OBJECTS = {
     "issue": "issue",
     "initiative": "initiative",
     "initiative-update": "initiative_update",
+    "comment": "comment",
     "webhook-subscription": "webhook_subscription",
     "webhook-delivery": "webhook_delivery",
 }
@@ -131,6 +132,7 @@ PAGE_OBJECTS = {
     "owners:journey-team-": "team_membership",
     "improvements:issue-": "issue",
     "improvements:initiative-": "initiative",
+    "improvements:comment-": "comment",
     "webhooks:subscription-": "webhook_subscription",
 }
 
@@ -224,6 +226,13 @@ def _bodies(world) -> dict[tuple[str, str], dict]:
             "issues": [world.issue.pk],
         },
         ("initiative-update-list", "POST"): {"initiative": world.initiative.pk, "body": "Started.", "progress": 10},
+        ("issue-comments", "POST"): {"body": "Seen it too."},
+        ("initiative-comments", "POST"): {"body": "Seen it too."},
+        ("comment-detail", "PUT"): {"body": "Edited."},
+        ("comment-detail", "PATCH"): {"body": "Edited."},
+        ("improvements:issue-comment", "POST"): {"body": "Seen it too."},
+        ("improvements:initiative-comment", "POST"): {"body": "Seen it too."},
+        ("improvements:comment-edit", "POST"): {"body": "Edited."},
         ("improvements:issue-create", "POST"): {**issue_fields, "journey": journey.pk},
         ("improvements:initiative-create", "POST"): {
             "journey": journey.pk,
