@@ -5,16 +5,17 @@ from rest_framework.routers import DefaultRouter
 from improvements.api.views import CommentViewSet, InitiativeUpdateViewSet, InitiativeViewSet, IssueViewSet
 from journeys.api.views.health import HealthSnapshotViewSet
 from journeys.api.views.ingest import ImportViewSet, InteractionViewSet, JourneyInstanceViewSet
-from journeys.api.views.maps import JourneyViewSet, StageViewSet, TouchpointViewSet
+from journeys.api.views.maps import JourneyTemplateViewSet, JourneyViewSet, StageViewSet, TouchpointViewSet
 from owners.api import views as owners_api
 from webhooks.api.views import WebhookDeliveryViewSet, WebhookSubscriptionViewSet
 
 router = DefaultRouter()
 
-# journeys: maps (journeys, stages, touchpoints)
+# journeys: maps (journeys, stages, touchpoints, journey-templates)
 router.register("journeys", JourneyViewSet, basename="journey")
 router.register("stages", StageViewSet, basename="stage")
 router.register("touchpoints", TouchpointViewSet, basename="touchpoint")
+router.register("journey-templates", JourneyTemplateViewSet, basename="journey-template")
 
 # journeys: data (instances, interactions, imports)
 router.register("instances", JourneyInstanceViewSet, basename="journeyinstance")

@@ -23,11 +23,13 @@ from simple_history.utils import bulk_create_with_history
 
 from core.errors import ApplicationError
 from core.rules import MANAGERS_GROUP
+from improvements import deadlines
 from improvements import services as improvement_services
 from improvements.choices import InitiativeStatus
 from improvements.models import Initiative, InitiativeUpdate, Issue
 from journeys.choices import JourneyStatus
 from journeys.models import Interaction, Journey, JourneyInstance, Persona, Stage, Touchpoint
+from journeys.services.copies import journey_create_from_template
 from owners.models import (
     Function,
     Incentive,
@@ -91,6 +93,7 @@ def seed_demo(*, days: int = 180, scale: float = 1.0, seed: int = 1, today: dt.d
         _create_initiatives(result, journeys, new_specs, functions, people, issues, plans, calendar)
         result.journeys_created = [spec.slug for spec in new_specs]
     _place_in_framework()
+    _create_template_journey(result)
     result.token = Token.objects.get_or_create(user=users[org.INTEGRATION_USERNAME])[0].key
     return result
 
@@ -103,6 +106,17 @@ def _place_in_framework() -> None:
         )
         if created:
             Journey.objects.filter(slug__in=part_slugs, parent__isnull=True).update(parent=parent)
+
+
+def _create_template_journey(result: SeedResult) -> None:
+    """One journey drawn from a template, as a manager would start it: a draft with its map and swimlanes."""
+    spec = org.TEMPLATE_JOURNEY
+    if Journey.objects.filter(slug=spec["slug"]).exists():
+        result.journeys_kept.append(spec["slug"])
+        return
+    journey_create_from_template(template=spec["template"], name=spec["name"], slug=spec["slug"])
+    result.journeys_created.append(spec["slug"])
+    result.created["journeys"] += 1
 
 
 def _history(objs: list, model, *, date: dt.datetime | None = None) -> list:
@@ -448,6 +462,8 @@ def _create_issues(result, journeys, functions, people, calendar) -> dict[str, I
                     status=spec.status,
                     reported_by=people[spec.reported_by],
                     assignee=people[spec.assignee] if spec.assignee else None,
+                    # As the service gives it: the severity's default from the day it was reported.
+                    due_date=deadlines.default_due_date(spec.severity, logged_on=calendar.date(spec.reported)),
                 )
             ],
             Issue,

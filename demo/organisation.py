@@ -10,6 +10,7 @@ got worse when technicians' daily job target squeezed installation slots.
 from dataclasses import dataclass, field
 
 from improvements.choices import InitiativeStatus, IssueCategory, IssueStatus, Severity
+from journeys import map_templates
 from journeys.choices import Channel, Component, JourneyStatus, ServicePosition, Tier
 from owners.choices import Verdict
 
@@ -41,20 +42,9 @@ class PersonSpec:
     username: str | None = None
 
 
-@dataclass(frozen=True)
-class TouchpointSpec:
-    key: str
-    name: str
-    channel: str
-    functions: tuple[str, ...]
-    moment_of_truth: bool = False
-    description: str = ""
-
-
-@dataclass(frozen=True)
-class StageSpec:
-    name: str
-    touchpoints: tuple[TouchpointSpec, ...]
+# The journeys' maps come from the templates (journeys.map_templates), so each archetype is written once.
+TouchpointSpec = map_templates.TouchpointTemplate
+StageSpec = map_templates.StageTemplate
 
 
 @dataclass(frozen=True)
@@ -239,72 +229,7 @@ ONBOARDING = JourneySpec(
     window_days=120,
     map_reviewed=-20,
     base_instances=3000,
-    stages=(
-        StageSpec(
-            "Order",
-            (
-                T("browse-packages", "Browse packages online", Channel.WEB, ("digital",)),
-                T("sales-call", "Sales call", Channel.PHONE, ("customer-service",)),
-                T("order-confirmation", "Order confirmation e-mail", Channel.EMAIL, ("digital",)),
-            ),
-        ),
-        StageSpec(
-            "Installation booking",
-            (
-                T("booking-call", "Installation booking call", Channel.PHONE, ("customer-service", "field-operations")),
-                T("appointment-letter", "Appointment letter", Channel.MAIL, ("field-operations",)),
-                T(
-                    "appointment-check-call",
-                    "Is my appointment still on? call",
-                    Channel.PHONE,
-                    ("customer-service",),
-                    description="Customers call to check a slot nobody confirmed to them.",
-                ),
-            ),
-        ),
-        StageSpec(
-            "Installation",
-            (
-                T(
-                    "technician-visit",
-                    "Technician home visit",
-                    Channel.FIELD,
-                    ("field-operations",),
-                    moment_of_truth=True,
-                    description="The first time the customer meets Meridian in person, in their own home.",
-                ),
-                T("reschedule-call", "Rescheduling call", Channel.PHONE, ("customer-service", "field-operations")),
-            ),
-        ),
-        StageSpec(
-            "Activation",
-            (
-                T("activate-viewing-card", "Activate the viewing card online", Channel.WEB, ("digital", "technology")),
-                T("activation-help-call", "Activation help call", Channel.PHONE, ("customer-service",)),
-            ),
-        ),
-        StageSpec(
-            "First bill",
-            (
-                T("welcome-pack", "Welcome pack and first bill", Channel.MAIL, ("billing",)),
-                T(
-                    "first-bill-query",
-                    "First bill query call",
-                    Channel.PHONE,
-                    ("billing", "customer-service"),
-                    moment_of_truth=True,
-                    description="The first bill includes a pro-rata charge nobody explained.",
-                ),
-            ),
-        ),
-        StageSpec(
-            "Settling in",
-            (
-                T("my-account-setup", "Set up My Account", Channel.WEB, ("digital",)),
-                T("settling-in-survey", "Settling-in survey", Channel.EMAIL, ("product-design",)),
-            ),
-        ),
-    ),
+    stages=map_templates.ONBOARDING.stages,
     ownerships=(
         OwnershipSpec("chris.hallam", -420, -121, "Onboarding as part of the sales funnel, up to the first bill."),
         OwnershipSpec(
@@ -428,34 +353,7 @@ RAIL_REFUND = JourneySpec(
     target_duration_days=1,
     map_reviewed=-10,
     base_instances=2500,
-    stages=(
-        StageSpec(
-            "Report",
-            (
-                T(
-                    "report-delay",
-                    "Report the delay in the app",
-                    Channel.APP,
-                    ("digital",),
-                    moment_of_truth=True,
-                    description="Coming to the passenger's aid when the trip went wrong.",
-                ),
-                T("upload-ticket", "Upload the ticket", Channel.APP, ("digital",)),
-            ),
-        ),
-        StageSpec(
-            "Assess",
-            (
-                T("claim-acknowledged", "Claim acknowledged by e-mail", Channel.EMAIL, ("digital",)),
-                T("claim-status-check", "Check the claim status", Channel.APP, ("digital",)),
-                T("refund-help-call", "Refund help call", Channel.PHONE, ("customer-service",)),
-            ),
-        ),
-        StageSpec(
-            "Refund",
-            (T("refund-paid", "Refund paid notification", Channel.APP, ("rail-operations",)),),
-        ),
-    ),
+    stages=map_templates.RAIL_REFUND.stages,
     ownerships=(
         OwnershipSpec("ruth.adeyemi", -500, -261, "Delay repay within the customer relations budget."),
         OwnershipSpec(
@@ -484,38 +382,7 @@ BILLING_COMPLAINT = JourneySpec(
     target_duration_days=14,
     map_reviewed=-45,
     base_instances=1500,
-    stages=(
-        StageSpec(
-            "Raise",
-            (
-                T("complaint-call", "Complaint call", Channel.PHONE, ("customer-service",), moment_of_truth=True),
-                T("complaint-email", "Complaint e-mail", Channel.EMAIL, ("customer-service",)),
-                T("complaint-letter", "Complaint letter", Channel.MAIL, ("customer-service",)),
-            ),
-        ),
-        StageSpec(
-            "Investigate",
-            (
-                T("acknowledgement-letter", "Acknowledgement letter", Channel.MAIL, ("compliance",)),
-                T("chase-call", "Chasing call", Channel.PHONE, ("customer-service",)),
-                T("chase-email", "Chasing e-mail", Channel.EMAIL, ("customer-service",)),
-            ),
-        ),
-        StageSpec(
-            "Resolve",
-            (
-                T(
-                    "resolution-call",
-                    "Resolution call",
-                    Channel.PHONE,
-                    ("customer-service", "billing"),
-                    moment_of_truth=True,
-                ),
-                T("credit-note", "Credit note", Channel.MAIL, ("billing",)),
-            ),
-        ),
-        StageSpec("Close", (T("closure-letter", "Closure letter", Channel.MAIL, ("compliance",)),)),
-    ),
+    stages=map_templates.BILLING_COMPLAINT.stages,
     ownerships=(
         OwnershipSpec(
             "dana.whitfield",
@@ -542,38 +409,7 @@ HOME_MOVE = JourneySpec(
     tier=Tier.PARITY,
     service_position=ServicePosition.EASE,
     base_instances=800,
-    stages=(
-        StageSpec(
-            "Tell us",
-            (
-                T("moving-form", "Moving form online", Channel.WEB, ("digital",)),
-                T("moving-call", "Moving call", Channel.PHONE, ("customer-service",)),
-            ),
-        ),
-        StageSpec(
-            "Schedule",
-            (T("move-booking-call", "Move booking call", Channel.PHONE, ("customer-service", "field-operations")),),
-        ),
-        StageSpec(
-            "Move day",
-            (
-                T(
-                    "move-technician-visit",
-                    "Technician visit at the new home",
-                    Channel.FIELD,
-                    ("field-operations",),
-                    moment_of_truth=True,
-                ),
-            ),
-        ),
-        StageSpec(
-            "After the move",
-            (
-                T("new-address-bill", "First bill at the new address", Channel.MAIL, ("billing",)),
-                T("new-address-bill-call", "Bill query call", Channel.PHONE, ("billing", "customer-service")),
-            ),
-        ),
-    ),
+    stages=map_templates.HOME_MOVE.stages,
     ownerships=(OwnershipSpec("chris.hallam", -400, -30, "Home moves as a retention opportunity for sales."),),
 )
 
@@ -737,6 +573,9 @@ FRAMEWORK = (
         ("billing-complaint", "home-move", "fibre-upgrade"),
     ),
 )
+# Drawn from the "repair" template by the template service itself (a draft, no data yet): what a
+# manager gets from "Start from a template".
+TEMPLATE_JOURNEY = {"template": "repair", "name": "Repair a Meridian TV fault", "slug": "tv-repair"}
 
 R = ReviewSpec
 

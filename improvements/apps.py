@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 from core.history import JOURNEY_FEED, register_sources
 from journeys.panels import Panel, TouchpointAction, register_panel, register_touchpoint_action
-from owners.links import register_conflict_issue_finder, register_conflict_issue_link
+from owners.links import register_alert_mail_section, register_conflict_issue_finder, register_conflict_issue_link
 
 
 class ImprovementsConfig(AppConfig):
@@ -12,10 +12,11 @@ class ImprovementsConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: Django imports this module before any model is loaded,
         # and these modules import the models.
+        from . import deadlines  # noqa: F401  (registers the check of ISSUE_DUE_DAYS)
         from .events import register_event_types
         from .history import journey_history_sources, register_value_formats
         from .links import conflict_issue_path, touchpoint_issue_path
-        from .selectors import conflict_issues
+        from .selectors import conflict_issues, overdue_issue_mail_lines
         from .views import journey_panel_context
 
         # The apps below cannot import this one (journeys <- owners <- improvements): contribute
@@ -34,6 +35,7 @@ class ImprovementsConfig(AppConfig):
         register_value_formats()
         register_conflict_issue_link(conflict_issue_path)
         register_conflict_issue_finder(conflict_issues)
+        register_alert_mail_section(overdue_issue_mail_lines)
         register_touchpoint_action(
             TouchpointAction(
                 key="log-issue", label="Log an issue", url=touchpoint_issue_path, permission="improvements.log_issue"

@@ -64,10 +64,17 @@ class IssueFilter(django_filters.FilterSet):
     )
     assignee = django_filters.ModelChoiceFilter(queryset=_people(), label="Assignee", empty_label="Anyone")
     reported = django_filters.DateFromToRangeFilter(field_name="created_at", label="Reported between")
+    due = django_filters.DateFromToRangeFilter(field_name="due_date", label="Due between")
+    # The queryset (selectors.issue_list) annotates is_overdue: open and past its due date.
+    overdue = django_filters.BooleanFilter(
+        field_name="is_overdue",
+        label="Overdue",
+        widget=forms.Select(choices=[("", "Overdue or not"), ("true", "Overdue only"), ("false", "Not overdue")]),
+    )
 
     class Meta:
         model = Issue
-        fields = ["search", "journey", "stage", "touchpoint", "category", "severity", "status", "open"]
+        fields = ["search", "journey", "stage", "touchpoint", "category", "severity", "status", "open", "overdue"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

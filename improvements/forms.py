@@ -145,8 +145,15 @@ class IssueEditForm(VersionedForm):
 
     class Meta:
         model = Issue
-        fields = ["title", "symptom", "category", "severity", "stage", "touchpoint", "functions"]
-        widgets = {"symptom": forms.Textarea(attrs={"rows": 4})}
+        fields = ["title", "symptom", "category", "severity", "due_date", "stage", "touchpoint", "functions"]
+        widgets = {
+            "symptom": forms.Textarea(attrs={"rows": 4}),
+            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {
+            "due_date": "Leave empty for no deadline. Changing the severity moves the date only if it is still "
+            "the old severity's default.",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -26,6 +26,12 @@ class Issue(TimeStampedModel, VersionedModel):
     category = models.CharField(max_length=30, choices=IssueCategory.choices)
     severity = models.PositiveSmallIntegerField(choices=Severity.choices, default=Severity.MEDIUM)
     status = models.CharField(max_length=25, choices=IssueStatus.choices, default=IssueStatus.REPORTED)
+    due_date = models.DateField(
+        "due date",
+        null=True,
+        blank=True,
+        help_text="When the issue should be resolved by. New issues get one from their severity (ISSUE_DUE_DAYS).",
+    )
     functions = models.ManyToManyField(
         Function, blank=True, related_name="issues", verbose_name="responsible functions"
     )

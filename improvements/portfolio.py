@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Q
+from django.db.models import BooleanField, Case, Count, F, Q, Value, When
 from django.utils import timezone
 
 from journeys.choices import Alert, HealthStatus, Tier
@@ -26,7 +26,7 @@ from owners.selectors import JourneyGaps, journeys_gaps
 
 from .choices import IN_FLIGHT_INITIATIVE_STATUSES, OPEN_ISSUE_STATUSES, InitiativeStatus, Severity
 from .models import Initiative, Issue
-from .selectors import person_of
+from .selectors import overdue_issue_condition, person_of
 
 TREND_WEEKS = 12
 MY_WORK_LIMIT = 20
@@ -68,6 +68,7 @@ class PortfolioRow:
     alerts: list[AlertLabel] = field(default_factory=list)
     issue_counts: list[dict] = field(default_factory=list)
     open_issue_total: int = 0
+    overdue_issue_total: int = 0
     initiatives: list[Initiative] = field(default_factory=list)
     # Set on the first row of each group when the portfolio is grouped by top-level journey.
     starts_group: "PortfolioGroup | None" = None
@@ -131,17 +132,20 @@ def _trends(journey_ids: list[int], *, today: dt.date) -> dict[int, list[tuple[d
     return points
 
 
-def _open_issue_counts(journey_ids: list[int]) -> dict[int, dict[int, int]]:
+def _open_issue_counts(journey_ids: list[int], *, today: dt.date) -> tuple[dict[int, dict[int, int]], dict[int, int]]:
+    """Open issues per journey and severity, and the overdue ones per journey, in one query."""
     counts: dict[int, dict[int, int]] = defaultdict(dict)
+    overdue: dict[int, int] = defaultdict(int)
     rows = (
         Issue.objects.filter(journey_id__in=journey_ids, status__in=OPEN_ISSUE_STATUSES)
         .order_by()
         .values_list("journey_id", "severity")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), late=Count("id", filter=overdue_issue_condition(today=today)))
     )
-    for journey_id, severity, n in rows:
+    for journey_id, severity, n, late in rows:
         counts[journey_id][severity] = n
-    return counts
+        overdue[journey_id] += late
+    return counts, overdue
 
 
 def _initiatives_in_flight(journey_ids: list[int]) -> dict[int, list[Initiative]]:
@@ -169,7 +173,7 @@ def portfolio_rows(*, today: dt.date | None = None) -> list[PortfolioRow]:
     snapshots = latest_overall_snapshots(ids)
     worst = worst_segments(ids)
     trends = _trends(ids, today=today)
-    issue_counts = _open_issue_counts(ids)
+    issue_counts, overdue_counts = _open_issue_counts(ids, today=today)
     initiatives = _initiatives_in_flight(ids)
 
     rows = []
@@ -189,6 +193,7 @@ def portfolio_rows(*, today: dt.date | None = None) -> list[PortfolioRow]:
                     for severity in sorted(Severity, reverse=True)
                 ],
                 open_issue_total=sum(counts.values()),
+                overdue_issue_total=overdue_counts.get(journey.pk, 0),
                 initiatives=initiatives.get(journey.pk, []),
             )
         )
@@ -335,10 +340,19 @@ def my_work(user, rows: list[PortfolioRow]) -> MyWork:
         return MyWork(person=None)
     owned = list(Ownership.objects.active().filter(person=person).select_related("journey").order_by("journey__name"))
     seats = list(TeamMembership.objects.filter(person=person).select_related("journey").order_by("journey__name"))
+    today = timezone.localdate()
     issues = list(
         Issue.objects.filter(Q(assignee=person) | Q(reported_by=person), status__in=OPEN_ISSUE_STATUSES)
         .select_related("journey", "assignee", "reported_by")
-        .order_by("-severity", "-created_at", "-id")[:MY_WORK_LIMIT]
+        .annotate(
+            is_overdue=Case(
+                When(overdue_issue_condition(today=today), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        # Overdue first: what is late needs the person's attention before what is merely severe.
+        .order_by("-is_overdue", "-severity", "-created_at", "-id")[:MY_WORK_LIMIT]
     )
     initiatives = list(
         Initiative.objects.filter(lead=person)

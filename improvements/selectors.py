@@ -113,11 +113,53 @@ def journey_segments(journey: Journey) -> list[str]:
 # --- issues ------------------------------------------------------------------------------------
 
 
-def issue_list() -> QuerySet[Issue]:
-    """Every issue with what a list row shows, in a constant number of queries."""
-    return Issue.objects.select_related("journey", "stage", "touchpoint", "reported_by", "assignee").prefetch_related(
-        Prefetch("functions", queryset=Function.objects.order_by("name"))
+def overdue_issue_condition(*, today: dt.date) -> Q:
+    """Open issues whose due date has passed (a finished issue is never late)."""
+    return Q(due_date__lt=today, status__in=OPEN_ISSUE_STATUSES)
+
+
+def issue_list(*, today: dt.date | None = None) -> QuerySet[Issue]:
+    """Every issue with what a list row shows and its overdue flag, in a constant number of queries."""
+    today = today or timezone.localdate()
+    return (
+        Issue.objects.select_related("journey", "stage", "touchpoint", "reported_by", "assignee")
+        .prefetch_related(Prefetch("functions", queryset=Function.objects.order_by("name")))
+        .annotate(
+            is_overdue=Case(
+                When(overdue_issue_condition(today=today), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
     )
+
+
+def overdue_issues(*, today: dt.date | None = None) -> QuerySet[Issue]:
+    """Open issues past their due date, the longest overdue first."""
+    today = today or timezone.localdate()
+    return issue_list(today=today).filter(overdue_issue_condition(today=today)).order_by("due_date", "id")
+
+
+OVERDUE_MAIL_LIMIT = 10
+
+
+def overdue_issue_mail_lines(*, journey: Journey, today: dt.date | None = None) -> list[str]:
+    """The journey's overdue issues as lines of its owner's alert e-mail ([] when none is overdue)."""
+    today = today or timezone.localdate()
+    issues = list(overdue_issues(today=today).filter(journey=journey)[: OVERDUE_MAIL_LIMIT + 1])
+    if not issues:
+        return []
+    lines = ["Overdue issues on this journey:"]
+    for issue in issues[:OVERDUE_MAIL_LIMIT]:
+        late = (today - issue.due_date).days
+        assignee = issue.assignee.name if issue.assignee else "nobody assigned"
+        lines.append(
+            f"- {issue.title} (severity {issue.get_severity_display().lower()}, due {issue.due_date:%d %b %Y}, "
+            f"{late} day{'s' if late != 1 else ''} late, {assignee})"
+        )
+    if len(issues) > OVERDUE_MAIL_LIMIT:
+        lines.append("- and more: see the issue list filtered on overdue issues.")
+    return lines
 
 
 def issue_detail_queryset() -> QuerySet[Issue]:

@@ -20,7 +20,7 @@ from journeys.models import Journey, Stage, Touchpoint
 from owners.models import Function, Incentive, Person
 from owners.services import person_available_check
 
-from . import events, measurement, mentions, selectors
+from . import deadlines, events, measurement, mentions, selectors
 from .choices import INITIATIVE_TRANSITIONS, ISSUE_TRANSITIONS, InitiativeStatus, IssueStatus
 from .impact import expected_gain_problem
 from .models import COMMENT_EDIT_MINUTES, Comment, Initiative, InitiativeImpact, InitiativeUpdate, Issue
@@ -109,8 +109,12 @@ def issue_log(
     touchpoint: Touchpoint | None = None,
     functions: Iterable[Function] = (),
     incentive: Incentive | None = None,
+    due_date: dt.date | None | _Unset = UNSET,
 ) -> Issue:
     """A team member logs a root-cause issue against a journey, optionally a stage or touchpoint.
+
+    Without ``due_date`` the issue is due by its severity's default (``improvements.deadlines``);
+    ``due_date=None`` logs it with no deadline.
 
     With ``incentive`` the issue addresses that incentive's conflict with the journey; a second one
     while the first stands (anything but won't fix) is refused with a pointer to it.
@@ -135,6 +139,9 @@ def issue_log(
         reported_by=reported_by,
         status=IssueStatus.REPORTED,
         incentive=incentive,
+        due_date=(
+            deadlines.default_due_date(severity, logged_on=timezone.localdate()) if due_date is UNSET else due_date
+        ),
     )
     issue.full_clean()
     issue.save()
@@ -143,7 +150,29 @@ def issue_log(
     return issue
 
 
-ISSUE_EDITABLE_FIELDS = ("title", "symptom", "category", "severity", "stage", "touchpoint", "root_cause", "assignee")
+ISSUE_EDITABLE_FIELDS = (
+    "title",
+    "symptom",
+    "category",
+    "severity",
+    "stage",
+    "touchpoint",
+    "root_cause",
+    "assignee",
+    "due_date",
+)
+
+
+def _follow_severity(issue: Issue, data: dict) -> None:
+    """A new severity moves the due date only while it is the old severity's default: a date someone
+    chose (or cleared) stays as it is, and a new due date in the same change wins."""
+    if "severity" not in data or int(data["severity"]) == int(issue.severity):
+        return
+    if "due_date" in data and data["due_date"] != issue.due_date:
+        return
+    logged_on = timezone.localdate(issue.created_at)
+    if issue.due_date == deadlines.default_due_date(issue.severity, logged_on=logged_on):
+        data["due_date"] = deadlines.default_due_date(data["severity"], logged_on=logged_on)
 
 
 @transaction.atomic
@@ -157,6 +186,8 @@ def issue_edit(*, issue: Issue, data: dict, version: int | None = None) -> Issue
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed."))
     if "assignee" in data and data["assignee"] != issue.assignee:
         person_available_check(data["assignee"], field="assignee")
+    data = dict(data)
+    _follow_severity(issue, data)
     for name in ISSUE_EDITABLE_FIELDS:
         if name in data:
             setattr(issue, name, data[name])

@@ -169,3 +169,55 @@ class PersonaForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["segment"].widget.attrs["list"] = "persona-segments"
+
+
+class MapCopyForm(forms.Form):
+    """A new journey from a map (a journey's or a template's): its name, slug and touchpoint keys.
+
+    ``touchpoints`` lists the source's (key, name, stage name) in map order; each gets a key field,
+    prefilled with the source's key.
+    """
+
+    name = forms.CharField(label="Name of the new journey", max_length=200)
+    slug = forms.SlugField(
+        max_length=100,
+        required=False,
+        help_text="The stable reference integrations use. Leave empty to derive it from the name.",
+    )
+
+    def __init__(self, *args, touchpoints: list[tuple[str, str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.key_fields: list[tuple[str, str]] = []  # (form field name, source key)
+        for index, (key, name, stage) in enumerate(touchpoints):
+            field_name = f"key_{index}"
+            self.fields[field_name] = forms.SlugField(
+                label=f"{stage}: {name}",
+                max_length=100,
+                initial=key,
+                help_text=f"Key of the touchpoint in the new journey (the source's is {key}).",
+            )
+            self.key_fields.append((field_name, key))
+
+    def key_bound_fields(self):
+        return [self[field_name] for field_name, _ in self.key_fields]
+
+    def clean(self):
+        cleaned = super().clean()
+        seen: dict[str, str] = {}
+        for field_name, _ in self.key_fields:
+            key = cleaned.get(field_name)
+            if not key:
+                continue
+            if key in seen:
+                self.add_error(
+                    field_name, f"Another touchpoint of the new journey already has the key \u201c{key}\u201d."
+                )
+            seen.setdefault(key, field_name)
+        return cleaned
+
+    def service_fields(self) -> dict:
+        return {
+            "name": self.cleaned_data["name"],
+            "slug": self.cleaned_data.get("slug") or "",
+            "keys": {source_key: self.cleaned_data[field_name] for field_name, source_key in self.key_fields},
+        }

@@ -13,3 +13,14 @@ health_recomputed = Signal()
 # pending recompute this change created: each needs one recompute job; the others have one queued
 # or running already).
 journey_data_changed = Signal()
+
+# Sent inside the transaction that copied a journey's map (journeys.services.copies.journey_copy), so
+# that what other apps hang on the map (responsibilities) is copied in the same transaction.
+# kwargs: source (Journey), journey (the new Journey), touchpoints (dict: source touchpoint id -> new
+# touchpoint id, for the touchpoints that were copied).
+map_copied = Signal()
+
+# Sent inside the transaction that drew a new journey from a template (journeys.map_templates).
+# kwargs: journey (the new Journey), template (MapTemplate), function_slugs (dict: new touchpoint id ->
+# the slugs of the functions the template says usually deliver it).
+map_drawn_from_template = Signal()

@@ -12,8 +12,11 @@ urlpatterns = [
     # The framework: the tree of journeys with the roll-up of each parent.
     path("framework/", framework.framework, name="framework"),
     path("journeys/new/", maps.journey_create, name="create"),
+    path("journeys/new/template/", maps.template_list, name="templates"),
+    path("journeys/new/template/<slug:template>/", maps.journey_create_from_template, name="create-from-template"),
     path("journeys/<slug:slug>/", maps.journey_detail, name="detail"),
     path("journeys/<slug:slug>/edit/", maps.journey_edit, name="edit"),
+    path("journeys/<slug:slug>/copy/", maps.journey_copy, name="copy"),
     path("journeys/<slug:slug>/review-map/", maps.journey_review_map, name="review-map"),
     path("journeys/<slug:slug>/map.mmd", maps.journey_mermaid, name="mermaid"),
     path("journeys/<slug:slug>/mermaid/", maps.journey_mermaid_page, name="mermaid-page"),

@@ -1,5 +1,6 @@
 """Every write of the notifications app: record an event for its people, deliver, mark read, preferences."""
 
+import datetime as dt
 import logging
 from collections.abc import Iterable
 from functools import partial
@@ -8,11 +9,13 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from core.queue import backoff_seconds, enqueue
+from improvements import selectors as improvement_selectors
 from journeys.models import Journey
-from owners.models import Person
+from owners.models import Ownership, Person
 
 from . import senders
 from .choices import Channel, DeliveryStatus, EmailChoice, Event
@@ -202,6 +205,39 @@ def digests_send() -> int:
         )
         sent += 1
     return sent
+
+
+def overdue_issues_notify(*, today: dt.date | None = None) -> int:
+    """Tell each overdue issue's journey owners and its assignee, once per due date (issue 20.5).
+
+    The event key names the issue and its due date: a second run of the day notifies nobody again, and
+    an issue given a new due date that passes too is news again. Returns the issues notified about.
+    """
+    today = today or timezone.localdate()
+    issues = list(improvement_selectors.overdue_issues(today=today))
+    owners: dict[int, list[Person]] = {}
+    for ownership in (
+        Ownership.objects.active()
+        .filter(journey_id__in={issue.journey_id for issue in issues}, person__is_active=True)
+        .select_related("person")
+    ):
+        owners.setdefault(ownership.journey_id, []).append(ownership.person)
+    for issue in issues:
+        late = (today - issue.due_date).days
+        notify(
+            event=Event.ISSUE,
+            key=f"issue:{issue.pk}:overdue:{issue.due_date.isoformat()}",
+            recipients=[*owners.get(issue.journey_id, []), issue.assignee],
+            journey=issue.journey,
+            title=f"{issue.journey.name}: issue overdue, {issue.title}",
+            body=(
+                f"Due {issue.due_date:%d %b %Y}, {late} day{'s' if late != 1 else ''} ago; severity "
+                f"{issue.get_severity_display().lower()}, {issue.get_status_display().lower()}"
+                f"{f', assigned to {issue.assignee.name}' if issue.assignee else ', assigned to nobody'}."
+            ),
+            url=reverse("improvements:issue-detail", kwargs={"pk": issue.pk}),
+        )
+    return len(issues)
 
 
 def deliveries_requeue() -> int:

@@ -33,6 +33,12 @@ def send_digests() -> int:
     return services.digests_send()
 
 
+@shared_task(name="notifications.tasks.notify_overdue_issues", acks_late=True, soft_time_limit=300, time_limit=330)
+def notify_overdue_issues() -> int:
+    """Daily, before the digest: the owners and assignee of each issue past its due date hear of it once."""
+    return services.overdue_issues_notify()
+
+
 @shared_task(name="notifications.tasks.requeue_deliveries", acks_late=True, soft_time_limit=300, time_limit=330)
 def requeue_deliveries() -> int:
     """Every few minutes: deliveries whose task was lost (broker down, worker killed) are sent again."""

@@ -46,3 +46,21 @@ def conflict_issues(pairs) -> dict:
     if not pairs or not _conflict_issue_finders:
         return {}
     return _conflict_issue_finders[0](pairs)
+
+
+# section(journey) -> lines to add to the owner's alert e-mail about the journey (e.g. its overdue issues)
+_alert_mail_sections: list[Callable[..., list[str]]] = []
+
+
+def register_alert_mail_section(section: Callable[..., list[str]]) -> None:
+    """Add a section to the owner's alert e-mail (one per process and app: registering again replaces it)."""
+    name = f"{section.__module__}.{section.__qualname__}"
+    _alert_mail_sections[:] = [
+        existing for existing in _alert_mail_sections if f"{existing.__module__}.{existing.__qualname__}" != name
+    ]
+    _alert_mail_sections.append(section)
+
+
+def alert_mail_sections(journey) -> list[str]:
+    """The extra lines of the owner's alert e-mail about ``journey``, from the apps above owners."""
+    return [line for section in _alert_mail_sections for line in section(journey=journey)]

@@ -30,7 +30,7 @@ from journeys.services.imports import ImportTooLarge, megabytes
 from . import events
 from . import evidence as stats
 from .choices import Direction, EvidenceSignal, Gap, Period, Verdict
-from .links import journey_path
+from .links import alert_mail_sections, journey_path
 from .models import (
     AlertNotification,
     Function,
@@ -397,6 +397,8 @@ def owner_alerts_notify(*, journey: Journey, as_of: dt.date, new_alerts: list[st
         return []
     person = ownership.person
     link = f"{settings.SITE_URL.rstrip('/')}{journey_path(journey)}"
+    extra = alert_mail_sections(journey)
+    extra_text = "".join(f"{line}\n" for line in extra) + ("\n" if extra else "")
     sent = []
     for alert in dict.fromkeys(new_alerts):
         try:
@@ -413,6 +415,7 @@ def owner_alerts_notify(*, journey: Journey, as_of: dt.date, new_alerts: list[st
                         f"Hello {person.name},\n\n"
                         f"The health of {journey.name} (as of {as_of:%d %b %Y}) raised a new alert: {label}.\n"
                         f"{_alert_summary(alert)}\n\n"
+                        f"{extra_text}"
                         f"See the journey: {link}\n\n"
                         "You receive this because you own the journey. You will not be told again while "
                         "the alert persists.\n"

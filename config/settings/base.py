@@ -269,6 +269,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 # Uploads: CSV imports are streamed from disk; anything above this is refused with 413.
+# Default deadline of a new root-cause issue by severity, in days from the day it is logged
+# (improvements.deadlines); a severity left out gets no default deadline.
+ISSUE_DUE_DAYS = env("ISSUE_DUE_DAYS", default="critical=7,high=30,medium=90")
+
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

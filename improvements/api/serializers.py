@@ -25,6 +25,7 @@ class IssueSerializer(serializers.ModelSerializer):
     functions = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     reported_by_name = serializers.CharField(source="reported_by.name", read_only=True, default=None, allow_null=True)
     assignee_name = serializers.CharField(source="assignee.name", read_only=True, default=None, allow_null=True)
+    is_overdue = serializers.BooleanField(read_only=True, help_text="Open and past its due date.")
 
     class Meta:
         model = Issue
@@ -42,6 +43,8 @@ class IssueSerializer(serializers.ModelSerializer):
             "category",
             "severity",
             "status",
+            "due_date",
+            "is_overdue",
             "functions",
             "reported_by",
             "reported_by_name",
@@ -65,6 +68,11 @@ class IssueCreateSerializer(serializers.Serializer):
     functions = serializers.SlugRelatedField(
         slug_field="slug", queryset=Function.objects.all(), many=True, required=False, default=list
     )
+    due_date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Omitted: the severity's default (ISSUE_DUE_DAYS, e.g. critical 7 days). null: no deadline.",
+    )
 
 
 class IssueUpdateSerializer(serializers.Serializer):
@@ -78,6 +86,11 @@ class IssueUpdateSerializer(serializers.Serializer):
     touchpoint = serializers.PrimaryKeyRelatedField(queryset=Touchpoint.objects.all(), required=False, allow_null=True)
     root_cause = serializers.CharField(required=False, allow_blank=True)
     assignee = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all(), required=False, allow_null=True)
+    due_date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="null clears it. A new severity alone moves the due date only if it was the old severity's default.",
+    )
     functions = serializers.SlugRelatedField(
         slug_field="slug", queryset=Function.objects.all(), many=True, required=False
     )

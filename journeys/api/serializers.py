@@ -12,6 +12,7 @@ from core.api import RefuseUnknownFieldsMixin
 from journeys.api.where_serializers import TouchpointHealthSerializer
 from journeys.choices import Channel, HealthStatus, JourneyStatus, Outcome, ServicePosition, Tier
 from journeys.layers import LAYER_FIELDS, LAYER_MAX_LENGTH, LAYERS
+from journeys.map_templates import TEMPLATES
 from journeys.models import (
     HealthSnapshot,
     Import,
@@ -203,6 +204,58 @@ class JourneyChildrenSerializer(serializers.Serializer):
     journey = serializers.CharField(source="journey.slug")
     rollup = RollupSerializer(allow_null=True)
     children = FrameworkChildSerializer(many=True)
+
+
+class JourneyCreateInputSerializer(JourneyInputSerializer):
+    """Create a journey, blank or drawn from a template (``template``, see GET /api/v1/journey-templates/)."""
+
+    template = serializers.ChoiceField(
+        choices=sorted(TEMPLATES), required=False, help_text="Draw the new journey's map from this template."
+    )
+    keys = serializers.DictField(
+        child=serializers.SlugField(max_length=100),
+        required=False,
+        help_text="With a template: touchpoint keys to change, template key -> the new journey's key.",
+    )
+
+
+class JourneyCopyInputSerializer(serializers.Serializer):
+    """Copy a journey's map (never its data) into a new draft journey."""
+
+    name = serializers.CharField(max_length=200)
+    slug = serializers.SlugField(max_length=100, required=False, allow_blank=True)
+    keys = serializers.DictField(
+        child=serializers.SlugField(max_length=100),
+        required=False,
+        help_text="Touchpoint keys to change: source key -> the copy's key. Others keep the source's key.",
+    )
+
+
+class TemplateTouchpointSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    channel = serializers.CharField()
+    is_moment_of_truth = serializers.BooleanField()
+    description = serializers.CharField()
+    functions = serializers.ListField(child=serializers.CharField(), help_text="Slugs of the delivering functions.")
+
+
+class TemplateStageSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    touchpoints = TemplateTouchpointSerializer(many=True)
+
+
+class JourneyTemplateSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    tier = serializers.CharField()
+    service_position = serializers.CharField()
+    target_duration_days = serializers.FloatField(allow_null=True)
+    touchpoint_count = serializers.IntegerField()
+    moments_of_truth = serializers.ListField(child=serializers.CharField())
+    functions = serializers.ListField(child=serializers.CharField(), help_text="Names of the functions it names.")
+    stages = TemplateStageSerializer(many=True)
 
 
 RETIRED_HELP = (

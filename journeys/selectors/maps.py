@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from ..health_components import OVERALL
 from ..layers import LAYERS, Layer
+from ..map_templates import FUNCTION_NAMES, TEMPLATES
 from ..models import HealthSnapshot, Interaction, Journey, Stage, StageHealth, Touchpoint
 from ..panels import lane_provider
 
@@ -329,4 +330,39 @@ def journey_map_csv_rows(journey: Journey) -> list[list]:
         ]
         for stage in journey.stages.all()
         for touchpoint in stage.touchpoints.all()
+    ]
+
+
+def template_summaries() -> list[dict]:
+    """The journey templates as the template page and the API show them (no query: templates are code)."""
+    return [
+        {
+            "key": template.key,
+            "name": template.name,
+            "description": template.description,
+            "tier": template.tier,
+            "service_position": template.service_position,
+            "target_duration_days": template.target_duration_days,
+            "stages": [
+                {
+                    "name": stage.name,
+                    "touchpoints": [
+                        {
+                            "key": touchpoint.key,
+                            "name": touchpoint.name,
+                            "channel": touchpoint.channel,
+                            "is_moment_of_truth": touchpoint.moment_of_truth,
+                            "description": touchpoint.description,
+                            "functions": list(touchpoint.functions),
+                        }
+                        for touchpoint in stage.touchpoints
+                    ],
+                }
+                for stage in template.stages
+            ],
+            "touchpoint_count": len(template.touchpoints),
+            "moments_of_truth": [touchpoint.name for touchpoint in template.touchpoints if touchpoint.moment_of_truth],
+            "functions": [FUNCTION_NAMES.get(slug, slug) for slug in template.function_slugs],
+        }
+        for template in TEMPLATES.values()
     ]

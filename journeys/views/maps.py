@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -12,14 +12,15 @@ from core import web
 from core.errors import ApplicationError, StaleObjectError
 from core.web import add_service_error
 
-from .. import panels
+from .. import map_templates, panels
 from ..choices import JourneyStatus, ServicePosition, Tier
 from ..filters import JourneyFilterSet
-from ..forms import JourneyCreateForm, JourneyForm, StageForm, TouchpointForm
+from ..forms import JourneyCreateForm, JourneyForm, MapCopyForm, StageForm, TouchpointForm
 from ..layers import LAYER_FIELDS
 from ..models import Journey, Stage, Touchpoint
 from ..selectors import framework as framework_selectors
 from ..selectors import maps as selectors
+from ..services import copies
 from ..services import maps as services
 
 JOURNEYS_PER_PAGE = 50
@@ -92,6 +93,7 @@ def journey_detail(request, slug):
         "map_is_stale": selectors.map_is_stale(journey),
         "stale_days": selectors.STALE_MAP_DAYS,
         "can_change": user.has_perm("journeys.change_journey", journey),
+        "can_copy": user.has_perm("journeys.create_journey"),
         "can_review_map": user.has_perm("journeys.review_map", journey),
         "can_see_history": user.has_perm("core.view_history", journey),
         "touchpoint_actions": panels.touchpoint_actions(user, journey),
@@ -495,3 +497,90 @@ def touchpoint_delete(request, slug, touchpoint_id):
         return _back_to_map(journey, f"touchpoint-{touchpoint.pk}")
     messages.success(request, f"Touchpoint \u201c{touchpoint.name}\u201d deleted.")
     return _back_to_map(journey, f"stage-{touchpoint.stage_id}")
+
+
+# --- new journeys from a template or a copy (issue 20.4) ----------------------------------------
+
+
+def _require_create(request) -> None:
+    if not request.user.has_perm("journeys.create_journey"):
+        raise PermissionDenied("Only managers create journeys.")
+
+
+def _render_copy_form(request, *, form: MapCopyForm, title: str, lead: str, action: str, source: dict, crumbs):
+    context = {"form": form, "title": title, "lead": lead, "action": action, "source": source, "breadcrumbs": crumbs}
+    return render(request, "journeys/journey_copy_form.html", context)
+
+
+@require_GET
+def template_list(request):
+    """The archetypes a new journey can start from, with their stages and the functions they name."""
+    _require_create(request)
+    context = {
+        "templates": selectors.template_summaries(),
+        "breadcrumbs": journey_crumbs(last="Start from a template"),
+    }
+    return render(request, "journeys/template_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def journey_create_from_template(request, template):
+    _require_create(request)
+    found = map_templates.template_get(template)
+    if found is None:
+        raise Http404("There is no such template.")
+    rows = [(item.key, item.name, stage.name) for stage in found.stages for item in stage.touchpoints]
+    form = MapCopyForm(request.POST or None, touchpoints=rows, initial={"name": found.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            journey = copies.journey_create_from_template(template=found, **form.service_fields())
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"Journey \u201c{journey.name}\u201d drawn from the {found.name} template, as a draft. "
+                "Adapt its map, then make it active.",
+            )
+            return redirect("journeys:detail", slug=journey.slug)
+    return _render_copy_form(
+        request,
+        form=form,
+        title=f"New journey from the \u201c{found.name}\u201d template",
+        lead="The new journey gets the template's stages, touchpoints, moments of truth and the functions "
+        "that usually deliver them. Choose its name, slug and the keys integrations will send.",
+        action=reverse("journeys:create-from-template", kwargs={"template": found.key}),
+        source={"stages": len(found.stages), "touchpoints": len(rows)},
+        crumbs=journey_crumbs(last=f"From the {found.name} template"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def journey_copy(request, slug):
+    _require_create(request)
+    source = get_object_or_404(Journey, slug=slug)
+    touchpoints = copies.map_source_touchpoints(source)
+    rows = [(touchpoint.key, touchpoint.name, touchpoint.stage.name) for touchpoint in touchpoints]
+    form = MapCopyForm(request.POST or None, touchpoints=rows, initial={"name": f"Copy of {source.name}"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            journey = copies.journey_copy(source=source, **form.service_fields())
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"Journey \u201c{journey.name}\u201d created as a draft with the map of \u201c{source.name}\u201d "
+                "(none of its data).",
+            )
+            return redirect("journeys:detail", slug=journey.slug)
+    return _render_copy_form(
+        request,
+        form=form,
+        title=f"Copy the map of \u201c{source.name}\u201d",
+        lead="The copy gets the stages, touchpoints, moments of truth and responsibilities in use, never the "
+        "customer data, issues, initiatives or owner. Choose its name, slug and touchpoint keys.",
+        action=reverse("journeys:copy", kwargs={"slug": source.slug}),
+        source={"stages": len({touchpoint.stage_id for touchpoint in touchpoints}), "touchpoints": len(rows)},
+        crumbs=journey_crumbs(source, last="Copy the map"),
+    )

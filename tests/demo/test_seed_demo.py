@@ -17,7 +17,7 @@ from rest_framework.authtoken.models import Token
 
 from core.rules import MANAGERS_GROUP
 from demo.organisation import BILLING_REFERENCE_DAY, FIRST_TIME, PASSWORD, RAIL_AUTOMATION_DAY, RETURNING
-from improvements.choices import InitiativeStatus, IssueCategory, IssueStatus
+from improvements.choices import OPEN_ISSUE_STATUSES, InitiativeStatus, IssueCategory, IssueStatus
 from improvements.models import Initiative, InitiativeUpdate, Issue
 from journeys.choices import ASSISTED_CHANNELS, DIGITAL_CHANNELS, JourneyStatus, Outcome
 from journeys.models import Interaction, Journey, JourneyInstance, Touchpoint
@@ -79,6 +79,7 @@ def test_seed_demo_creates_every_journey_with_its_map(demo):
         "fibre-upgrade",
         "become-a-customer",
         "live-with-the-service",
+        "tv-repair",
     }
     assert journeys["fibre-upgrade"].status == JourneyStatus.DRAFT
     # the framework: lifecycle parents (drafts, not measured themselves) over the demo journeys
@@ -95,6 +96,32 @@ def test_seed_demo_creates_every_journey_with_its_map(demo):
     for slug in ("onboarding", "shop-and-buy", "rail-refund", "billing-complaint", "home-move"):
         assert JourneyInstance.objects.filter(journey__slug=slug).count() > 30, slug
     assert not JourneyInstance.objects.filter(journey__slug="fibre-upgrade").exists()
+
+
+def test_seed_demo_draws_one_journey_from_the_repair_template(demo):
+    repair = Journey.objects.get(slug="tv-repair")
+
+    assert repair.status == JourneyStatus.DRAFT
+    assert list(repair.stages.order_by("position").values_list("name", flat=True)) == [
+        "Report the fault",
+        "Diagnose",
+        "Book the repair",
+        "Repair",
+        "Follow up",
+    ]
+    visit = Touchpoint.objects.get(journey=repair, key="repair-visit")
+    assert visit.is_moment_of_truth
+    assert list(visit.responsibilities.values_list("function__slug", flat=True)) == ["field-operations"]
+    assert not JourneyInstance.objects.filter(journey=repair).exists()
+
+
+def test_seed_demo_has_open_issues_past_their_due_date(demo):
+    overdue = Issue.objects.filter(due_date__lt=timezone.localdate(), status__in=OPEN_ISSUE_STATUSES).values_list(
+        "journey__slug", "title"
+    )
+
+    assert {slug for slug, _ in overdue} == {"onboarding", "shop-and-buy"}
+    assert len(overdue) == 3
 
 
 def test_seed_demo_gives_each_journey_owners_with_history_and_leaves_home_move_without_one(demo):

@@ -146,6 +146,8 @@ def _url(route: Route, world) -> str:
     for parameter in route.parameters:
         if parameter == "slug":
             kwargs["slug"] = world.function.slug if "function" in route.name else world.journey.slug
+        elif parameter in ("template", "key"):
+            kwargs[parameter] = "repair"  # a journey template (journeys.map_templates)
         elif parameter == "stage_id":
             kwargs["stage_id"] = world.stage.pk
         elif parameter == "touchpoint_id":
@@ -183,6 +185,9 @@ def _bodies(world) -> dict[tuple[str, str], dict]:
     webhook_fields = {"name": "Jira bridge", "url": "http://127.0.0.1:9/new", "event_types": ["issue.created"]}
     return {
         ("journey-list", "POST"): {"name": "Renewal", "slug": "renewal"},
+        ("journey-copy", "POST"): {"name": "Onboarding again", "slug": "onboarding-again"},
+        ("journeys:copy", "POST"): {"name": "Onboarding again", "slug": "onboarding-again"},
+        ("journeys:create-from-template", "POST"): {"name": "Repair", "slug": "repair-journey"},
         ("stage-list", "POST"): {"journey": journey.slug, "name": "Farewell"},
         ("stage-reorder", "POST"): {
             "journey": journey.slug,

@@ -2,9 +2,9 @@
 
 from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import permissions, status
+from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from core.api import ServiceModelViewSet
@@ -13,13 +13,17 @@ from journeys.filters import JourneyFilterSet, StageFilterSet, TouchpointFilterS
 from journeys.models import Journey
 from journeys.selectors import framework as framework_selectors
 from journeys.selectors import maps as selectors
+from journeys.services import copies
 from journeys.services import maps as services
 
 from ..serializers import (
     JourneyChildrenSerializer,
+    JourneyCopyInputSerializer,
+    JourneyCreateInputSerializer,
     JourneyDetailSerializer,
     JourneyInputSerializer,
     JourneySerializer,
+    JourneyTemplateSerializer,
     StageCreateInputSerializer,
     StageReorderInputSerializer,
     StageSerializer,
@@ -37,7 +41,7 @@ class JourneyMapPermission(permissions.BasePermission):
     def has_permission(self, request, view):
         if not (request.user and request.user.is_authenticated):
             return False
-        if view.action == "create" and isinstance(view, JourneyViewSet):
+        if view.action in ("create", "copy") and isinstance(view, JourneyViewSet):
             return request.user.has_perm("journeys.create_journey")
         return True
 
@@ -85,11 +89,22 @@ class JourneyViewSet(VersionETagMixin, ServiceModelViewSet):
     def get_serializer_class(self):
         return JourneySerializer if self.action == "list" else JourneyDetailSerializer
 
-    @extend_schema(request=JourneyInputSerializer, responses={201: JourneyDetailSerializer})
+    @extend_schema(request=JourneyCreateInputSerializer, responses={201: JourneyDetailSerializer})
     def create(self, request, *args, **kwargs):
-        data = self.validated_input(JourneyInputSerializer)
+        """Create a journey: blank, or with ``template`` drawn from a template as a draft (with its map)."""
+        data = self.validated_input(JourneyCreateInputSerializer)
         data.pop("version", None)
-        return self.respond(services.journey_create(**data), status_code=status.HTTP_201_CREATED)
+        template = data.pop("template", None)
+        keys = data.pop("keys", None)
+        if template is None:
+            if keys:
+                raise ValidationError({"keys": ["Touchpoint keys are only chosen with a template."]})
+            return self.respond(services.journey_create(**data), status_code=status.HTTP_201_CREATED)
+        name, slug = data.pop("name"), data.pop("slug", "")
+        journey = copies.journey_create_from_template(
+            template=template, name=name, slug=slug, keys=keys, overrides=data
+        )
+        return self.respond(journey, status_code=status.HTTP_201_CREATED)
 
     @extend_schema(request=JourneyInputSerializer, responses={200: JourneyDetailSerializer})
     def update(self, request, *args, **kwargs):
@@ -112,6 +127,18 @@ class JourneyViewSet(VersionETagMixin, ServiceModelViewSet):
         journey = self.get_object()
         node = framework_selectors.journey_framework().node(journey)
         return Response(JourneyChildrenSerializer(node, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=JourneyCopyInputSerializer, responses={201: JourneyDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def copy(self, request, slug=None):
+        """Managers: a new draft journey with this journey's map (stages, touchpoints, responsibilities in
+        use), never its data. ``keys`` changes touchpoint keys (source key -> the copy's key)."""
+        source = self.get_object()
+        data = self.validated_input(JourneyCopyInputSerializer)
+        journey = copies.journey_copy(
+            source=source, name=data["name"], slug=data.get("slug", ""), keys=data.get("keys")
+        )
+        return self.respond(journey, status_code=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: JourneyDetailSerializer})
     @action(detail=True, methods=["post"], url_path="review-map")
@@ -217,3 +244,24 @@ class TouchpointViewSet(ServiceModelViewSet):
 
     def perform_destroy(self, instance):
         services.touchpoint_delete(touchpoint=instance)
+
+
+class JourneyTemplateViewSet(viewsets.ViewSet):
+    """The templates a journey can start from (any login reads; managers create from them).
+
+    Templates are code (journeys.map_templates): the list costs no query and is not paginated.
+    """
+
+    lookup_field = "key"
+    serializer_class = JourneyTemplateSerializer
+
+    @extend_schema(responses={200: JourneyTemplateSerializer(many=True)})
+    def list(self, request):
+        return Response(JourneyTemplateSerializer(selectors.template_summaries(), many=True).data)
+
+    @extend_schema(responses={200: JourneyTemplateSerializer})
+    def retrieve(self, request, key=None):
+        for summary in selectors.template_summaries():
+            if summary["key"] == key:
+                return Response(JourneyTemplateSerializer(summary).data)
+        raise NotFound("There is no template with this key.")
