@@ -11,6 +11,8 @@ PIP_INSTALL := $(BIN)/python -m pip install -qq --disable-pip-version-check --no
 HOST ?= 127.0.0.1
 WEB_PORT ?= 8000
 SCALE ?= 0.1
+# `make test` runs the suite in this many processes (pytest-xdist): 2 cores here.
+TEST_WORKERS ?= 2
 export WEB_PORT HOST
 
 .PHONY: install run test reliability lint format bench e2e clean
@@ -42,9 +44,12 @@ run: $(RUN_STAMP)
 # Redis, and minutes: `make reliability` runs them, not `make test`.
 # The browser tests need a Chromium: scripts/ensure-chromium finds one or installs it (Debian's as root,
 # else Playwright's), or stops with one line saying what to run.
+# TEST_WORKERS processes (pytest-xdist) take the tests in collection order as each frees up (--dist
+# loadgroup: pytest-django's order, database tests before transactional ones, holds in every process);
+# each has its own test database, broker and folders (config/settings/test.py). TEST_WORKERS=0: one process.
 test: install
 	@chromium=$$(scripts/ensure-chromium) && \
-		CHROMIUM_PATH="$$chromium" $(BIN)/python -m pytest -m "not failure" $(PYTEST_ARGS)
+		CHROMIUM_PATH="$$chromium" $(BIN)/python -m pytest -m "not failure" -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 reliability: install
 	$(BIN)/python -m pytest -m failure tests/reliability -v $(PYTEST_ARGS)
@@ -59,7 +64,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 bench: install
-	$(BIN)/python -m benchmarks.run --scale $(SCALE)
+	$(BIN)/python -m benchmarks.run --scale $(SCALE) $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var/*.sqlite3* var/broker var/media
+	rm -rf $(VENV) var/*.sqlite3* var/broker var/media var/test-media

@@ -12,14 +12,21 @@ import os
 import sys
 import time
 
-SECTIONS = ("load", "health", "import", "api", "queries", "impact", "export", "stream", "ingest", "poll")
+SECTIONS = ("load", "health", "import", "api", "queries", "impact", "export", "stream", "ingest", "poll", "retention")
+# Sections that change the data: only when named in --only, on a database of their own.
+DESTRUCTIVE = ("retention",)
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=0.1, help="1 = 1,000,000 instances, 6,000,000 interactions")
     parser.add_argument("--seed", type=int, default=20261122)
-    parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated subset of {', '.join(SECTIONS)}")
+    parser.add_argument(
+        "--only",
+        default=",".join(name for name in SECTIONS if name not in DESTRUCTIVE),
+        help=f"comma-separated subset of {', '.join(SECTIONS)} (retention removes data: only when named)",
+    )
+    parser.add_argument("--retention-days", type=int, default=90, help="retention: remove what started before")
     parser.add_argument("--processes", type=int, default=1, help="generator worker processes (0 = in-process)")
     parser.add_argument("--import-rows", type=int, default=10_000, help="N: the import runs at N and 10 N rows")
     parser.add_argument("--import-repeats", type=int, default=5, help="runs of the importer and of COPY per size")
@@ -135,6 +142,10 @@ def main(argv=None) -> int:
                 workers=args.workers,
                 threads=args.threads,
             )
+        elif section == "retention":
+            from . import retention_bench
+
+            figures += retention_bench.measure(days=args.retention_days)
         timings[section] = round(time.perf_counter() - section_started, 1)
 
     context = {

@@ -14,6 +14,7 @@ from .models import (
     JourneyInstance,
     PendingRecompute,
     Persona,
+    RetentionMark,
     Stage,
     StageHealth,
     Touchpoint,
@@ -142,4 +143,12 @@ class PendingRecomputeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Which journeys wait for a health recompute after new data, from which day, and whether a job runs."""
 
     list_display = ("journey", "first_day", "claimed_first_day", "running_since", "enqueued_at", "updated_at")
+    list_select_related = ("journey",)
+
+
+@admin.register(RetentionMark)
+class RetentionMarkAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """How far back retention (RETENTION_DAYS) removed each journey's instances, and how many rows so far."""
+
+    list_display = ("journey", "removed_before", "instances_removed", "interactions_removed", "updated_at")
     list_select_related = ("journey",)

@@ -587,3 +587,25 @@ class Persona(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+
+class RetentionMark(TimeStampedModel):
+    """How far back a journey's data was removed by retention (``RETENTION_DAYS``).
+
+    Every instance (and so every interaction) that started before ``removed_before`` is gone, or is
+    about to be: the mark is raised before each removal. The health recompute never recomputes a day
+    whose window reaches before it, so a past day's snapshot stays as it was computed from the full data.
+    """
+
+    journey = models.OneToOneField(Journey, on_delete=models.CASCADE, related_name="retention_mark")
+    removed_before = models.DateTimeField(help_text="Instances that started before this moment were removed.")
+    instances_removed = models.PositiveBigIntegerField(default=0, help_text="Instances removed so far, in all runs.")
+    interactions_removed = models.PositiveBigIntegerField(
+        default=0, help_text="Interactions removed so far, in all runs."
+    )
+
+    class Meta:
+        verbose_name = "retention mark"
+
+    def __str__(self):
+        return f"{self.journey_id}: removed before {self.removed_before:%Y-%m-%d}"

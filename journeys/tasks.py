@@ -17,6 +17,7 @@ from .services.recompute import (
     pending_recompute_sent,
     pending_recomputes_to_resend,
 )
+from .services.retention import retention_remove
 
 logger = logging.getLogger(__name__)
 
@@ -118,3 +119,20 @@ def recompute_all_health() -> list[int]:
     for journey_id in journey_ids:
         recompute_journey_health.delay(journey_id)
     return journey_ids
+
+
+# A first run on years of data removes millions of rows in batches; a run stopped by the limit has
+# committed whole batches and the next night goes on from there.
+@shared_task(
+    name="journeys.tasks.remove_expired_data", soft_time_limit=6 * 60 * 60, time_limit=6 * 60 * 60 + 120, **HEALTH_RETRY
+)
+def remove_expired_data() -> dict:
+    """Remove instances and interactions older than RETENTION_DAYS (off at 0), in batches; idempotent."""
+    run = retention_remove()
+    return {
+        "journeys": run.journeys,
+        "instances": run.instances,
+        "interactions": run.interactions,
+        "batches": run.batches,
+        "seconds": run.seconds,
+    }

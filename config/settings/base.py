@@ -194,6 +194,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Retention (docs/retention.md): a nightly job removes journey instances, with their interactions,
+# that started more than this many days ago (never within a journey's health window); snapshots,
+# history and issues stay. 0 (the default) keeps everything. RETENTION_BATCH_SIZE instances per transaction.
+RETENTION_DAYS = env.int("RETENTION_DAYS", default=0)
+RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=5000)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 

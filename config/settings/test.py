@@ -1,5 +1,7 @@
 """Settings for the test suite: same database selection as base, fast hashing, in-memory e-mail."""
 
+import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -19,8 +21,25 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "W
 # The in-process test worker answers its ping through an in-memory result backend.
 CELERY_RESULT_BACKEND = "cache+memory://"
 
+# pytest-xdist runs the suite in several processes (gw0, gw1...): each has its own test database
+# (pytest-django's suffix), broker, media and scratch folders, so one process's Celery worker never
+# takes another's messages and no test sees another's files.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+XDIST_WORKER_NUMBER = int(XDIST_WORKER[2:]) if re.fullmatch(r"gw\d+", XDIST_WORKER) else 0
+if XDIST_WORKER_NUMBER and CELERY_BROKER_URL.startswith(("redis://", "rediss://")):  # noqa: F405
+    # One Redis database per test process, counting up from the configured one (redis://host:6379/9:
+    # gw0 uses 9, gw1 10...). Redis has 16 by default.
+    _redis = re.fullmatch(r"(rediss?://[^/]*)(?:/(\d*))?(\?.*)?", CELERY_BROKER_URL)  # noqa: F405
+    if _redis is None:
+        raise ValueError(f"Cannot give each test process a Redis database of its own: {CELERY_BROKER_URL}")  # noqa: F405
+    _database = int(_redis.group(2) or 0) + XDIST_WORKER_NUMBER
+    CELERY_BROKER_URL = f"{_redis.group(1)}/{_database}{_redis.group(3) or ''}"
+# Uploads and other files the tests write: a folder per test process, under var/ like the app's own.
+MEDIA_ROOT = str(VAR_DIR / "test-media" / (XDIST_WORKER or "main"))  # noqa: F405
+Path(MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
+
 # Tests get a broker folder of their own, so messages left by `make run` never reach them.
-if CELERY_BROKER_URL == "filesystem://":  # noqa: F405
+if CELERY_BROKER_URL == "filesystem://":
     _broker_dir = Path(tempfile.mkdtemp(prefix="throughline-test-broker-"))
     (_broker_dir / "processed").mkdir()
     (_broker_dir / "control").mkdir()

@@ -48,6 +48,8 @@ from django.db.models import (
 from django.db.models.functions import Lag, Lead, RowNumber, TruncDate
 from django.utils import timezone
 
+from core.errors import ApplicationError
+
 from ..choices import ASSISTED_CHANNELS, DIGITAL_CHANNELS, HealthStatus, Outcome
 from ..events import health_alerts_emit
 from ..health_components import (
@@ -64,6 +66,7 @@ from ..health_components import (
 from ..models import HealthSnapshot, Interaction, Journey, JourneyInstance, Stage, StageHealth
 from ..signals import health_recomputed
 from . import health_where
+from .retention import first_recomputable_day
 
 # --- the window -----------------------------------------------------------------------------------
 
@@ -410,7 +413,17 @@ def journey_health_compute(*, journey: Journey, as_of: dt.date | None = None) ->
     the same day replaces that day's rows (snapshots of segments that no longer qualify go).
     """
     as_of = as_of or timezone.localdate()
-    return journey_health_backfill(journey=journey, first_as_of=as_of, last_as_of=as_of)[0]
+    results = journey_health_backfill(journey=journey, first_as_of=as_of, last_as_of=as_of)
+    if results:
+        return results[0]
+    # Retention removed data of this day's window: its stored figures stand, unchanged.
+    stored = {each.segment: each for each in HealthSnapshot.objects.filter(journey=journey, as_of=as_of)}
+    if OVERALL not in stored:
+        raise ApplicationError(
+            f"The data of the health window of {as_of} was removed (retention); it cannot be computed."
+        )
+    others = [stored[segment] for segment in sorted(stored) if segment != OVERALL]
+    return HealthResult(snapshot=stored[OVERALL], segment_snapshots=others, new_alerts=[])
 
 
 def journey_health_backfill(
@@ -418,8 +431,13 @@ def journey_health_backfill(
 ) -> list[HealthResult]:
     """Compute and store the journey's health for every day from ``first_as_of`` to ``last_as_of``.
 
-    The data is read once for the whole range; each day is then stored in its own transaction.
+    The data is read once for the whole range; each day is then stored in its own transaction. Past
+    days whose window reaches before what retention removed are left as they are (never recomputed
+    from partial data); today is always computed.
     """
+    protected_until = first_recomputable_day(journey=journey)
+    if protected_until is not None:
+        first_as_of = max(first_as_of, min(protected_until, timezone.localdate()))
     if last_as_of < first_as_of:
         return []
     gathered = _gather(journey, first_as_of, last_as_of)

@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from ..models import Journey, PendingRecompute
 from .health import journey_health_backfill, journey_health_recompute
+from .retention import first_recomputable_day
 
 logger = logging.getLogger(__name__)
 
@@ -163,7 +164,9 @@ def recompute_range(*, journey: Journey, first_day: dt.date, today: dt.date | No
     alerts). A first day after today (instances that start in the future) recomputes today only.
     """
     today = today or timezone.localdate()
-    first_day = min(max(first_day, today - dt.timedelta(days=MAX_DAYS_BACK)), today)
+    # Never before what retention left whole (the engine leaves those days alone anyway).
+    oldest = max(today - dt.timedelta(days=MAX_DAYS_BACK), first_recomputable_day(journey=journey) or dt.date.min)
+    first_day = min(max(first_day, oldest), today)
     journey_health_backfill(journey=journey, first_as_of=first_day, last_as_of=today - dt.timedelta(days=1))
     journey_health_recompute(journey=journey, as_of=today)
     return first_day, today

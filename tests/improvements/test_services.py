@@ -16,14 +16,17 @@ pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2026, 11, 22)
 
-LEGAL_ISSUE_MOVES = [(source, target) for source, targets in ISSUE_TRANSITIONS.items() for target in targets]
+# Sorted: the targets are sets, and every pytest-xdist process must collect the same tests in the same order.
+LEGAL_ISSUE_MOVES = sorted((source, target) for source, targets in ISSUE_TRANSITIONS.items() for target in targets)
 ILLEGAL_ISSUE_MOVES = [
     (source, target)
     for source in IssueStatus
     for target in IssueStatus
     if target != source and target not in ISSUE_TRANSITIONS[source]
 ]
-LEGAL_INITIATIVE_MOVES = [(source, target) for source, targets in INITIATIVE_TRANSITIONS.items() for target in targets]
+LEGAL_INITIATIVE_MOVES = sorted(
+    (source, target) for source, targets in INITIATIVE_TRANSITIONS.items() for target in targets
+)
 ILLEGAL_INITIATIVE_MOVES = [
     (source, target)
     for source in InitiativeStatus
