@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.representation import FastListSerializer
 from journeys.choices import Component
 from journeys.models import Journey, Stage, Touchpoint
 from owners.models import Function, Person
@@ -25,6 +26,7 @@ class IssueSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Issue
+        list_serializer_class = FastListSerializer
         fields = [
             "id",
             "journey",
