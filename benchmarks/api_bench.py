@@ -32,6 +32,15 @@ ENDPOINTS = [
     ("health-snapshots", "/api/v1/health-snapshots/"),
 ]
 BARE = ("bare DRF page (one query, no auth)", "/bench/bare/")
+# The two HTML pages people open most, read by a manager (the role that sees the most on them).
+PAGES = [
+    ("portfolio page", "/"),
+    ("journey page", "/journeys/{slug}/"),
+]
+# Built pages (list cache off) against the bare page of the same gunicorn: issue 19 item 1.
+BUILT_P95_RATIO = 2.0
+BUILT_THROUGHPUT_RATIO = 0.5
+PAGE_P95_RATIO = 3.0
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -43,6 +52,18 @@ def api_token() -> str:
     user, _ = get_user_model().objects.get_or_create(username="bench-reader", defaults={"email": "bench@example.com"})
     token, _ = Token.objects.get_or_create(user=user)
     return token.key
+
+
+def page_session_cookie() -> str:
+    """A logged-in manager's session cookie for the HTML pages (sessions live in the database)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from .queries_bench import _user
+
+    client = Client()
+    client.force_login(_user())
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
 def _free_port() -> int:
@@ -149,20 +170,34 @@ def _available(path: str) -> bool:
 
 
 def measure(*, clients: int, max_requests: int, max_seconds: float, workers: int, threads: int) -> list[Figure]:
-    """Each endpoint as the product serves it (every page built: there is no list cache), beside the bare page."""
+    """Each endpoint as the product serves it (every page built: there is no list cache), the portfolio and
+    journey pages with a manager's session, and the bare page of the same server; each built page's p95 (and
+    each list's throughput) is also given as a multiple of the bare page's."""
+    from journeys.models import Journey
+
     headers = {"Authorization": f"Token {api_token()}", "Accept": "application/json"}
+    page_headers = {"Cookie": page_session_cookie(), "Accept": "text/html"}
+    slug = Journey.objects.order_by("pk").values_list("slug", flat=True).first()
+    pages = [(name, path.format(slug=slug)) for name, path in PAGES]
     figures = []
     targets = [(name, path) for name, path in ENDPOINTS if _available(path)]
     missing = [name for name, path in ENDPOINTS if not _available(path)]
     with gunicorn(workers=workers, threads=threads) as port:
-        for name, path in [*targets, BARE]:
-            hammer(port, path, headers, clients=clients, max_requests=4 * clients, max_seconds=10)  # warm-up
-            result = hammer(port, path, headers, clients=clients, max_requests=max_requests, max_seconds=max_seconds)
+        runs = [(name, path, headers) for name, path in [*targets, BARE]]
+        runs += [(name, path, page_headers) for name, path in pages if _available(path)]
+        for name, path, request_headers in runs:
+            hammer(port, path, request_headers, clients=clients, max_requests=4 * clients, max_seconds=10)  # warm-up
+            result = hammer(
+                port, path, request_headers, clients=clients, max_requests=max_requests, max_seconds=max_seconds
+            )
             figures.append((name, path, result))
     rendered = []
-    bare_p95 = next((result["p95_ms"] for _name, path, result in figures if path == BARE[1]), None)
+    bare = next((result for _name, path, result in figures if path == BARE[1]), None)
+    bare_p95 = bare["p95_ms"] if bare else None
+    page_paths = {path for _name, path in pages}
     for name, path, result in figures:
         is_bare = path == BARE[1]
+        is_page = path in page_paths
         rendered.append(
             Figure(
                 SECTION,
@@ -176,6 +211,8 @@ def measure(*, clients: int, max_requests: int, max_seconds: float, workers: int
                 details={**result, "path": path, "workers": workers, "threads": threads},
             )
         )
+        if not is_bare and bare_p95 and result["p95_ms"] is not None:
+            rendered.extend(_ratios(name, path, result, bare, is_page=is_page))
     rendered.extend(unavailable(SECTION, f"the {name} list endpoint") for name in missing)
     return rendered
 
@@ -223,4 +260,37 @@ def measure_conditional(*, clients: int, max_requests: int, max_seconds: float, 
                         details={**result, "path": path, "etag": etag},
                     )
                 )
+    return figures
+
+
+def _ratios(name: str, path: str, result: dict, bare: dict, *, is_page: bool) -> list[Figure]:
+    """A built page's p95 (and a list's throughput) as a multiple of the bare page's in the same server."""
+    p95_ratio = result["p95_ms"] / bare["p95_ms"]
+    limit = PAGE_P95_RATIO if is_page else BUILT_P95_RATIO
+    figures = [
+        Figure(
+            SECTION,
+            f"{name} {path}: p95 / bare p95, every page built",
+            round(p95_ratio, 2),
+            "x",
+            beside=f"{result['p95_ms']:.1f} ms vs {bare['p95_ms']:.1f} ms",
+            target=f"<= {limit:g}x, 0 errors",
+            ok=p95_ratio <= limit and result["errors"] == 0,
+            details={"p95_ms": result["p95_ms"], "bare_p95_ms": bare["p95_ms"]},
+        )
+    ]
+    if not is_page:
+        share = result["per_second"] / bare["per_second"] if bare["per_second"] else 0.0
+        figures.append(
+            Figure(
+                SECTION,
+                f"{name} {path}: throughput / bare throughput, every page built",
+                round(share, 2),
+                "x",
+                beside=f"{result['per_second']:.0f} vs {bare['per_second']:.0f} req/s",
+                target=f">= {BUILT_THROUGHPUT_RATIO:g}x",
+                ok=share >= BUILT_THROUGHPUT_RATIO,
+                details={"per_second": result["per_second"], "bare_per_second": bare["per_second"]},
+            )
+        )
     return figures

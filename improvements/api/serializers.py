@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.markup import render_markdown_lite
+from core.representation import FastListSerializer
 from journeys.choices import Component
 from journeys.models import Journey, Stage, Touchpoint
 from owners.models import Function, Person
@@ -29,6 +30,7 @@ class IssueSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Issue
+        list_serializer_class = FastListSerializer
         fields = [
             "id",
             "journey",

@@ -1,14 +1,12 @@
 """API serializers of the journeys app: maps (journeys, stages, touchpoints), data (instances,
 interactions, the ingest body, imports) and health (snapshots explained)."""
 
-import functools
-
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.relations import PKOnlyObject
 
 from core.api import RefuseUnknownFieldsMixin
+from core.representation import FastListSerializer, represent_plain
 from journeys.api.where_serializers import TouchpointHealthSerializer
 from journeys.choices import Channel, HealthStatus, JourneyStatus, Outcome, ServicePosition, Tier
 from journeys.layers import LAYER_FIELDS, LAYER_MAX_LENGTH, LAYERS
@@ -69,6 +67,7 @@ class JourneySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Journey
+        list_serializer_class = FastListSerializer
         fields = [
             "id",
             "url",
@@ -370,6 +369,7 @@ class JourneyInstanceSerializer(RefuseUnknownFieldsMixin, serializers.ModelSeria
 
     class Meta:
         model = JourneyInstance
+        list_serializer_class = FastListSerializer
         fields = [
             "id",
             "journey",
@@ -580,28 +580,15 @@ class HealthAlertSerializer(serializers.Serializer):
     explanation = serializers.CharField()
 
 
-@functools.cache
-def _readable_fields(serializer_class: type[serializers.Serializer]) -> list:
-    return list(serializer_class()._readable_fields)
-
-
 def _represent(serializer_class: type[serializers.Serializer], rows) -> list[dict]:
-    """``serializer_class(rows, many=True).data`` for plain nested rows, with the fields built once per class.
+    """``serializer_class(rows, many=True).data`` for plain nested rows, with the fields compiled once per class.
 
-    DRF deep-copies every declared field for each nested serializer it instantiates: for 50
-    snapshots of ten components, alerts and stages each, that was two thirds of a list request.
-    The fields here have no context (no hyperlinks, no request), so one set serves every row.
+    DRF deep-copies every declared field for each nested serializer it instantiates, then walks
+    each field of each row: for 50 snapshots of ten components, alerts and stages each, that was
+    most of a list request. These fields have no context (no hyperlinks, no request), so one
+    compiled set serves every row (core.representation).
     """
-    fields = _readable_fields(serializer_class)
-    represented = []
-    for row in rows:
-        values = {}
-        for field in fields:
-            attribute = field.get_attribute(row)
-            present = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
-            values[field.field_name] = None if present is None else field.to_representation(attribute)
-        represented.append(values)
-    return represented
+    return represent_plain(serializer_class, rows)
 
 
 class HealthSnapshotSerializer(serializers.ModelSerializer):
@@ -612,6 +599,7 @@ class HealthSnapshotSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = HealthSnapshot
+        list_serializer_class = FastListSerializer
         fields = [
             "id",
             "journey",

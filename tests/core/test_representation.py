@@ -1,0 +1,199 @@
+"""The fast list representation (core.representation) and the orjson renderer (core.renderers) give
+what DRF gives: for the four big lists, row by row against each serializer's own to_representation,
+and byte for byte against DRF's JSONRenderer."""
+
+import datetime as dt
+import json
+
+import pytest
+from django.utils import timezone
+from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer as DRFJSONRenderer
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
+
+from core.renderers import JSONRenderer
+from core.representation import FastListSerializer, represent, represent_plain
+from improvements.api.serializers import IssueSerializer
+from improvements.selectors import issue_list
+from journeys.api.serializers import (
+    HealthAlertSerializer,
+    HealthComponentSerializer,
+    HealthSnapshotSerializer,
+    JourneyInstanceSerializer,
+    JourneySerializer,
+    StageHealthSerializer,
+)
+from journeys.choices import Outcome
+from journeys.models import Journey
+from journeys.selectors import health
+from journeys.selectors.health import snapshot_list
+from journeys.selectors.ingest import instance_list
+from journeys.selectors.maps import journey_list
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+LISTS = {
+    "/api/v1/journeys/": (JourneySerializer, journey_list),
+    "/api/v1/instances/": (JourneyInstanceSerializer, instance_list),
+    "/api/v1/issues/": (IssueSerializer, issue_list),
+    "/api/v1/health-snapshots/": (HealthSnapshotSerializer, snapshot_list),
+}
+
+
+@pytest.fixture
+def varied_rows(db):
+    """Rows with and without their optional parts: owner, stage, assignee, end, rating, segment."""
+    owned = factories.JourneyFactory(
+        name="Déménagement", description="Line\u2028separator and \u00e9 \u2603", target_score=70
+    )
+    bare = factories.JourneyFactory(name="Bare journey", description="")
+    factories.OwnershipFactory(journey=owned, person=factories.PersonFactory(name="Zoë Owner"))
+    stage = factories.StageFactory(journey=owned, name="Étape 1")
+    touchpoint = factories.TouchpointFactory(stage=stage, key="call-1")
+    factories.JourneyInstanceFactory(journey=owned, segment="gold")
+    factories.JourneyInstanceFactory(journey=bare, ended_at=None, satisfaction=None, outcome=Outcome.IN_PROGRESS)
+    factories.InteractionFactory(instance=factories.JourneyInstanceFactory(journey=owned), touchpoint=touchpoint)
+    issue = factories.IssueFactory(
+        journey=owned, stage=stage, touchpoint=touchpoint, assignee=factories.PersonFactory(name="Assignee")
+    )
+    issue.functions.add(factories.FunctionFactory(name="Billing"), factories.FunctionFactory(name="Claims"))
+    factories.IssueFactory(journey=bare, reported_by=None)
+    earlier = factories.HealthSnapshotFactory(journey=owned, as_of=timezone.localdate() - dt.timedelta(days=1))
+    factories.StageHealthFactory(snapshot=earlier, stage=stage)
+    factories.HealthSnapshotFactory(journey=owned, score=None, sample_size=0, journey_csat=4.25)
+    factories.HealthSnapshotFactory(journey=bare, segment="gold", computed_at=timezone.now() - dt.timedelta(hours=3))
+    return owned
+
+
+@pytest.mark.parametrize("path", list(LISTS))
+def test_each_big_list_answers_what_its_serializer_gives_row_by_row(api_client, viewer_user, varied_rows, path):
+    # given
+    serializer_class, selector = LISTS[path]
+    api_client.force_authenticate(viewer_user)
+    # when
+    response = api_client.get(path)
+    # then: the same keys and values as DRF's own per-row representation of the same rows
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert len(results) >= 2
+    by_id = {row.pk: row for row in selector().filter(pk__in=[result["id"] for result in results])}
+    context = {"request": Request(APIRequestFactory().get(path))}
+    drf_rows = [serializer_class(context=context).to_representation(by_id[result["id"]]) for result in results]
+    assert results == json.loads(json.dumps(drf_rows, cls=DRFJSONRenderer.encoder_class))
+    assert list(results[0]) == list(drf_rows[0])  # the keys in the same order
+
+
+@pytest.mark.parametrize("path", list(LISTS))
+def test_each_big_list_renders_the_bytes_drfs_renderer_renders(api_client, viewer_user, varied_rows, path):
+    api_client.force_authenticate(viewer_user)
+
+    response = api_client.get(path)
+
+    assert response.status_code == 200
+    assert response.content == DRFJSONRenderer().render(response.data)
+
+
+def test_the_fast_list_is_used_by_the_big_lists():
+    for serializer_class, _selector in LISTS.values():
+        assert isinstance(serializer_class(many=True), FastListSerializer)
+
+
+class Probe(serializers.ModelSerializer):
+    """Fields of every kind the compiler treats, and some it leaves to DRF."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="journey-detail", lookup_field="slug")
+    status_display = serializers.CharField(source="get_status_display")
+    owner_name = serializers.CharField(source="owner.name", default="nobody")
+    stage_count = serializers.SerializerMethodField()
+    score_text = serializers.DecimalField(source="target_score", max_digits=6, decimal_places=2, allow_null=True)
+    created_local = serializers.DateTimeField(source="created_at", default_timezone=dt.timezone(dt.timedelta(hours=2)))
+    created_formatted = serializers.DateTimeField(source="created_at", format="%Y-%m-%d")
+    whole = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Journey
+        fields = [
+            "id",
+            "url",
+            "slug",
+            "status",
+            "status_display",
+            "owner_name",
+            "stage_count",
+            "score_text",
+            "created_local",
+            "created_formatted",
+            "map_reviewed_on",
+            "target_duration",
+            "whole",
+            "updated_at",
+        ]
+
+    def get_stage_count(self, journey) -> int:
+        return journey.stages.count()
+
+    def get_whole(self, journey) -> dict:
+        return {"slug": journey.slug, "when": journey.created_at}
+
+
+def test_compiled_fields_equal_drfs_for_callables_defaults_decimals_zones_and_formats(varied_rows):
+    # given: journeys with and without a review date and a target score
+    Journey.objects.filter(pk=varied_rows.pk).update(
+        map_reviewed_on=dt.date(2026, 3, 1), target_duration=dt.timedelta(days=3)
+    )
+    rows = list(Journey.objects.order_by("pk"))
+    context = {"request": Request(APIRequestFactory().get("/api/v1/journeys/"))}
+    serializer = Probe(context=context)
+
+    # when
+    fast = represent(serializer, rows)
+
+    # then
+    assert fast == [serializer.to_representation(row) for row in rows]
+    assert fast[0]["owner_name"] == "nobody"
+    assert fast[0]["created_local"].endswith("+02:00")
+    assert fast[0]["url"] == f"http://testserver/api/v1/journeys/{rows[0].slug}/"
+
+
+def test_the_orjson_renderer_writes_drfs_bytes_for_text_numbers_times_and_nesting():
+    data = {
+        "text": 'é \u2603 \u2028 \u2029 "quoted" \\ </script>',
+        "numbers": [0, -1, 2**62, 0.1, 72.5, 1e16, 1.0, None, True, False],
+        "when": dt.datetime(2026, 5, 1, 12, 30, 15, 123456, tzinfo=dt.UTC),
+        "day": dt.date(2026, 5, 1),
+        "nested": {"list": [{"a": 1}], "empty": {}, "tuple": (1, 2)},
+        "lazy": timezone.now().date().isoformat(),
+    }
+
+    assert JSONRenderer().render(data) == DRFJSONRenderer().render(data)
+
+
+def test_the_orjson_renderer_hands_what_it_refuses_to_drf():
+    data = {1: "integer key", "big": 2**70}
+
+    assert JSONRenderer().render(data) == DRFJSONRenderer().render(data)
+
+
+def test_an_indented_answer_is_drfs():
+    data = {"a": [1, 2]}
+
+    rendered = JSONRenderer().render(data, "application/json; indent=2")
+
+    assert rendered == DRFJSONRenderer().render(data, "application/json; indent=2")
+    assert b"\n" in rendered
+
+
+def test_the_nested_rows_of_a_snapshot_equal_drfs_many_serializers(varied_rows):
+    # given: a snapshot with stage health, components (with and without data) and alerts
+    snapshot = snapshot_list().filter(stage_health__isnull=False).first()
+    nested = [
+        (HealthComponentSerializer, health.component_rows(snapshot)),
+        (HealthAlertSerializer, [{"code": "drop", "label": "Drop", "explanation": "Fell by 5 points."}]),
+        (StageHealthSerializer, list(snapshot.stage_health.all())),
+    ]
+    for serializer_class, rows in nested:
+        # when / then
+        assert represent_plain(serializer_class, rows) == serializer_class(rows, many=True).data
+    assert len(nested[0][1]) >= 5
