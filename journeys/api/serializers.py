@@ -218,7 +218,7 @@ class JourneyCreateInputSerializer(JourneyInputSerializer):
     )
 
 
-class JourneyCopyInputSerializer(serializers.Serializer):
+class JourneyCopyInputSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     """Copy a journey's map (never its data) into a new draft journey."""
 
     name = serializers.CharField(max_length=200)

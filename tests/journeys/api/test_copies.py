@@ -137,3 +137,18 @@ def test_a_copy_with_two_touchpoints_on_one_key_is_400_and_creates_nothing(as_ro
     assert response.status_code == 400
     assert "is chosen for both" in " ".join(response.json()["keys"])
     assert _counts() == before
+
+
+def test_a_copy_with_an_unknown_key_is_400_naming_it_and_creates_nothing(as_role, mapped_journey):
+    client = as_role("manager_user")
+    before = _counts()
+
+    response = client.post(
+        f"{JOURNEYS}{mapped_journey.slug}/copy/",
+        {"name": "Copy", "slug": "copy", "status": "active"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "status" in response.json()
+    assert _counts() == before
