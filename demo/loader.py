@@ -26,7 +26,7 @@ from core.rules import MANAGERS_GROUP
 from improvements import deadlines
 from improvements import services as improvement_services
 from improvements.choices import InitiativeStatus
-from improvements.models import Initiative, InitiativeUpdate, Issue
+from improvements.models import Comment, Initiative, InitiativeUpdate, Issue
 from journeys.choices import JourneyStatus
 from journeys.models import Interaction, Journey, JourneyInstance, Persona, Stage, Touchpoint
 from journeys.services.copies import journey_create_from_template
@@ -90,6 +90,7 @@ def seed_demo(*, days: int = 180, scale: float = 1.0, seed: int = 1, today: dt.d
         _create_reviews(result, journeys, incentives, people, calendar)
         plans = _create_activity(result, journeys, new_specs, calendar, days=days, scale=scale, seed=seed)
         issues = _create_issues(result, journeys, functions, people, calendar)
+        _create_comments(result, issues, people, calendar)
         _create_initiatives(result, journeys, new_specs, functions, people, issues, plans, calendar)
         result.journeys_created = [spec.slug for spec in new_specs]
     _place_in_framework()
@@ -475,6 +476,19 @@ def _create_issues(result, journeys, functions, people, calendar) -> dict[str, I
     Issue.functions.through.objects.bulk_create(links)
     result.created["issues"] += len(issues)
     return issues
+
+
+def _create_comments(result, issues, people, calendar) -> None:
+    """The demo threads, posted through the service (mentions resolved; the mentioned told on commit).
+
+    Only on issues created in this run, so a second run adds none; the times the story gives are set after.
+    """
+    for spec in org.COMMENTS:
+        if spec.issue not in issues:
+            continue
+        comment = improvement_services.comment_post(item=issues[spec.issue], author=people[spec.author], body=spec.body)
+        Comment.objects.filter(pk=comment.pk).update(created_at=calendar.moment(spec.day, hour=spec.hour))
+        result.created["comments"] += 1
 
 
 def _measure(spec: org.InitiativeSpec, journey_spec: org.JourneySpec, plan: list[PlannedInstance], calendar):

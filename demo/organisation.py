@@ -122,6 +122,15 @@ class IssueSpec:
 
 
 @dataclass(frozen=True)
+class CommentSpec:
+    issue: str  # IssueSpec.ref
+    author: str  # PersonSpec username
+    body: str  # markdown-lite; "@Full Name" mentions a colleague (the demo logins are role names)
+    day: int  # days before the load day
+    hour: float
+
+
+@dataclass(frozen=True)
 class UpdateSpec:
     day: int
     author: str
@@ -986,6 +995,25 @@ ISSUES = (
 )
 
 U = UpdateSpec
+
+# A short thread on the double-booking issue: the team member calls the owner in with @, the owner answers.
+COMMENTS = (
+    CommentSpec(
+        "double-booked",
+        "sam.okafor",
+        "@Dana Whitfield the Monday rota still books **two visits** into one technician slot; three customers "
+        "rebooked last week. Can we raise it at the onboarding team on Thursday?",
+        -3,
+        9.5,
+    ),
+    CommentSpec(
+        "double-booked",
+        "dana.whitfield",
+        "Yes, on the agenda. Marcus is checking whether the job target counts a rebooked visit twice.",
+        -2,
+        15,
+    ),
+)
 
 INITIATIVES = (
     InitiativeSpec(

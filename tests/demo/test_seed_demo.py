@@ -18,7 +18,7 @@ from rest_framework.authtoken.models import Token
 from core.rules import MANAGERS_GROUP
 from demo.organisation import BILLING_REFERENCE_DAY, FIRST_TIME, PASSWORD, RAIL_AUTOMATION_DAY, RETURNING
 from improvements.choices import OPEN_ISSUE_STATUSES, InitiativeStatus, IssueCategory, IssueStatus
-from improvements.models import Initiative, InitiativeUpdate, Issue
+from improvements.models import Comment, Initiative, InitiativeUpdate, Issue
 from journeys.choices import ASSISTED_CHANNELS, DIGITAL_CHANNELS, JourneyStatus, Outcome
 from journeys.models import Interaction, Journey, JourneyInstance, Touchpoint
 from journeys.selectors.personas import emotion_curves, journey_personas
@@ -190,6 +190,20 @@ def test_seed_demo_covers_every_issue_category_and_status_with_root_causes_where
     for issue in issues.exclude(touchpoint=None).select_related("touchpoint"):
         assert issue.touchpoint.journey_id == issue.journey_id
         assert issue.stage_id == issue.touchpoint.stage_id
+
+
+def test_seed_demo_has_a_comment_thread_on_an_onboarding_issue_with_a_mention_of_the_owner(demo):
+    thread = list(
+        Comment.objects.filter(issue__title="Technicians double-booked on Monday mornings").select_related("author")
+    )
+
+    assert [comment.author.name for comment in thread] == ["Sam Okafor", "Dana Whitfield"]
+    assert thread[0].issue.journey.slug == "onboarding"
+    assert [person.name for person in thread[0].mentioned.all()] == ["Dana Whitfield"]
+    assert not thread[1].mentioned.exists()
+    # posted on the days the story gives, before the load day and in order
+    assert thread[0].created_at < thread[1].created_at < timezone.now() - dt.timedelta(days=1)
+    assert Comment.objects.count() == 2
 
 
 def test_seed_demo_has_initiatives_in_every_status_with_a_delivered_one_ready_to_measure(demo):

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from demo.activity import plan_activity
 from journeys.models import Interaction, Journey, JourneyInstance
+from notifications.choices import Event
+from notifications.models import Notification
 from owners.models import Ownership, Person
 from tests import factories
 
@@ -103,6 +105,7 @@ def test_loading_the_demo_twice_on_the_same_day_gives_the_same_rows():
     first = activity_rows()
     Interaction.objects.all().delete()
     Ownership.objects.all().delete()
+    Journey.objects.filter(parent__isnull=False).delete()  # the parts first: a parent is protected
     Journey.objects.all().delete()
 
     # when
@@ -129,3 +132,22 @@ def test_days_shortens_the_generated_history():
 
     oldest = JourneyInstance.objects.order_by("started_at").first()
     assert oldest.started_at >= timezone.now() - dt.timedelta(days=31)
+
+
+def test_the_demo_comment_tells_the_owner_login_of_the_mention_once_the_load_commits(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        seed(scale=0.01)
+
+    dana = Person.objects.get(user__username="owner")
+    mentions = Notification.objects.filter(recipient=dana, event=Event.MENTION)
+    assert list(mentions.values_list("title", flat=True)) == [
+        "Sam Okafor mentioned you on the issue Technicians double-booked on Monday mornings"
+    ]
+    assert mentions.get().read_at is None
+
+    # a second run posts no comment again and tells nobody again
+    with django_capture_on_commit_callbacks(execute=True):
+        seed(scale=0.01)
+    assert Notification.objects.filter(event=Event.MENTION).count() == 1

@@ -86,5 +86,5 @@ def test_seed_demo_at_verbosity_0_prints_nothing(capsys):
 
     assert out.getvalue() == ""
     assert capsys.readouterr().err == ""
-    assert Journey.objects.count() == 7  # six journeys of the story and one drawn from a template
+    assert Journey.objects.count() == 9  # six of the story, one drawn from a template, two framework parents
     assert HealthSnapshot.objects.exists()
