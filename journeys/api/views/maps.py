@@ -1,7 +1,7 @@
 """API views of journey maps: journeys, stages and touchpoints."""
 
 from django.db import transaction
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -259,7 +259,10 @@ class JourneyTemplateViewSet(viewsets.ViewSet):
     def list(self, request):
         return Response(JourneyTemplateSerializer(selectors.template_summaries(), many=True).data)
 
-    @extend_schema(responses={200: JourneyTemplateSerializer})
+    @extend_schema(
+        parameters=[OpenApiParameter("key", str, OpenApiParameter.PATH, description="The template's key.")],
+        responses={200: JourneyTemplateSerializer},
+    )
     def retrieve(self, request, key=None):
         for summary in selectors.template_summaries():
             if summary["key"] == key:
