@@ -26,6 +26,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from journeys.layers import LAYER_FIELDS
+
 from . import catalog
 
 DAYS = 180
@@ -423,8 +425,10 @@ def build_organisation(
             "description",
             "journey_id",
             "stage_id",
+            *LAYER_FIELDS,
         ],
-        touchpoints,
+        # The generated maps draw no blueprint layers: each layer is the empty text the model defaults to.
+        [(*touchpoint, *("",) * len(LAYER_FIELDS)) for touchpoint in touchpoints],
     )
     copy_rows(
         cursor,
