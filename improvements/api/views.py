@@ -61,7 +61,7 @@ class CommentThreadMixin:
 
     @extend_schema(methods=["GET"], request=None, responses=CommentSerializer(many=True))
     @extend_schema(methods=["POST"], request=CommentWriteSerializer, responses={201: CommentSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def comments(self, request, pk=None):
         return self._comments(request)
 

@@ -62,7 +62,10 @@ class JourneySerializer(serializers.ModelSerializer):
     owner = serializers.SerializerMethodField()
     url = serializers.HyperlinkedIdentityField(view_name="journey-detail", lookup_field="slug")
     parent = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True, help_text="The slug of the wider journey this one is part of, or null."
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="The slug of the wider journey this one is part of, or null.",
     )
 
     class Meta:
