@@ -34,6 +34,9 @@ if XDIST_WORKER_NUMBER and CELERY_BROKER_URL.startswith(("redis://", "rediss://"
         raise ValueError(f"Cannot give each test process a Redis database of its own: {CELERY_BROKER_URL}")  # noqa: F405
     _database = int(_redis.group(2) or 0) + XDIST_WORKER_NUMBER
     CELERY_BROKER_URL = f"{_redis.group(1)}/{_database}{_redis.group(3) or ''}"
+    # Celery reads the environment's CELERY_BROKER_URL before its settings (celery.app.utils.Settings.broker_url):
+    # left as it came, every process would share the first database and take the others' messages.
+    os.environ["CELERY_BROKER_URL"] = CELERY_BROKER_URL
 # Uploads and other files the tests write: a folder per test process, under var/ like the app's own.
 MEDIA_ROOT = str(VAR_DIR / "test-media" / (XDIST_WORKER or "main"))  # noqa: F405
 Path(MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
