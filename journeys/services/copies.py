@@ -1,6 +1,7 @@
 """Writes that start a journey's map from another map: a copy of a journey, or a template (issue 20.4).
 
-Only the map is copied: the journey's settings, its stages and touchpoints with every map field, and
+Only the map is copied: the journey's settings, its stages and touchpoints with every map field, its
+personas (who the map is drawn for: their curves are measured afresh from the copy's own data), and
 (through ``map_copied``, in the same transaction) what other apps hang on the map, such as the
 responsibilities. Never the data: instances, interactions, snapshots, issues, initiatives, ownership
 and team stay with the source. Retired stages and touchpoints are left out: they are kept for the
@@ -19,7 +20,7 @@ from django.db import models, transaction
 
 from ..choices import JourneyStatus
 from ..map_templates import MapTemplate, template_get
-from ..models import Journey, Stage, Touchpoint
+from ..models import Journey, Persona, Stage, Touchpoint
 from ..signals import map_copied, map_drawn_from_template
 from .maps import JOURNEY_EDITABLE_FIELDS, RESERVED_SLUGS, _unique_slug
 
@@ -32,6 +33,7 @@ STAGE_FIELDS_NOT_COPIED = frozenset({"id", "journey", "position", "created_at", 
 TOUCHPOINT_FIELDS_NOT_COPIED = frozenset(
     {"id", "journey", "stage", "key", "position", "created_at", "updated_at", "retired_at"}
 )
+PERSONA_FIELDS_NOT_COPIED = frozenset({"id", "journey", "created_at", "updated_at"})
 KEY_MAX_LENGTH = Touchpoint._meta.get_field("key").max_length
 
 
@@ -118,7 +120,7 @@ def map_source_touchpoints(source: Journey) -> list[Touchpoint]:
 def journey_copy(
     *, source: Journey, name: str, slug: str = "", keys: dict[str, str] | None = None, overrides: dict | None = None
 ) -> Journey:
-    """A new draft journey with ``source``'s map (stages, touchpoints, responsibilities...), never its data.
+    """A new draft journey with ``source``'s map (stages, touchpoints, personas, responsibilities...), never its data.
 
     ``keys`` maps a source touchpoint key to the copy's key (default: the same key; keys are unique per
     journey only, so integrations can feed both). Nothing is created when anything is refused.
@@ -155,6 +157,9 @@ def journey_copy(
         copy.save()
         positions[stage.pk] = copy.position + 1
         pairs[touchpoint.pk] = copy.pk
+    persona_fields = copied_fields(Persona, PERSONA_FIELDS_NOT_COPIED)
+    for persona in Persona.objects.filter(journey=source).order_by("name", "id"):
+        Persona.objects.create(journey=journey, **_copy_values(persona, persona_fields))  # audited, like the map
     map_copied.send(sender=Journey, source=source, journey=journey, touchpoints=pairs)
     return journey
 

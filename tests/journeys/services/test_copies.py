@@ -11,7 +11,7 @@ from django.utils import timezone
 from improvements.models import Initiative, Issue
 from journeys.choices import Channel, JourneyStatus
 from journeys.map_templates import TEMPLATES
-from journeys.models import HealthSnapshot, Interaction, Journey, JourneyInstance, Stage, Touchpoint
+from journeys.models import HealthSnapshot, Interaction, Journey, JourneyInstance, Persona, Stage, Touchpoint
 from journeys.services import copies
 from owners.models import Ownership, Responsibility, TeamMembership
 from tests import factories
@@ -72,6 +72,23 @@ def test_a_copy_has_the_map_in_use_with_its_moments_of_truth_and_responsibilitie
         Responsibility.objects.filter(touchpoint__journey=copy).values_list("touchpoint__key", "function__slug")
     )
     assert responsibilities == {("install-0", "field-ops"), ("first-bill-1", "billing"), ("first-bill-1", "field-ops")}
+
+
+def test_a_copy_has_the_sources_personas_with_their_history(source):
+    journey = source["journey"]
+    Persona.objects.create(journey=journey, name="Maya", segment="consumer", goals="Online by Friday", pains="Jargon")
+    Persona.objects.create(journey=journey, name="Sam", segment="business", needs="One invoice")
+    other = factories.JourneyFactory()
+    Persona.objects.create(journey=other, name="Not this one", segment="consumer")
+
+    copy = copies.journey_copy(source=journey, name="Copy", slug="copy")
+
+    assert list(copy.personas.order_by("name").values_list("name", "segment", "goals", "needs", "pains")) == [
+        ("Maya", "consumer", "Online by Friday", "", "Jargon"),
+        ("Sam", "business", "", "One invoice", ""),
+    ]
+    assert Persona.objects.filter(journey=journey).count() == 2
+    assert Persona.history.filter(journey_id=copy.pk, history_type="+").count() == 2
 
 
 def test_a_copy_takes_none_of_the_sources_data(source):
