@@ -13,6 +13,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
+from core.markup import plain_text
 from improvements.events import COMMENT_EVENTS
 from improvements.models import Initiative, Issue
 from journeys.health_components import ALERTS_BY_CODE
@@ -209,7 +210,7 @@ def mentions_heard(name: str, payload) -> None:
             recipients=Person.objects.filter(pk__in=ids, is_active=True).order_by("pk"),
             journey=Journey.objects.filter(slug=data["journey"]["slug"]).first(),
             title=f"{author} mentioned you on the {kind} {item['title']}",
-            body=comment["body"][:500],
+            body=plain_text(comment["body"])[:500],
             url=comment["path"],
         )
     except Exception:  # the comment is committed; a failure here must not answer the author with an error

@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from core.markup import render_markdown_lite
+from core.markup import plain_text, render_markdown_lite
 
 
 class _Tags(HTMLParser):
@@ -47,6 +47,28 @@ def test_a_web_link_opens_nothing_of_ours_and_passes_no_referrer():
     assert '<a href="https://example.com/a" rel="nofollow noopener noreferrer">https://example.com/a</a>' in html
 
 
+def test_a_bare_web_address_becomes_a_safe_link_and_other_words_stay_text():
+    html = render_markdown_lite("Logs at https://logs.example.com/run?id=7 not notes.md, www.example.org or bo@example.com")
+
+    assert (
+        '<a href="https://logs.example.com/run?id=7" rel="nofollow noopener noreferrer">'
+        "https://logs.example.com/run?id=7</a>"
+    ) in html
+    assert [tag for tag, _ in _elements(html)].count("a") == 1
+
+
+def test_a_bare_address_that_is_not_a_web_one_is_not_linked():
+    html = render_markdown_lite("javascript:alert(1) and ftp://files.example.com/x")
+
+    assert "<a" not in html
+
+
+def test_plain_text_keeps_the_words_and_drops_the_markup():
+    text = plain_text("**Dropped** calls, see [the ticket](https://t.example.com/1) & <b>this</b>\n\n- one\n- two")
+
+    assert text == "Dropped calls, see the ticket & <b>this</b>\none\ntwo"
+
+
 def test_a_mail_link_is_kept():
     assert 'href="mailto:ana@example.com"' in render_markdown_lite("[Ana](mailto:ana@example.com)")
 
@@ -66,7 +88,8 @@ def test_a_mail_link_is_kept():
         ("[x](//evil.example.com)", "href"),
         ("[x](/admin/)", "href"),
         ('[x](https://e.com/"onmouseover="alert(1))', 'onmouseover="'),
-        ('[x](https://e.com/ "title" onclick=alert(1))', "<a "),
+        # Not a markdown link (the title is followed by junk): the bare address alone is linked, the rest is text.
+        ('[x](https://e.com/ "title" onclick=alert(1))', " title="),
         ("![pixel](https://tracker.example.com/p.gif)", "<img"),
         ("<style>body{display:none}</style>", "<style"),
         ("<iframe src=https://e.com></iframe>", "<iframe"),

@@ -107,6 +107,16 @@ def test_posting_a_comment_mentions_and_notifies_the_colleague_once_after_commit
     assert notification.body == "@bo.silva seen it? @bo.silva"
 
 
+def test_the_notification_quotes_the_comment_as_plain_text(
+    issue, team_user, colleague, django_capture_on_commit_callbacks
+):
+    body = "@bo.silva the **second** call drops: see [T-12](https://tickets.example.com/T-12)\n\n- after 5 pm"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_post(item=issue, author=team_user.person, body=body)
+
+    assert Notification.objects.get(recipient=colleague).body == "@bo.silva the second call drops: see T-12\nafter 5 pm"
+
+
 def test_nobody_is_told_before_the_comment_commits(issue, team_user, colleague, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
         services.comment_post(item=issue, author=team_user.person, body="@bo.silva")
