@@ -48,7 +48,7 @@ def test_a_web_link_opens_nothing_of_ours_and_passes_no_referrer():
 
 
 def test_a_bare_web_address_becomes_a_safe_link_and_other_words_stay_text():
-    html = render_markdown_lite("Logs at https://logs.example.com/run?id=7 not notes.md, www.example.org or bo@example.com")
+    html = render_markdown_lite("Logs: https://logs.example.com/run?id=7 not notes.md, www.example.org, bo@example.com")
 
     assert (
         '<a href="https://logs.example.com/run?id=7" rel="nofollow noopener noreferrer">'
