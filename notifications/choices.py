@@ -10,6 +10,21 @@ class Event(models.TextChoices):
     MENTION = "mention", "Someone mentions me"
 
 
+# A chat channel's test message (the "Send a test message" button): logged like any delivery, never a
+# person's notification, so not one of the events people choose.
+CHAT_TEST_EVENT = "test"
+
+# How a journey's chat channel names the events it posts (the Event labels speak for a person: "I").
+CHAT_EVENT_LABELS = {
+    "alert": "New health alerts",
+    "issue": "Issues assigned or logged",
+    "initiative": "Initiatives changing status or measured",
+    "incentive_review": "Incentive reviews requested",
+    "owner_named": "A new owner named",
+    "mention": "Mentions in comments",
+}
+
+
 class EmailChoice(models.TextChoices):
     OFF = "off", "No e-mail"
     IMMEDIATE = "immediate", "An e-mail each time"

@@ -6,7 +6,7 @@ from core.models import TimeStampedModel
 from journeys.models import Journey
 from owners.models import Person
 
-from .choices import Channel, ChatKind, DeliveryStatus, EmailChoice, Event
+from .choices import CHAT_TEST_EVENT, Channel, ChatKind, DeliveryStatus, EmailChoice, Event
 
 
 class Notification(TimeStampedModel):
@@ -71,7 +71,9 @@ class Delivery(TimeStampedModel):
     """One message sent (or to be sent) on one channel: the delivery log admins read."""
 
     key = models.CharField(max_length=200, help_text="The event key.")
-    event = models.CharField(max_length=20, choices=Event.choices)
+    event = models.CharField(
+        max_length=20, choices=[*Event.choices, (CHAT_TEST_EVENT, "A chat channel's test message")]
+    )
     channel = models.CharField(max_length=10, choices=Channel.choices)
     # "person:<id>" for e-mail, "webhook:<id>" for a chat webhook: one delivery per event x recipient x channel.
     recipient_key = models.CharField(max_length=40)

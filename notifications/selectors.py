@@ -1,9 +1,11 @@
 """Reads of the notifications app."""
 
+from django.db.models import Count, Max, Q
+
 from owners.models import Person
 
-from .choices import EmailChoice, Event
-from .models import Notification, NotificationPreference
+from .choices import DeliveryStatus, EmailChoice, Event
+from .models import ChatWebhook, Delivery, Notification, NotificationPreference
 from .services import DEFAULT_EMAIL, DEFAULT_IN_APP
 
 
@@ -39,3 +41,25 @@ def preferences_of(person: Person) -> list[dict]:
 
 
 EMAIL_CHOICES = EmailChoice.choices
+
+
+def chat_webhooks_of(journey) -> list:
+    """A journey's chat channels, each with its delivery counts and last delivery (one query)."""
+    return list(
+        ChatWebhook.objects.filter(journey=journey)
+        .annotate(
+            sent_count=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.SENT)),
+            failed_count=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.FAILED)),
+            last_delivery_at=Max("deliveries__created_at"),
+        )
+        .order_by("name", "pk")
+    )
+
+
+def chat_deliveries_of(journey, limit: int = 20) -> list:
+    """The latest messages posted (or being posted) to a journey's chat channels, newest first."""
+    return list(
+        Delivery.objects.filter(webhook__journey=journey)
+        .select_related("webhook")
+        .order_by("-created_at", "-id")[:limit]
+    )

@@ -6,19 +6,21 @@ from collections.abc import Iterable
 from functools import partial
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from core import targets
 from core.queue import backoff_seconds, enqueue
 from improvements import selectors as improvement_selectors
 from journeys.models import Journey
 from owners.models import Ownership, Person
 
 from . import senders
-from .choices import Channel, DeliveryStatus, EmailChoice, Event
+from .choices import CHAT_TEST_EVENT, Channel, ChatKind, DeliveryStatus, EmailChoice, Event
 from .models import ChatWebhook, Delivery, Notification, NotificationPreference
 
 logger = logging.getLogger(__name__)
@@ -113,12 +115,18 @@ def notify(
 def _send(delivery: Delivery) -> None:
     if delivery.channel == Channel.EMAIL:
         senders.send_email(delivery.address, delivery.payload)
-    elif delivery.channel == Channel.SLACK:
-        senders.post_webhook(delivery.webhook.url, senders.slack_message(delivery.payload))
-    elif delivery.channel == Channel.TEAMS:
-        senders.post_webhook(delivery.webhook.url, senders.teams_message(delivery.payload))
-    else:  # pragma: no cover - the choices are closed
+        return
+    if delivery.channel not in (Channel.SLACK, Channel.TEAMS):  # pragma: no cover - the choices are closed
         raise senders.DeliveryError(f"Unknown channel {delivery.channel!r}")
+    # Checked again before every attempt: the name may point somewhere else since it was saved.
+    try:
+        targets.check(delivery.webhook.url)
+    except targets.TargetRefused as refused:
+        raise senders.DeliveryError(f"Not sent: {refused}") from None
+    if delivery.channel == Channel.SLACK:
+        senders.post_webhook(delivery.webhook.url, senders.slack_message(delivery.payload))
+    else:
+        senders.post_webhook(delivery.webhook.url, senders.teams_message(delivery.payload))
 
 
 def delivery_attempt(*, delivery_id: int) -> Delivery | None:
@@ -275,3 +283,67 @@ def preferences_set(*, person: Person, choices: dict[str, dict]) -> None:
         NotificationPreference.objects.update_or_create(
             person=person, event=event, defaults={"in_app": bool(choice["in_app"]), "email": choice["email"]}
         )
+
+
+# --- chat channels of a journey (Slack / Teams incoming webhooks) -------------------------------------
+
+
+def _checked_chat_url(url: str) -> str:
+    try:
+        targets.check(url)
+    except targets.TargetRefused as refused:
+        raise ValidationError({"url": str(refused)}) from None
+    return url
+
+
+def _checked_events(events: Iterable[str]) -> list[str]:
+    chosen = list(dict.fromkeys(events))
+    unknown = [event for event in chosen if event not in Event.values]
+    if unknown:
+        raise ValidationError({"events": f"Unknown event(s): {', '.join(unknown)}."})
+    return chosen
+
+
+@transaction.atomic
+def chat_webhook_create(*, journey: Journey, kind: str, name: str, url: str, events: Iterable[str] = ()) -> ChatWebhook:
+    """A Slack or Teams channel that hears ``journey``'s events (all of them when ``events`` is empty)."""
+    if kind not in ChatKind.values:
+        raise ValidationError({"kind": "Choose Slack or Microsoft Teams."})
+    webhook = ChatWebhook(journey=journey, kind=kind, name=name.strip(), url=_checked_chat_url(url.strip()))
+    webhook.events = _checked_events(events)
+    webhook.full_clean()
+    webhook.save()
+    return webhook
+
+
+def chat_webhook_set_active(*, webhook: ChatWebhook, active: bool) -> ChatWebhook:
+    """Switch posting on or off; deliveries waiting when it goes off fail with "switched off"."""
+    webhook.active = active
+    webhook.save(update_fields=["active", "updated_at"])
+    return webhook
+
+
+def chat_webhook_delete(*, webhook: ChatWebhook) -> None:
+    """Delete the channel and its delivery log (the people's own notifications stay)."""
+    webhook.delete()
+
+
+def chat_webhook_send_test(*, webhook: ChatWebhook, sent_by) -> Delivery:
+    """Post one test message to the channel through the usual delivery path (logged, retried)."""
+    who = (getattr(sent_by, "get_full_name", lambda: "")() or getattr(sent_by, "username", "")) or "Someone"
+    payload = {
+        "title": f"Test message from Throughline for {webhook.journey.name}",
+        "body": f"{who} checked that this channel hears the journey's events. Nothing else happened.",
+        "url": webhook.journey.get_absolute_url(),
+    }
+    delivery = Delivery.objects.create(
+        key=f"{CHAT_TEST_EVENT}:{webhook.pk}:{timezone.now().isoformat()}",
+        event=CHAT_TEST_EVENT,
+        recipient_key=f"webhook:{webhook.pk}",
+        channel=webhook.kind,
+        webhook=webhook,
+        address=webhook.name,
+        payload=payload,
+    )
+    transaction.on_commit(partial(_enqueue_delivery, delivery.pk))
+    return delivery

@@ -1,15 +1,23 @@
-"""Pages of the notifications app: a person's notifications, marking them read, their preferences."""
+"""Pages of the notifications app: a person's notifications, marking them read, their preferences; a
+journey's chat channels."""
+
+from urllib.parse import urlsplit
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core import web
+from journeys.models import Journey
 
 from . import selectors, services
-from .choices import EmailChoice, Event
-from .models import Notification
+from .choices import CHAT_EVENT_LABELS, EmailChoice, Event
+from .forms import ChatWebhookForm
+from .models import ChatWebhook, Notification
 
 NO_PERSON = "Your login is not linked to a person yet, so nothing is sent to you. Ask a manager to link it."
 
@@ -90,3 +98,96 @@ def preferences(request):
     services.preferences_set(person=person, choices=choices)
     messages.success(request, "Your notification choices are saved.")
     return redirect(f"{reverse('accounts:profile')}#notifications")
+
+
+# --- a journey's chat channels ------------------------------------------------------------------------
+
+CHAT_NOT_ALLOWED = "Only the journey's owner or a manager sets up its chat channels."
+
+
+def _chat_journey(request, slug: str) -> Journey:
+    journey = get_object_or_404(Journey, slug=slug)
+    web.require(request.user, "notifications.manage_chat_webhooks", journey, message=CHAT_NOT_ALLOWED)
+    return journey
+
+
+def _chat_webhook(request, slug: str, pk: int) -> ChatWebhook:
+    journey = _chat_journey(request, slug)
+    return get_object_or_404(ChatWebhook.objects.select_related("journey"), pk=pk, journey=journey)
+
+
+def _masked(url: str) -> str:
+    """An incoming webhook URL is a password: show where it goes and its last characters only."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname or ''}/…{url[-4:]}" if len(url) > 12 else "…"
+
+
+@require_http_methods(["GET", "POST"])
+def chat_webhooks(request, slug: str):
+    """The journey's Slack and Teams channels: the list, their recent messages, and the form to add one."""
+    journey = _chat_journey(request, slug)
+    form = ChatWebhookForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            webhook = services.chat_webhook_create(journey=journey, **form.cleaned_data)
+        except ValidationError as error:
+            web.add_service_error(form, error)
+        else:
+            messages.success(request, f"“{webhook.name}” will hear this journey's events. Send it a test message.")
+            return redirect("notifications:chat-webhooks", slug=journey.slug)
+    webhooks = selectors.chat_webhooks_of(journey)
+    for webhook in webhooks:
+        webhook.masked_url = _masked(webhook.url)
+        webhook.event_labels = [CHAT_EVENT_LABELS.get(event, event) for event in webhook.events]
+    return render(
+        request,
+        "notifications/chat_webhooks.html",
+        {
+            "journey": journey,
+            "webhooks": webhooks,
+            "deliveries": selectors.chat_deliveries_of(journey),
+            "form": form,
+            "breadcrumbs": [
+                {"label": "Journeys", "url": reverse("journeys:list")},
+                {"label": journey.name, "url": journey.get_absolute_url()},
+                {"label": "Chat channels"},
+            ],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def chat_webhook_test(request, slug: str, pk: int):
+    webhook = _chat_webhook(request, slug, pk)
+    services.chat_webhook_send_test(webhook=webhook, sent_by=request.user)
+    messages.success(request, f"A test message is on its way to “{webhook.name}”: it appears below (reload to follow).")
+    return redirect("notifications:chat-webhooks", slug=slug)
+
+
+@require_POST
+def chat_webhook_toggle(request, slug: str, pk: int):
+    webhook = _chat_webhook(request, slug, pk)
+    services.chat_webhook_set_active(webhook=webhook, active=not webhook.active)
+    messages.success(
+        request,
+        f"“{webhook.name}” posts again." if webhook.active else f"“{webhook.name}” is paused: nothing is posted.",
+    )
+    return redirect("notifications:chat-webhooks", slug=slug)
+
+
+@require_POST
+def chat_webhook_delete(request, slug: str, pk: int):
+    webhook = _chat_webhook(request, slug, pk)
+    if not web.confirmed(request):
+        return web.confirmation_page(
+            request,
+            title=f"Remove {webhook.name}",
+            question=f"Remove the chat channel “{webhook.name}” from {webhook.journey.name}?",
+            consequence="Nothing more is posted there; its message log here goes too.",
+            confirm_label="Remove the channel",
+            cancel_url=reverse("notifications:chat-webhooks", kwargs={"slug": slug}),
+        )
+    services.chat_webhook_delete(webhook=webhook)
+    messages.success(request, f"“{webhook.name}” was removed.")
+    return redirect("notifications:chat-webhooks", slug=slug)

@@ -5,9 +5,11 @@ and must see committed rows.
 """
 
 import contextlib
+import time
 
 import celery.contrib.testing.tasks  # noqa: F401  (registers celery.ping for the ping check)
 from celery.contrib.testing.worker import start_worker
+from django.db import OperationalError
 
 from config.celery import app
 
@@ -32,3 +34,20 @@ def queued_messages(queue: str = "celery") -> int:
     """How many messages wait on the configured broker's queue (filesystem folder or Redis list)."""
     with app.connection_for_write() as connection:
         return connection.default_channel.queue_declare(queue=queue, passive=False).message_count
+
+
+def wait_for(condition, timeout: float = 30.0) -> bool:
+    """Ask ``condition`` every 0.2 s until it holds (True) or ``timeout`` seconds pass (False).
+
+    SQLite's shared in-memory test database answers a read with "database table is locked" while the
+    worker's thread writes that table (shared-cache locks do not wait): such a read counts as "not yet".
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if condition():
+                return True
+        except OperationalError:
+            pass
+        time.sleep(0.2)
+    return False

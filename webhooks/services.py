@@ -13,10 +13,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from core import events
+from core import events, targets
 from core.queue import backoff_seconds, enqueue_on_commit
 
-from . import signing, targets
+from . import signing
 from .choices import FINISHED_STATUSES, TEST_EVENT, DeliveryStatus
 from .models import Delivery, Event, Subscription
 

@@ -3,14 +3,13 @@
 import csv
 import datetime as dt
 import io
-import time
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from journeys.models import HealthSnapshot, Import, JourneyInstance
-from tests.celery_worker import purge_broker, running_worker
+from tests.celery_worker import purge_broker, running_worker, wait_for
 from tests.e2e.conftest import log_in
 
 # The columns of the export format (docs/csv-format.md).
@@ -123,9 +122,7 @@ def test_the_integration_account_imports_a_csv_watches_it_load_and_the_journey_h
         assert set(polls) == {200}
 
         # and the recompute the import triggered takes the new instances into onboarding's health
-        deadline = time.monotonic() + 30
-        while todays_overall_snapshot().computed_at == before.computed_at and time.monotonic() < deadline:
-            time.sleep(0.25)
+        assert wait_for(lambda: todays_overall_snapshot().computed_at != before.computed_at)
     after = todays_overall_snapshot()
     assert after.sample_size == before.sample_size + 4
     assert after.score != before.score

@@ -2,6 +2,7 @@
 e-mail digest for alerts on the profile page: in Chromium, under the Content-Security-Policy."""
 
 import re
+import time
 
 import pytest
 
@@ -10,7 +11,9 @@ from improvements.choices import IssueStatus
 from notifications.choices import EmailChoice, Event
 from notifications.models import NotificationPreference
 from tests import factories
+from tests.celery_worker import running_worker
 from tests.e2e.conftest import log_in
+from tests.notifications.receiver import Receiver
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,3 +52,42 @@ def test_an_assignee_reads_the_notification_and_chooses_a_digest(page, journey):
     assert preference.email == EmailChoice.DIGEST
     page.screenshot(path="var/notifications-preferences.png", full_page=True)
     assert page.problems == []
+
+
+@pytest.mark.worker
+def test_an_owner_connects_the_teams_slack_channel_and_its_test_message_arrives(page, journey, settings):
+    # given Olu, the journey's owner, and the team's Slack channel (a real receiver on loopback)
+    olu = factories.PersonFactory(user=factories.UserFactory(username="olu"), name="Olu Owner")
+    factories.OwnershipFactory(journey=journey, person=olu)
+    log_in(page, "olu", password="password")
+
+    with Receiver() as slack, running_worker():
+        # when he opens the chat channels from the journey page and adds the channel
+        page.goto(journey.get_absolute_url())
+        page.get_by_role("link", name="Chat channels").click()
+        assert page.get_by_text("No chat channel hears this journey yet").is_visible()
+        page.get_by_label("Slack").check()
+        page.get_by_role("textbox", name="Channel:").fill("#onboarding-team")
+        page.get_by_label("Incoming webhook URL").fill(slack.url)
+        page.get_by_label("New health alerts").check()
+        page.get_by_role("button", name="Add the channel").click()
+
+        # then it is listed without its secret address, and a test message reaches the channel
+        row = page.locator("#chat-channels tbody tr").filter(has_text="#onboarding-team")
+        assert "New health alerts" in row.inner_text()
+        assert slack.url not in page.content()
+        row.get_by_role("button", name="Send a test message").click()
+        assert page.get_by_text("A test message is on its way").is_visible()
+        deadline = time.monotonic() + 30
+        while not slack.received and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert slack.received, "the channel heard nothing"
+        assert slack.received[0]["text"].startswith("*Test message from Throughline")
+        page.reload()
+        messages = page.locator("#chat-messages tbody tr")
+        assert "Sent" in messages.first.inner_text()
+        page.screenshot(path="var/screenshots/chat-channels.png", full_page=True)
+
+        # and pausing it is one click
+        row.get_by_role("button", name="Pause").click()
+        assert "Paused" in page.locator("#chat-channels").inner_text()

@@ -27,20 +27,11 @@ from journeys.tasks import (
     recompute_stale_health,
 )
 from tests import factories
-from tests.celery_worker import purge_broker, queued_messages, running_worker
+from tests.celery_worker import purge_broker, queued_messages, running_worker, wait_for
 from tests.journeys.conftest import recent_map
 from tests.journeys.csv_files import csv_bytes, valid_rows
 
 pytestmark = pytest.mark.django_db
-
-
-def wait_for(condition, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_the_tasks_are_registered_late_acked_retried_and_time_limited():

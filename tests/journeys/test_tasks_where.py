@@ -1,27 +1,12 @@
 """A real Celery worker's recompute stores section 13's figures with the snapshot, key drivers included."""
 
-import time
-
 import pytest
-from django.db import OperationalError
 from django.utils import timezone
 
 from journeys.models import HandoffHealth, HealthSnapshot, KeyDrivers, PathSummary, TouchpointHealth
 from journeys.services.ingest import journey_data_changed_mark
-from tests.celery_worker import running_worker
+from tests.celery_worker import running_worker, wait_for
 from tests.journeys.conftest import recent_map
-
-
-def wait_for(condition, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if condition():
-                return True
-        except OperationalError:  # SQLite: the worker holds the table while it writes; ask again
-            pass
-        time.sleep(0.2)
-    return False
 
 
 @pytest.mark.worker

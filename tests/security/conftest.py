@@ -7,6 +7,7 @@ from rest_framework.authtoken.models import Token
 
 from journeys.choices import Channel
 from journeys.models import KeyDrivers, PathSummary
+from notifications.models import ChatWebhook
 from tests import factories
 
 
@@ -38,6 +39,7 @@ class World:
     webhook_delivery: object = None
     persona: object = None  # a persona of J
     comment: object = None  # by J's team member, on J's issue, just posted (its author may still edit it)
+    chat_webhook: object = None  # J's team's Slack channel (nothing listens at its loopback address)
 
 
 @pytest.fixture
@@ -101,6 +103,9 @@ def build_world(journey, owner_user, team_user, manager_user) -> World:
         webhook_delivery=webhook_delivery,
         persona=factories.PersonaFactory(journey=journey, name="First-timer", segment="first-time"),
         comment=factories.CommentFactory(issue=issue, author=team_user.person, body="Seen on the welcome calls."),
+        chat_webhook=ChatWebhook.objects.create(
+            journey=journey, kind="slack", name="#onboarding", url="http://127.0.0.1:9/services/T/B/x"
+        ),
     )
 
 

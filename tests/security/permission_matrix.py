@@ -162,6 +162,11 @@ PAGES = {
     "notifications:open": {"POST": READ},
     "notifications:read-all": {"POST": READ},
     "notifications:preferences": {"POST": READ},
+    # notifications: J's chat channels (their URLs are secrets) are set up by those who steer J
+    "notifications:chat-webhooks": {"GET": STEER, "POST": STEER},
+    "notifications:chat-webhook-test": {"POST": STEER},
+    "notifications:chat-webhook-toggle": {"POST": STEER},
+    "notifications:chat-webhook-delete": {"POST": STEER},
 }
 
 # The Django admin: every page under /admin/ is for admins (staff) only.

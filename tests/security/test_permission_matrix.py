@@ -160,6 +160,8 @@ def _url(route: Route, world) -> str:
             kwargs["uidb64"] = "MQ"  # a one-time link's parts: any value must be answered, never a 500
         elif parameter == "token":
             kwargs["token"] = "not-a-token"
+        elif route.name.startswith("notifications:chat-"):
+            kwargs[parameter] = world.chat_webhook.pk
         elif route.name.startswith("notifications:"):
             kwargs[parameter] = world_notification(world).pk
         elif route.is_api:
@@ -251,6 +253,8 @@ def _bodies(world) -> dict[tuple[str, str], dict]:
         ("webhook-subscription-detail", "PUT"): webhook_fields,
         ("webhook-subscription-detail", "PATCH"): {"name": "Renamed"},
         ("webhooks:subscription-create", "POST"): webhook_fields,
+        ("notifications:chat-webhooks", "POST"): {"kind": "teams", "name": "#ops", "url": "http://127.0.0.1:9/ops"},
+        ("notifications:chat-webhook-delete", "POST"): {"confirm": "yes"},
         ("journeys:touchpoint-move", "POST"): {"direction": "down"},
     }
 

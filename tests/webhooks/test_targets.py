@@ -3,9 +3,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from core.targets import TargetRefused, check
 from webhooks import services
 from webhooks.models import Subscription
-from webhooks.targets import TargetRefused, check
 
 pytestmark = pytest.mark.django_db
 
