@@ -171,7 +171,7 @@ def portfolio_rows(*, today: dt.date | None = None) -> list[PortfolioRow]:
     ids = [journey.pk for journey in journeys]
     gaps = journeys_gaps(journeys, today=today)
     snapshots = latest_overall_snapshots(ids)
-    worst = worst_segments(ids)
+    worst = worst_segments(ids, latest=snapshots)
     trends = _trends(ids, today=today)
     issue_counts, overdue_counts = _open_issue_counts(ids, today=today)
     initiatives = _initiatives_in_flight(ids)
