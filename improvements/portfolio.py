@@ -169,9 +169,9 @@ def portfolio_rows(*, today: dt.date | None = None) -> list[PortfolioRow]:
     if not journeys:
         return []
     ids = [journey.pk for journey in journeys]
-    gaps = journeys_gaps(journeys, today=today)
+    gaps = journeys_gaps(journeys, today=today, verdicts_only=True)  # the rows show which gaps, not why
     snapshots = latest_overall_snapshots(ids)
-    worst = worst_segments(ids)
+    worst = worst_segments(ids, latest=snapshots)
     trends = _trends(ids, today=today)
     issue_counts, overdue_counts = _open_issue_counts(ids, today=today)
     initiatives = _initiatives_in_flight(ids)

@@ -37,8 +37,16 @@ UNREVIEWED = "unreviewed"
 NOT_TOUCHED = "not_touched"
 
 
-def current_reviews(*, journey_ids, incentive_ids=None) -> dict[tuple[int, int], IncentiveReview]:
-    """The current verdict (newest review) per (incentive id, journey id), in one query."""
+# What the gaps themselves read of a review: a page that shows only the gaps (the portfolio) loads no more.
+VERDICT_FIELDS = ("id", "incentive_id", "journey_id", "verdict")
+
+
+def current_reviews(
+    *, journey_ids, incentive_ids=None, fields: tuple[str, ...] | None = None
+) -> dict[tuple[int, int], IncentiveReview]:
+    """The current verdict (newest review) per (incentive id, journey id), in one query.
+
+    Whole reviews with their reviewer, or only ``fields`` of each (no reviewer) when given."""
     journey_ids = list(journey_ids)
     if not journey_ids or (incentive_ids is not None and not incentive_ids):
         return {}
@@ -52,7 +60,8 @@ def current_reviews(*, journey_ids, incentive_ids=None) -> dict[tuple[int, int],
             order_by=[F("reviewed_at").desc(), F("id").desc()],
         )
     ).filter(rank=1)
-    return {(review.incentive_id, review.journey_id): review for review in reviews.select_related("reviewer")}
+    reviews = reviews.only(*fields) if fields else reviews.select_related("reviewer")
+    return {(review.incentive_id, review.journey_id): review for review in reviews}
 
 
 def evidence_list(*, incentive_id: int | None = None, journey_id: int | None = None) -> list[IncentiveEvidence]:
@@ -152,8 +161,11 @@ class JourneyGaps:
         return bool(self.codes)
 
 
-def journeys_gaps(journeys, *, today: dt.date | None = None) -> dict[int, JourneyGaps]:
+def journeys_gaps(journeys, *, today: dt.date | None = None, verdicts_only: bool = False) -> dict[int, JourneyGaps]:
     """Gaps of every journey given (a list or queryset), keyed by journey id: eight queries at most.
+
+    ``verdicts_only``: the standings' reviews carry only their verdict (``VERDICT_FIELDS``, no
+    rationale, dates or reviewer), for pages that show which gaps there are, not why (the portfolio).
 
     A conflicting verdict that a root-cause issue addresses (raised from the matrix, not won't-fix) is
     no longer a gap: someone is acting on it. An aligned verdict that the evidence contradicts (a
@@ -186,7 +198,9 @@ def journeys_gaps(journeys, *, today: dt.date | None = None) -> dict[int, Journe
             )
         }
     incentive_ids = [incentive.pk for function in functions.values() for incentive in function.active_incentives]
-    reviews = current_reviews(journey_ids=journey_ids, incentive_ids=incentive_ids)
+    reviews = current_reviews(
+        journey_ids=journey_ids, incentive_ids=incentive_ids, fields=VERDICT_FIELDS if verdicts_only else None
+    )
     evidence = evidence_by_pair(journey_ids=journey_ids, incentive_ids=incentive_ids)
     issues = conflict_issues(pair for pair, review in reviews.items() if review.verdict == Verdict.CONFLICTING)
 

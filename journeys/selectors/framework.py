@@ -208,7 +208,7 @@ def journey_framework() -> Framework:
     journeys = list(journey_list().order_by("name", "pk"))
     ids = [journey.pk for journey in journeys]
     snapshots = latest_overall_snapshots(ids)
-    worst = worst_segments(ids)
+    worst = worst_segments(ids, latest=snapshots)
     nodes = {
         journey.pk: FrameworkNode(
             journey=journey, snapshot=snapshots.get(journey.pk), worst_segment=worst.get(journey.pk)

@@ -7,8 +7,7 @@ The meaning of every figure (labels, weights, scorers, wording) comes from ``jou
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from ..choices import Alert, HealthStatus
@@ -180,28 +179,44 @@ def trend(journey: Journey, *, days: int = TREND_DAYS, until: dt.date | None = N
 
 
 def latest_overall_snapshots(journey_ids: list[int]) -> dict[int, HealthSnapshot]:
-    """Per journey, its latest overall snapshot (with the previous score), in one query for all."""
-    ranked = with_previous_score(
-        HealthSnapshot.objects.filter(journey_id__in=journey_ids, segment=OVERALL).defer("channel_mix")
-    ).annotate(rank=Window(RowNumber(), partition_by=[F("journey_id")], order_by=[F("as_of").desc(), F("id").desc()]))
-    return {snapshot.journey_id: snapshot for snapshot in ranked.filter(rank=1)}
+    """Per journey, its latest overall snapshot (with the previous score), in one query for all.
 
-
-def worst_segments(journey_ids: list[int]) -> dict[int, HealthSnapshot]:
-    """Per journey, the worst of the segment snapshots of the day of its latest overall snapshot."""
-    latest_day = (
-        HealthSnapshot.objects.filter(journey_id=OuterRef("journey_id"), segment=OVERALL)
-        .order_by("-as_of")
-        .values("as_of")[:1]
+    The latest id per journey is one descending read of the unique (journey, segment, as_of) index
+    (a subquery per journey row); only those rows get the previous-score subqueries, not the
+    journey's whole history.
+    """
+    newest = (
+        HealthSnapshot.objects.filter(journey_id=OuterRef("pk"), segment=OVERALL)
+        .order_by("-as_of", "-id")
+        .values("id")[:1]
     )
+    latest_ids = Journey.objects.filter(pk__in=journey_ids).annotate(newest=Subquery(newest)).values("newest")
+    latest = with_previous_score(HealthSnapshot.objects.filter(pk__in=latest_ids).defer("channel_mix"))
+    return {snapshot.journey_id: snapshot for snapshot in latest}
+
+
+def worst_segments(
+    journey_ids: list[int], *, latest: dict[int, HealthSnapshot] | None = None
+) -> dict[int, HealthSnapshot]:
+    """Per journey, the worst of the segment snapshots of the day of its latest overall snapshot.
+
+    ``latest`` (from ``latest_overall_snapshots``) names that day per journey; the segments of
+    those days are then read in one query on the snapshots' day index. Without it, one query more.
+    """
+    if latest is None:
+        latest = latest_overall_snapshots(journey_ids)
+    days = {journey_id: snapshot.as_of for journey_id, snapshot in latest.items() if journey_id in set(journey_ids)}
+    if not days:
+        return {}
     segments = (
-        HealthSnapshot.objects.filter(journey_id__in=journey_ids)
+        HealthSnapshot.objects.filter(journey_id__in=list(days), as_of__in=set(days.values()))
         .exclude(segment=OVERALL)
-        .filter(as_of=Subquery(latest_day))
         .only("id", "journey_id", "segment", "as_of", "score", "status", "sample_size")
     )
     worst: dict[int, HealthSnapshot] = {}
     for snapshot in segments:
+        if snapshot.as_of != days[snapshot.journey_id]:
+            continue  # a day that is another journey's latest, not this one's
         current = worst.get(snapshot.journey_id)
         if current is None or health_key(snapshot) < health_key(current):
             worst[snapshot.journey_id] = snapshot

@@ -62,6 +62,24 @@ def latest_snapshot(journey: Journey, *, segment: str = OVERALL, with_handoffs: 
     )
 
 
+def touchpoint_figures_by_id(journey: Journey) -> dict[int, dict]:
+    """The touchpoint rows of the latest overall snapshot by touchpoint id, read once per journey object.
+
+    The "Where to act" panel, which reads those rows itself, leaves them here
+    (``remember_touchpoint_figures``) for the blueprint cards drawn after it: no second read.
+    """
+    cached = getattr(journey, "_where_touchpoint_figures", None)
+    if cached is None:
+        snapshot = latest_snapshot(journey, with_handoffs=False)
+        cached = remember_touchpoint_figures(journey, touchpoint_rows(snapshot) if snapshot else [])
+    return cached
+
+
+def remember_touchpoint_figures(journey: Journey, rows: list[dict]) -> dict[int, dict]:
+    journey._where_touchpoint_figures = {row["touchpoint_id"]: row for row in rows}
+    return journey._where_touchpoint_figures
+
+
 def latest_segment_snapshot(journey: Journey, segment: str) -> HealthSnapshot | None:
     """A segment's latest snapshot, read like the overall one (stage health, previous score, touchpoints)."""
     return (

@@ -29,14 +29,10 @@ def touchpoint_figures(journey, touchpoint) -> dict | None:
     """The touchpoint's row of the latest overall snapshot, read once per page for every card.
 
     Cached on the journey object the page renders (each card is an ``{% include %}``, whose render
-    context is its own, so the template's render context cannot hold it).
+    context is its own, so the template's render context cannot hold it), by the "Where to act"
+    panel when it ran first.
     """
-    cached = getattr(journey, "_where_touchpoint_figures", None)
-    if cached is None:
-        snapshot = where.latest_snapshot(journey, with_handoffs=False)
-        cached = {row["touchpoint_id"]: row for row in where.touchpoint_rows(snapshot)} if snapshot else {}
-        journey._where_touchpoint_figures = cached
-    return cached.get(touchpoint.pk)
+    return where.touchpoint_figures_by_id(journey).get(touchpoint.pk)
 
 
 def _svg_open(width: int, height: int, title: str, description: str, css_class: str) -> SafeString:

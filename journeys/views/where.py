@@ -42,8 +42,10 @@ def where_panel_context(request, journey: Journey) -> dict:
     """Context of the "Where to act" panel: a constant number of queries whatever the size of the journey."""
     snapshot = where.latest_snapshot(journey)
     if snapshot is None:
+        where.remember_touchpoint_figures(journey, [])
         return {"where": {"snapshot": None}}
     rows = where.touchpoint_rows(snapshot)
+    where.remember_touchpoint_figures(journey, rows)  # the blueprint's cards show the same rows
     sorted_rows, sort = _sorted_rows(rows, request.GET.get("touchpoints", DEFAULT_SORT))
     stages = dict(Stage.objects.filter(journey=journey).values_list("position", "name"))
     paths_snapshot = where.latest_with_paths(journey)

@@ -36,10 +36,25 @@ def test_a_team_member_is_on_the_team_and_a_user_without_a_person_on_none(journe
 
 def test_the_person_of_a_user_is_looked_up_once_per_user_object(journey, owner_user, django_assert_num_queries):
     # given a user object whose person is not known yet
-    # when the owner and team checks run, then the person is looked up once (1) plus one query per check (2)
-    with django_assert_num_queries(3):
+    # when the owner and team checks run, then the person is looked up once (1) plus one query for
+    # both roles on the journey (1); asking again costs nothing
+    with django_assert_num_queries(2):
         assert journey_owner_check(owner_user, journey.pk)
         assert not team_member_check(owner_user, journey.pk)
+        assert journey_owner_check(owner_user, journey.pk)
+        assert not team_member_check(owner_user, journey.pk)
+
+
+def test_the_roles_are_looked_up_per_journey(journey, owner_user, team_user, django_assert_num_queries):
+    other = factories.JourneyFactory(slug="other")
+    assert (journey_owner_check(owner_user, journey.pk), team_member_check(team_user, journey.pk)) == (True, True)
+
+    # another journey is one query more for each user object, and its answer is its own
+    with django_assert_num_queries(2):
+        assert not journey_owner_check(owner_user, other.pk)
+        assert not team_member_check(team_user, other.pk)
+    assert not team_member_check(owner_user, journey.pk)
+    assert not journey_owner_check(team_user, journey.pk)
 
 
 def test_the_owner_and_managers_manage_the_team_and_only_managers_the_organisation(journey, owner_user, team_user):

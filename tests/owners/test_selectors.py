@@ -186,6 +186,25 @@ def test_gaps_cost_the_same_number_of_queries_for_one_journey_and_for_ten():
     assert all(gaps.harmonisation_index == 0.5 for gaps in result.values())
 
 
+def test_gaps_from_verdicts_only_are_the_full_gaps_without_the_reviews_details(organisation, django_assert_num_queries):
+    # given: the worked example with its conflicting verdict, plus an aligned one the evidence contradicts
+    journey = organisation.journey
+    factories.IncentiveReviewFactory(incentive=organisation.jobs_per_day, journey=journey, verdict=Verdict.ALIGNED)
+    full = journey_gaps(journey)
+
+    # when
+    with django_assert_num_queries(8):
+        lean = journeys_gaps([journey], verdicts_only=True)[journey.pk]
+
+    # then: the same gaps, counts and verdicts; the reviews hold their verdict and not their rationale
+    assert lean.codes == full.codes
+    assert (lean.aligned_count, lean.incentive_count) == (full.aligned_count, full.incentive_count)
+    assert [s.verdict for s in lean.standings] == [s.verdict for s in full.standings]
+    assert [s.incentive.name for s in lean.conflicting_incentives] == ["Average handle time"]
+    review = lean.conflicting_incentives[0].review
+    assert review.get_deferred_fields() >= {"rationale", "reviewed_at", "reviewer_id"}
+
+
 def test_lanes_group_touchpoints_by_function_and_put_the_rest_in_unassigned(organisation, django_assert_num_queries):
     welcome_call, installation, letter = organisation.touchpoints
 

@@ -1,0 +1,64 @@
+"""journeys.templatetags.health_charts.trend_table_rows: the trend's data table rows, as the template loop drew them."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from journeys.templatetags.health_charts import TREND_TABLE_COLUMNS, trend_table_rows
+
+# The loop the tag replaces in templates/journeys/partials/health_trend.html, verbatim.
+LOOP = """{% for p in h.trend %}
+        <tr>
+          <th scope="row">{{ p.as_of|date:"j M Y" }}</th>
+          <td>{{ p.score|default_if_none:"–" }}</td>
+          <td>{{ p.status }}</td>
+          <td>{{ p.journey_csat|default_if_none:"–" }}</td>
+          <td>{{ p.touchpoint_csat|default_if_none:"–" }}</td>
+          <td>{{ p.completion_rate|default_if_none:"–" }}</td>
+          <td>{{ p.on_time_rate|default_if_none:"–" }}</td>
+          <td>{{ p.repeat_rate|default_if_none:"–" }}</td>
+          <td>{{ p.reidentification_rate|default_if_none:"–" }}</td>
+          <td>{{ p.satisfaction_decay|default_if_none:"–" }}</td>
+        </tr>
+        {% endfor %}"""
+
+
+def _point(day: int, **values) -> dict:
+    point = {"as_of": dt.date(2026, 3, day), **dict.fromkeys(TREND_TABLE_COLUMNS)}
+    point.update(values)
+    return point
+
+
+POINTS = [
+    _point(
+        1,
+        score=Decimal("71.25"),
+        status="at_risk",
+        journey_csat=4.123456789,
+        touchpoint_csat=3.0,
+        completion_rate=0.8,
+        on_time_rate=1e-05,  # floats in exponent form take numberformat's Decimal path
+        repeat_rate=-0.25,
+        reidentification_rate=1234567.5,
+        satisfaction_decay=0,
+    ),
+    _point(2),  # every figure missing, the status too
+    _point(3, score=Decimal("100.00"), status="<b>&", satisfaction_decay=Decimal("-1.5E-7")),
+]
+
+
+@pytest.mark.parametrize("language", ["en-gb", "de"])
+def test_the_rows_are_the_template_loop_s_html_byte_for_byte(language, settings):
+    settings.USE_THOUSAND_SEPARATOR = language == "de"  # grouping and a comma decimal separator too
+    with translation.override(language):
+        expected = Template(LOOP).render(Context({"h": {"trend": POINTS}}))
+        assert str(trend_table_rows(POINTS)) == expected
+    assert "–" in expected
+    assert "&lt;b&gt;&amp;" in expected
+
+
+def test_no_points_no_rows():
+    assert trend_table_rows([]) == ""
