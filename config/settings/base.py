@@ -222,7 +222,7 @@ REST_FRAMEWORK = {
     ],
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "core.filters.DjangoFilterBackend",
         "core.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
