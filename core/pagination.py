@@ -8,6 +8,10 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 
+# The largest OFFSET + LIMIT a database takes (a signed 64-bit integer, PostgreSQL and SQLite).
+MAX_OFFSET = 2**63 - 1
+
+
 class LastPageCountPaginator(Paginator):
     """Django's paginator that reads one row more than a page and, when the page is the last one, knows
     the count from it: ``COUNT(*)`` runs only when more rows follow.
@@ -31,6 +35,8 @@ class LastPageCountPaginator(Paginator):
         if number < 1 or self.orphans or not self.count_from_page_allowed():
             return super().page(number)
         bottom = (number - 1) * self.per_page
+        if bottom + self.per_page + 1 > MAX_OFFSET:  # no database takes such an OFFSET: Django's 404 instead
+            return super().page(number)
         rows = list(self.object_list[bottom : bottom + self.per_page + 1])
         if len(rows) > self.per_page:  # more follow: the count is asked when the answer needs it
             return self._get_page(rows[: self.per_page], number, self)

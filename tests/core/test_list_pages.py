@@ -63,7 +63,7 @@ def test_a_page_that_is_the_last_one_needs_no_count(token_client, seven_issues, 
     assert (body["next"] is None) == (query in ("", "?page_size=3&page=3", "?page_size=7", "?page_size=3&page=last"))
 
 
-@pytest.mark.parametrize("page", ["0", "x", "4", "1.5", "-1"])
+@pytest.mark.parametrize("page", ["0", "x", "4", "1.5", "-1", "10194352917026221", str(2**64)])
 def test_pages_that_do_not_exist_still_answer_404(token_client, seven_issues, page):
     assert token_client.get(f"{ISSUES}?page_size=3&page={page}").status_code == 404
 
