@@ -7,7 +7,6 @@ from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-
 # The largest OFFSET + LIMIT a database takes (a signed 64-bit integer, PostgreSQL and SQLite).
 MAX_OFFSET = 2**63 - 1
 
