@@ -7,11 +7,57 @@ from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+# The largest OFFSET + LIMIT a database takes (a signed 64-bit integer, PostgreSQL and SQLite).
+MAX_OFFSET = 2**63 - 1
+
+
+class LastPageCountPaginator(Paginator):
+    """Django's paginator that reads one row more than a page and, when the page is the last one, knows
+    the count from it: ``COUNT(*)`` runs only when more rows follow.
+
+    Most lists of a team (its journeys, issues of a filter, one instance's interactions) fit on one
+    page: their count query was a second scan of what the page had just read. The page and its count
+    now come from the same statement. A page number that is not a positive integer, or an empty page
+    after the first, goes through Django's own ``page()`` (its errors, its count).
+    """
+
+    def count_from_page_allowed(self) -> bool:
+        return True
+
+    def page(self, number):
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError):
+            return super().page(number)
+        if number < 1 or self.orphans or not self.count_from_page_allowed():
+            return super().page(number)
+        bottom = (number - 1) * self.per_page
+        if bottom + self.per_page + 1 > MAX_OFFSET:  # no database takes such an OFFSET: Django's 404 instead
+            return super().page(number)
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if len(rows) > self.per_page:  # more follow: the count is asked when the answer needs it
+            return self._get_page(rows[: self.per_page], number, self)
+        if rows or (number == 1 and self.allow_empty_first_page):
+            self.__dict__["count"] = bottom + len(rows)  # the cached_property's value, from this page
+            return self._get_page(rows, number, self)
+        return super().page(number)
+
 
 class StandardPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+    django_paginator_class = LastPageCountPaginator
+
+
+def _estimable(queryset) -> bool:
+    """Whether the planner's estimate can stand for the queryset's count: PostgreSQL, no WHERE, no DISTINCT."""
+    if not hasattr(queryset, "query"):
+        return False
+    connection = connections[queryset.db]
+    return connection.vendor == "postgresql" and not queryset.query.where and not queryset.query.distinct
 
 
 def planner_estimate(queryset) -> int | None:
@@ -20,16 +66,16 @@ def planner_estimate(queryset) -> int | None:
     None when the queryset has a WHERE clause, the database is not PostgreSQL or the table was
     never analysed: then only an exact count is right.
     """
-    connection = connections[queryset.db]
-    if connection.vendor != "postgresql" or queryset.query.where or queryset.query.distinct:
+    if not _estimable(queryset):
         return None
+    connection = connections[queryset.db]
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [queryset.model._meta.db_table])
         row = cursor.fetchone()
     return int(row[0]) if row and row[0] >= 0 else None
 
 
-class EstimatedCountPaginator(Paginator):
+class EstimatedCountPaginator(LastPageCountPaginator):
     """Counts exactly, except an unfiltered list of a big table, where the planner's estimate stands in.
 
     An exact COUNT(*) of a whole table of a million rows reads all of it on every page (about 50 ms
@@ -39,6 +85,10 @@ class EstimatedCountPaginator(Paginator):
     """
 
     count_is_estimate = False
+
+    def count_from_page_allowed(self) -> bool:
+        # An unfiltered list may answer the estimate; its last page must not answer otherwise.
+        return not _estimable(self.object_list)
 
     @cached_property
     def count(self) -> int:

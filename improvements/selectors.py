@@ -119,11 +119,20 @@ def overdue_issue_condition(*, today: dt.date) -> Q:
 
 
 def issue_list(*, today: dt.date | None = None) -> QuerySet[Issue]:
-    """Every issue with what a list row shows and its overdue flag, in a constant number of queries."""
+    """Every issue with what a list row shows and its overdue flag, in a constant number of queries.
+
+    The people are one batched lookup each per page (``WHERE id IN (...)``), not joins: with both
+    joined too, PostgreSQL spent 12-30 ms planning the six-table join for a page it then read in
+    1 ms (EXPLAIN at scale 1); journey, stage and touchpoint alone plan in about 1 ms.
+    """
     today = today or timezone.localdate()
     return (
-        Issue.objects.select_related("journey", "stage", "touchpoint", "reported_by", "assignee")
-        .prefetch_related(Prefetch("functions", queryset=Function.objects.order_by("name")))
+        Issue.objects.select_related("journey", "stage", "touchpoint")
+        .prefetch_related(
+            "reported_by",
+            "assignee",
+            Prefetch("functions", queryset=Function.objects.order_by("name")),
+        )
         .annotate(
             is_overdue=Case(
                 When(overdue_issue_condition(today=today), then=Value(True)),

@@ -208,7 +208,7 @@ FILTERS_EMPTY_CHOICE_LABEL = "Any"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous request is answered 401 with `WWW-Authenticate: Token`.
-        "rest_framework.authentication.TokenAuthentication",
+        "core.authentication.CachedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -222,7 +222,7 @@ REST_FRAMEWORK = {
     ],
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "core.filters.DjangoFilterBackend",
         "core.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
@@ -231,6 +231,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"auth": env("THROTTLE_AUTH_RATE", default="30/minute")},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# A found API token is remembered by each web process this long (core.authentication): a revoked
+# token stops working in every process within this bound (at once in the process that revoked it).
+API_TOKEN_CACHE_SECONDS = env.int("API_TOKEN_CACHE_SECONDS", default=5)
 # Unfiltered API lists of tables at least this big report PostgreSQL's row estimate as their count
 # (core.pagination.EstimatedCountPagination): an exact COUNT(*) reads the whole table on every page.
 API_ESTIMATED_COUNT_FROM = env.int("API_ESTIMATED_COUNT_FROM", default=100_000)

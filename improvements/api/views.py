@@ -7,7 +7,6 @@ versions answer 409, bad input 400.
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -15,7 +14,7 @@ from rest_framework.response import Response
 
 from core.api import ServiceViewSet
 from core.concurrency import VersionETagMixin
-from core.filters import NullsLastOrderingFilter
+from core.filters import DjangoFilterBackend, NullsLastOrderingFilter
 from journeys.models import Journey
 
 from .. import selectors, services

@@ -7,12 +7,12 @@ The meaning of every figure (labels, weights, scorers, wording) comes from ``jou
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from ..choices import Alert, HealthStatus
 from ..health_components import ALERTS_BY_CODE, COMPONENT_NAMES, COMPONENTS, OVERALL
-from ..models import HealthSnapshot, Journey, JourneyInstance
+from ..models import HealthSnapshot, Journey, JourneyInstance, StageHealth
 
 TREND_DAYS = 180
 # Worst first: a failing status outranks a merely low score; journeys with no data come last.
@@ -51,8 +51,16 @@ def with_previous_score(queryset: QuerySet[HealthSnapshot]) -> QuerySet[HealthSn
 
 
 def snapshot_list() -> QuerySet[HealthSnapshot]:
-    """Every snapshot with its journey, stage health and previous score: what the API lists."""
-    return with_previous_score(HealthSnapshot.objects.select_related("journey").prefetch_related("stage_health__stage"))
+    """Every snapshot with its journey, stage health and previous score: what the API lists.
+
+    The stage health rows come with their stage in one query (a two-table join), not a second
+    batched lookup of the stages.
+    """
+    return with_previous_score(
+        HealthSnapshot.objects.select_related("journey").prefetch_related(
+            Prefetch("stage_health", queryset=StageHealth.objects.select_related("stage"))
+        )
+    )
 
 
 def latest_overall_snapshot(journey: Journey) -> HealthSnapshot | None:

@@ -1,7 +1,6 @@
 """API views of ingested data: instances, interactions, the JSON ingest batch and CSV imports."""
 
 from django.conf import settings
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status
 from rest_framework.filters import SearchFilter
@@ -9,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import ServiceModelViewSet, ServiceViewSet
-from core.filters import NullsLastOrderingFilter
+from core.filters import DjangoFilterBackend, NullsLastOrderingFilter
 from core.pagination import EstimatedCountPagination
 from core.parsers import FormParser, MultiPartParser
 from core.rules import can_ingest
