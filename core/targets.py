@@ -11,6 +11,7 @@ import socket
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
 ALLOWED_SCHEMES = ("http", "https")
 
@@ -68,3 +69,12 @@ def check(url: str) -> tuple[str, str, int, str]:
         if problem:
             raise TargetRefused(problem)
     return scheme, host, port, path
+
+
+def check_field(url: str, field: str = "url") -> str:
+    """``url`` if ``check`` accepts it, else ``ValidationError`` on ``field`` saying why (for a form or an API)."""
+    try:
+        check(url)
+    except TargetRefused as refusal:
+        raise ValidationError({field: str(refusal)}) from None
+    return url

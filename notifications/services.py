@@ -288,14 +288,6 @@ def preferences_set(*, person: Person, choices: dict[str, dict]) -> None:
 # --- chat channels of a journey (Slack / Teams incoming webhooks) -------------------------------------
 
 
-def _checked_chat_url(url: str) -> str:
-    try:
-        targets.check(url)
-    except targets.TargetRefused as refused:
-        raise ValidationError({"url": str(refused)}) from None
-    return url
-
-
 def _checked_events(events: Iterable[str]) -> list[str]:
     chosen = list(dict.fromkeys(events))
     unknown = [event for event in chosen if event not in Event.values]
@@ -309,7 +301,7 @@ def chat_webhook_create(*, journey: Journey, kind: str, name: str, url: str, eve
     """A Slack or Teams channel that hears ``journey``'s events (all of them when ``events`` is empty)."""
     if kind not in ChatKind.values:
         raise ValidationError({"kind": "Choose Slack or Microsoft Teams."})
-    webhook = ChatWebhook(journey=journey, kind=kind, name=name.strip(), url=_checked_chat_url(url.strip()))
+    webhook = ChatWebhook(journey=journey, kind=kind, name=name.strip(), url=targets.check_field(url.strip()))
     webhook.events = _checked_events(events)
     webhook.full_clean()
     webhook.save()

@@ -37,20 +37,12 @@ def _validate_event_types(event_types) -> list[str]:
     return chosen
 
 
-def _validate_url(url: str) -> str:
-    try:
-        targets.check(url)
-    except targets.TargetRefused as refusal:
-        raise ValidationError({"url": str(refusal)}) from None
-    return url
-
-
 @transaction.atomic
 def subscription_create(*, name: str, url: str, event_types: list[str], created_by=None) -> tuple[Subscription, str]:
     """A new subscription and its secret (shown once: the caller hands it to the person, nothing shows it again)."""
     subscription = Subscription(
         name=name.strip(),
-        url=_validate_url(url),
+        url=targets.check_field(url),
         event_types=_validate_event_types(event_types),
         secret=signing.new_secret(),
         created_by=created_by,
@@ -68,7 +60,7 @@ def subscription_update(
     if name is not None:
         subscription.name = name.strip()
     if url is not None:
-        subscription.url = _validate_url(url)
+        subscription.url = targets.check_field(url)
     if event_types is not None:
         subscription.event_types = _validate_event_types(event_types)
     subscription.full_clean()
