@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import targets
+from core.history import user_label
 from core.queue import backoff_seconds, enqueue
 from improvements import selectors as improvement_selectors
 from journeys.models import Journey
@@ -322,7 +323,7 @@ def chat_webhook_delete(*, webhook: ChatWebhook) -> None:
 
 def chat_webhook_send_test(*, webhook: ChatWebhook, sent_by) -> Delivery:
     """Post one test message to the channel through the usual delivery path (logged, retried)."""
-    who = (getattr(sent_by, "get_full_name", lambda: "")() or getattr(sent_by, "username", "")) or "Someone"
+    who = user_label(sent_by) if sent_by is not None else "Someone"
     payload = {
         "title": f"Test message from Throughline for {webhook.journey.name}",
         "body": f"{who} checked that this channel hears the journey's events. Nothing else happened.",

@@ -213,7 +213,8 @@ def worst_segments(
     """
     if latest is None:
         latest = latest_overall_snapshots(journey_ids)
-    days = {journey_id: snapshot.as_of for journey_id, snapshot in latest.items() if journey_id in set(journey_ids)}
+    wanted = set(journey_ids)
+    days = {journey_id: snapshot.as_of for journey_id, snapshot in latest.items() if journey_id in wanted}
     if not days:
         return {}
     segments = (
