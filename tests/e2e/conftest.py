@@ -11,8 +11,14 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
 from playwright.sync_api import sync_playwright
+
+from core.authentication import forget_all
+from tests.database_copy import DatabaseCopy, row_counts, tables_in_dependency_order
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -87,13 +93,32 @@ def log_in(page, username: str, password: str = DEMO_PASSWORD):
 DEMO_SCALE = 0.03
 # Daily snapshots backfilled before today: enough points for the trend chart and its table.
 DEMO_HISTORY_DAYS = 14
+# The first load of each demo in this test process, to be put back for the next test that wants it.
+_LOADED: dict[tuple, DatabaseCopy] = {}
 
 
 def seed_demo_organisation(*, history_days: int = DEMO_HISTORY_DAYS, scale: float = DEMO_SCALE) -> None:
-    """Load the demo organisation into the live server's database, with ``history_days`` of health."""
+    """Load the demo organisation into the live server's database, with ``history_days`` of health.
+
+    The first load in a test process is copied (tests/database_copy.py); a later test asking for the
+    same demo on the same day, in a database emptied as the first one was, gets that copy back: the
+    same rows in a tenth of the time.
+    """
+    tables = tables_in_dependency_order()
+    # The state the demo goes into: the first transactional test of a process still has the rows
+    # of the data migrations (the beat schedule), the later ones have what the flush left.
+    counts_before = row_counts(tables)
+    key = (connection.vendor, timezone.now().date(), timezone.localdate(), scale, history_days, counts_before)
+    copied = _LOADED.get(key)
+    if copied is not None:
+        copied.restore()
+        ContentType.objects.clear_cache()
+        forget_all()
+        return
     output = io.StringIO()
     call_command("seed_demo", scale=scale, no_recompute=True, stdout=output)
     call_command("recompute_health", since=history_days, verbosity=0, stdout=output)
+    _LOADED[key] = DatabaseCopy.take(tables=tables, counts_before=counts_before)
 
 
 @pytest.fixture
