@@ -1,8 +1,9 @@
 """Single in-process requests of the big API lists: median time, the queries (with their ms), a profile.
 
 ``DATABASE_URL=<the bench database> python -m benchmarks.profile_lists [PATH ...]`` (``PROFILE=1`` adds
-cProfile's top functions). Uses the bench settings and the api section's reader token; the data must
-be loaded already (``python -m benchmarks.run --scale S --only api`` loads it once).
+cProfile's top functions; ``SORT=tottime`` and ``TOP=N`` choose their order and number). Uses the
+bench settings and the api section's reader token; the data must be loaded already
+(``python -m benchmarks.run --scale S --only api`` loads it once).
 """
 
 import cProfile
@@ -53,7 +54,8 @@ def main(paths: list[str]) -> None:
                 client.get(path)
             profile.disable()
             out = io.StringIO()
-            pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(40)
+            stats = pstats.Stats(profile, stream=out).sort_stats(os.environ.get("SORT", "cumulative"))
+            stats.print_stats(int(os.environ.get("TOP", "40")))
             print(out.getvalue())
 
 

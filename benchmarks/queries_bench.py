@@ -83,7 +83,9 @@ def measure() -> list[Figure]:
         results = [_count(client, path, size, **headers) for size in PAGE_SIZES]
         statuses = {status for status, _ in results}
         counts = [count for _, count in results]
-        constant = counts[0] == counts[1]
+        # No query per row: a page of 200 costs no more queries than a page of 10. It may cost fewer:
+        # a page holding the last row knows the count without a COUNT(*) (core.pagination).
+        constant = counts[1] <= counts[0]
         figures.append(
             Figure(
                 SECTION,
@@ -91,7 +93,7 @@ def measure() -> list[Figure]:
                 " / ".join(str(count) for count in counts),
                 "queries",
                 beside="" if statuses == {200} else f"HTTP {', '.join(str(status) for status in sorted(statuses))}",
-                target="same count",
+                target="no more at 200",
                 ok=constant and statuses == {200},
                 details={"counts": dict(zip(PAGE_SIZES, counts, strict=True)), "statuses": sorted(statuses)},
             )
