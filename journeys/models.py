@@ -347,6 +347,10 @@ class HealthSnapshot(TimeStampedModel):
     satisfaction_decay = models.FloatField(null=True, blank=True)
     channel_mix = models.JSONField(default=dict, blank=True)
     alerts = models.JSONField(default=list, blank=True)
+    # Overall snapshots: the instances of each segment in the window when it was computed, small
+    # segments too (they have no snapshot of their own). Null on segment snapshots and on snapshots
+    # stored before the recompute recorded it (the health page then counts the window itself).
+    segment_sizes = models.JSONField(null=True, blank=True)
 
     class Meta:
         verbose_name = "health snapshot"

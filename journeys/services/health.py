@@ -466,6 +466,10 @@ def _compute_day(
     )
     targets = {segment: _Population(**totals.get(segment, {})) for segment in [OVERALL, *segments]}
 
+    segment_sizes = {
+        segment: row["instances"] for segment, row in sorted(totals.items()) if segment != OVERALL and row["instances"]
+    }
+
     computed_at = timezone.now()
     snapshots = []
     for segment, population in targets.items():
@@ -483,6 +487,7 @@ def _compute_day(
             score=score,
             status=health_status(score=score, sample_size=population.instances, min_sample=journey.min_sample),
             channel_mix=_channel_mix(population),
+            segment_sizes=segment_sizes if segment == OVERALL else None,
             alerts=raised_alerts(values, score, previous_snapshot.score if previous_snapshot else None),
             **{name: (round(value, VALUE_DECIMALS) if value is not None else None) for name, value in values.items()},
         )
@@ -522,6 +527,7 @@ UPSERT_FIELDS = (
     "score",
     "status",
     "channel_mix",
+    "segment_sizes",
     "alerts",
     "updated_at",
     *COMPONENT_NAMES,

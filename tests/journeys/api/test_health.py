@@ -4,8 +4,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from journeys.models import HealthSnapshot
+from journeys.models import HealthSnapshot, JourneyInstance
 from journeys.services.health import journey_health_compute
 from tests import factories
 from tests.journeys.conftest import AS_OF
@@ -152,6 +154,32 @@ def test_journey_health_gives_the_latest_overall_snapshot_with_its_segments(
         {"segment": "vip", "sample_size": 1, "score": None, "status": "insufficient_data", "below_min_sample": True},
     ]
     assert len(body["stage_health"]) == 2
+
+
+def test_the_segments_come_from_the_snapshot_without_counting_the_window_again(
+    api_client, viewer_user, journey_map, django_assert_max_num_queries
+):
+    for segment in ("smb", "smb", "vip"):
+        journey_map.add_instance(segment=segment, interactions=[{"touchpoint": "call", "satisfaction": 4}])
+    journey = journey_map.journey
+    snapshot = journey_health_compute(journey=journey, as_of=AS_OF).snapshot
+    api_client.force_authenticate(viewer_user)
+    url = f"/api/v1/journeys/{journey.slug}/health/"
+
+    snapshot.refresh_from_db()
+    assert snapshot.segment_sizes == {"smb": 2, "vip": 1}  # the small segment too
+    with CaptureQueriesContext(connection) as stored:
+        stored_segments = api_client.get(url).json()["segments"]
+    # A snapshot stored before the sizes were recorded: the window is counted, with the same answer.
+    HealthSnapshot.objects.filter(pk=snapshot.pk).update(segment_sizes=None)
+    with CaptureQueriesContext(connection) as counted:
+        counted_segments = api_client.get(url).json()["segments"]
+
+    assert stored_segments == counted_segments
+    assert [row["sample_size"] for row in stored_segments] == [2, 1]
+    instance_table = JourneyInstance._meta.db_table
+    assert not any(instance_table in query["sql"] for query in stored.captured_queries)
+    assert any(instance_table in query["sql"] for query in counted.captured_queries)
 
 
 def test_owner_and_manager_can_queue_a_recompute(
