@@ -61,23 +61,57 @@ class BrowserProblems(list):
     """Everything that went wrong in the page, reported at the end of the test."""
 
 
+class NavigationClock:
+    """Tells a request the browser cancelled because its page navigated away from it.
+
+    A test that submits a form while the page's scripts are still loading makes Chromium abort those
+    loads with net::ERR_ABORTED, as any browser does when a person clicks before a page has finished.
+    That is not a fault of the page; an abort with no navigation after the request was sent still is.
+    """
+
+    def __init__(self):
+        self.count = 0
+        self.sent_at = {}
+
+    def saw(self, request):
+        if request.is_navigation_request():
+            self.count += 1
+        self.sent_at[request] = self.count
+
+    def cancelled(self, request) -> bool:
+        navigated_since = self.count > self.sent_at.get(request, self.count)
+        return request.failure == "net::ERR_ABORTED" and navigated_since and not request.is_navigation_request()
+
+
+def watch_for_problems(page) -> BrowserProblems:
+    """Collects console errors, page errors, failed requests and server errors as the page runs."""
+    problems = BrowserProblems()
+    navigations = NavigationClock()
+    page.on("console", lambda message: message.type == "error" and problems.append(f"console: {message.text}"))
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("request", navigations.saw)
+    page.on(
+        "requestfailed",
+        lambda req: (
+            navigations.cancelled(req) or problems.append(f"request failed: {req.method} {req.url} {req.failure}")
+        ),
+    )
+    page.on("response", lambda resp: resp.status >= 500 and problems.append(f"HTTP {resp.status}: {resp.url}"))
+    return problems
+
+
 @pytest.fixture
 def page(browser, live_server, request):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1366, "height": 900})
     context.set_default_timeout(15_000)
     page = context.new_page()
-    problems = BrowserProblems()
-    page.on("console", lambda message: message.type == "error" and problems.append(f"console: {message.text}"))
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on("requestfailed", lambda req: problems.append(f"request failed: {req.method} {req.url} {req.failure}"))
-    page.on("response", lambda resp: resp.status >= 500 and problems.append(f"HTTP {resp.status}: {resp.url}"))
-    page.problems = problems
+    page.problems = watch_for_problems(page)
     yield page
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     name = re.sub(r"[^\w.-]+", "_", request.node.name)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     context.close()
-    assert not problems, "the browser reported problems:\n" + "\n".join(problems)
+    assert not page.problems, "the browser reported problems:\n" + "\n".join(page.problems)
 
 
 def log_in(page, username: str, password: str = DEMO_PASSWORD):
