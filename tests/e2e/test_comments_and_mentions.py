@@ -5,6 +5,7 @@ The colleague then sees the mention in the header and on the notifications page.
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from improvements.models import Comment
 from notifications.choices import Event
@@ -41,49 +42,49 @@ def test_a_team_member_picks_a_colleague_from_the_autocomplete_and_the_colleague
     page.goto(issue.get_absolute_url())
     box = page.get_by_label("Comment:", exact=True)
     suggestions = page.get_by_role("listbox", name="People to mention")
-    assert suggestions.is_hidden()
+    expect(suggestions).to_be_hidden()
 
     # when she types "@bo" the autocomplete lists both people whose name starts so, Bo Silva first
     box.click()
     box.press_sequentially("Could you check this, @bo")
     options = suggestions.get_by_role("option")
     options.first.wait_for()
-    assert suggestions.is_visible()
+    expect(suggestions).to_be_visible()
     assert [text.split(" @")[0] for text in options.all_inner_texts()] == ["Bo Silva", "Bob Stone"]
-    assert options.first.get_attribute("aria-selected") == "true"
+    expect(options.first).to_have_attribute("aria-selected", "true")
     page.screenshot(path="var/screenshots/comment-autocomplete.png", full_page=True)
 
     # and she moves down and back up with the keyboard and picks Bo Silva with Enter
     box.press("ArrowDown")
-    assert options.nth(1).get_attribute("aria-selected") == "true"
+    expect(options.nth(1)).to_have_attribute("aria-selected", "true")
     box.press("ArrowUp")
-    assert options.first.get_attribute("aria-selected") == "true"
+    expect(options.first).to_have_attribute("aria-selected", "true")
     box.press("Enter")
 
     # then the box holds the login name, the list is gone and she writes on
-    assert box.input_value() == "Could you check this, @bo.silva "
-    assert suggestions.is_hidden()
+    expect(box).to_have_value("Could you check this, @bo.silva ")
+    expect(suggestions).to_be_hidden()
     box.press_sequentially("**today**? See [the log](https://example.com/log) and [this](javascript:alert(1)), cc @bob")
 
     # and a click on Bob Stone in the list writes his login name where the caret is
     suggestions.get_by_role("option", name=re.compile(r"^Bob Stone")).click()
-    assert box.input_value().endswith(", cc @bob.stone ")
-    assert suggestions.is_hidden()
+    expect(box).to_have_value(re.compile(r", cc @bob\.stone $"))
+    expect(suggestions).to_be_hidden()
     page.get_by_role("button", name="Post comment").click()
     page.wait_for_load_state("networkidle")
 
     # the comment appears rendered: bold as <strong>, the web link safe, the javascript: link plain text
-    assert page.get_by_text("Comment posted; Bo Silva, Bob Stone will be told.").is_visible()
+    expect(page.get_by_text("Comment posted; Bo Silva, Bob Stone will be told.")).to_be_visible()
     comment = Comment.objects.get()
     assert page.url.endswith(f"/issues/{issue.pk}/#comment-{comment.pk}")
     body = page.locator(f"#comment-{comment.pk} .comment-body")
-    assert body.locator("strong").inner_text() == "today"
+    expect(body.locator("strong")).to_have_text("today")
     link = body.get_by_role("link", name="the log")
-    assert link.get_attribute("href") == "https://example.com/log"
-    assert link.get_attribute("rel") == "nofollow noopener noreferrer"
-    assert body.locator("a").count() == 1
-    assert "javascript:alert(1)" in body.inner_text()
-    assert "@bo.silva" in body.inner_text()
+    expect(link).to_have_attribute("href", "https://example.com/log")
+    expect(link).to_have_attribute("rel", "nofollow noopener noreferrer")
+    expect(body.locator("a")).to_have_count(1)
+    expect(body).to_contain_text("javascript:alert(1)")
+    expect(body).to_contain_text("@bo.silva")
     assert sorted(person.name for person in comment.mentioned.all()) == ["Bo Silva", "Bob Stone"]
     page.screenshot(path="var/screenshots/comment-posted.png", full_page=True)
     assert page.problems == []
@@ -92,17 +93,17 @@ def test_a_team_member_picks_a_colleague_from_the_autocomplete_and_the_colleague
     page.context.clear_cookies()
     log_in(page, "bo.silva", password="password")
     notifications = page.get_by_role("link", name=re.compile(r"^Notifications"))
-    assert notifications.get_by_label("1 unread").is_visible()
+    expect(notifications.get_by_label("1 unread")).to_be_visible()
     notifications.click()
     mention = page.get_by_role("button", name=f"Tess Team mentioned you on the issue {issue.title}")
-    assert mention.is_visible()
+    expect(mention).to_be_visible()
     page.screenshot(path="var/screenshots/comment-mention-notification.png", full_page=True)
 
     # and opening it leads to the issue
     mention.click()
     page.wait_for_load_state("networkidle")
     assert f"/issues/{issue.pk}/" in page.url
-    assert page.locator(f"#comment-{comment.pk}").is_visible()
+    expect(page.locator(f"#comment-{comment.pk}")).to_be_visible()
     assert page.problems == []
 
 
@@ -117,7 +118,7 @@ def test_without_javascript_a_typed_full_name_mention_resolves(browser, live_ser
         # given Tess on the issue page with JavaScript off: no list, the box is a plain text area
         log_in(page, "tess", password="password")
         page.goto(issue.get_absolute_url())
-        assert page.get_by_role("listbox", name="People to mention").is_hidden()
+        expect(page.get_by_role("listbox", name="People to mention")).to_be_hidden()
 
         # when she types the full name by hand and posts
         page.get_by_label("Comment:", exact=True).fill("@Bo Silva the welcome e-mail is *still* in spam")
@@ -125,10 +126,10 @@ def test_without_javascript_a_typed_full_name_mention_resolves(browser, live_ser
 
         # then the mention resolves: Bo gets a notification and the page shows the comment
         comment = Comment.objects.get()
-        assert page.get_by_text("Comment posted; Bo Silva will be told.").is_visible()
+        expect(page.get_by_text("Comment posted; Bo Silva will be told.")).to_be_visible()
         body = page.locator(f"#comment-{comment.pk} .comment-body")
         assert body.inner_text().strip() == "@Bo Silva the welcome e-mail is still in spam"
-        assert body.locator("em").inner_text() == "still"
+        expect(body.locator("em")).to_have_text("still")
         assert list(comment.mentioned.all()) == [bo]
         assert _mentions_of(bo) == [f"Tess Team mentioned you on the issue {issue.title}"]
         page.screenshot(path="var/screenshots/comment-without-javascript.png", full_page=True)

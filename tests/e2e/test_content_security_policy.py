@@ -1,6 +1,7 @@
 """The Content-Security-Policy blocks nothing the pages need: no console error, scripts and charts work."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import log_in
 from tests.security.conftest import build_world
@@ -26,7 +27,7 @@ def test_the_journey_page_and_its_history_render_under_the_policy(manager_in_bro
     page.get_by_role("link", name="History").click()
     page.wait_for_load_state("networkidle")
 
-    assert page.get_by_role("heading", name="History of Onboarding").is_visible()
+    expect(page.get_by_role("heading", name="History of Onboarding")).to_be_visible()
     assert page.problems == []
 
 
@@ -55,5 +56,5 @@ def test_the_mermaid_copy_script_runs_under_the_policy(manager_in_browser, world
     page.wait_for_load_state("networkidle")
 
     # the button is hidden in the HTML and shown by the script: visible means the script ran
-    assert page.get_by_role("button", name="Copy the text").is_visible()
+    expect(page.get_by_role("button", name="Copy the text")).to_be_visible()
     assert page.problems == []

@@ -5,6 +5,7 @@ import re
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from improvements import services as improvement_services
 from improvements.choices import IssueStatus
@@ -28,16 +29,16 @@ def test_an_assignee_reads_the_notification_and_chooses_a_digest(page, journey):
     # when she logs in, the header counts one unread notification
     log_in(page, "ana", password="password")
     link = page.get_by_role("link", name=re.compile(r"^Notifications"))
-    assert link.get_by_label("1 unread").is_visible()
+    expect(link.get_by_label("1 unread")).to_be_visible()
 
     # and the notifications page lists it; opening it leads to the issue and marks it read
     link.click()
-    assert page.get_by_role("heading", name="Notifications").is_visible()
+    expect(page.get_by_role("heading", name="Notifications")).to_be_visible()
     page.screenshot(path="var/notifications-page.png", full_page=True)
     page.get_by_role("button", name="Issue assigned to you: Refund forms lost").click()
     page.wait_for_load_state("networkidle")
     assert page.url.endswith(f"/issues/{issue.pk}/")
-    assert page.get_by_role("link", name=re.compile(r"^Notifications")).get_by_label("1 unread").count() == 0
+    expect(page.get_by_role("link", name=re.compile(r"^Notifications")).get_by_label("1 unread")).to_have_count(0)
 
     # when she chooses a daily digest of alerts on her profile
     page.get_by_role("link", name="Profile").click()
@@ -47,7 +48,7 @@ def test_an_assignee_reads_the_notification_and_chooses_a_digest(page, journey):
     page.get_by_role("button", name="Save notification choices").click()
 
     # then it is saved and shown again
-    assert page.get_by_text("Your notification choices are saved.").is_visible()
+    expect(page.get_by_text("Your notification choices are saved.")).to_be_visible()
     preference = NotificationPreference.objects.get(person=ana, event=Event.ALERT)
     assert preference.email == EmailChoice.DIGEST
     page.screenshot(path="var/notifications-preferences.png", full_page=True)
@@ -65,7 +66,7 @@ def test_an_owner_connects_the_teams_slack_channel_and_its_test_message_arrives(
         # when he opens the chat channels from the journey page and adds the channel
         page.goto(journey.get_absolute_url())
         page.get_by_role("link", name="Chat channels").click()
-        assert page.get_by_text("No chat channel hears this journey yet").is_visible()
+        expect(page.get_by_text("No chat channel hears this journey yet")).to_be_visible()
         page.get_by_label("Slack").check()
         page.get_by_role("textbox", name="Channel:").fill("#onboarding-team")
         page.get_by_label("Incoming webhook URL").fill(slack.url)
@@ -74,10 +75,10 @@ def test_an_owner_connects_the_teams_slack_channel_and_its_test_message_arrives(
 
         # then it is listed without its secret address, and a test message reaches the channel
         row = page.locator("#chat-channels tbody tr").filter(has_text="#onboarding-team")
-        assert "New health alerts" in row.inner_text()
+        expect(row).to_contain_text("New health alerts")
         assert slack.url not in page.content()
         row.get_by_role("button", name="Send a test message").click()
-        assert page.get_by_text("A test message is on its way").is_visible()
+        expect(page.get_by_text("A test message is on its way")).to_be_visible()
         deadline = time.monotonic() + 30
         while not slack.received and time.monotonic() < deadline:
             time.sleep(0.2)
@@ -85,9 +86,9 @@ def test_an_owner_connects_the_teams_slack_channel_and_its_test_message_arrives(
         assert slack.received[0]["text"].startswith("*Test message from Throughline")
         page.reload()
         messages = page.locator("#chat-messages tbody tr")
-        assert "Sent" in messages.first.inner_text()
+        expect(messages.first).to_contain_text("Sent")
         page.screenshot(path="var/screenshots/chat-channels.png", full_page=True)
 
         # and pausing it is one click
         row.get_by_role("button", name="Pause").click()
-        assert "Paused" in page.locator("#chat-channels").inner_text()
+        expect(page.locator("#chat-channels")).to_contain_text("Paused")

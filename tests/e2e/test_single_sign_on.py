@@ -3,6 +3,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from accounts import services
 from core.rules import MANAGERS_GROUP
@@ -46,15 +47,15 @@ def test_a_person_already_in_people_signs_on_and_becomes_a_manager_by_the_provid
 
     # then she is on the portfolio, logged in as a manager, and her person has her login
     assert page.url == f"{live_server.url}/"
-    assert page.locator(".account .badge", has_text="manager").is_visible()
+    expect(page.locator(".account .badge", has_text="manager")).to_be_visible()
     ada.refresh_from_db()
     assert ada.user is not None
     assert ada.user.groups.filter(name=MANAGERS_GROUP).exists()
     assert not ada.user.has_usable_password()
     # and her profile shows the details People held
     page.get_by_role("link", name="Profile").click()
-    assert page.locator("#id_name").input_value() == "Ada Lovelace"
-    assert page.locator("#id_title").input_value() == "Head of Onboarding"
+    expect(page.locator("#id_name")).to_have_value("Ada Lovelace")
+    expect(page.locator("#id_title")).to_have_value("Head of Onboarding")
     assert page.problems == []
 
 
@@ -69,7 +70,7 @@ def test_a_newcomer_gets_a_person_and_a_deactivated_login_is_turned_away(page, s
     ben = Person.objects.select_related("user").get(email__iexact=BEN.email)
     assert ben.name == "Ben Okafor"
     assert page.url == f"{live_server.url}/"
-    assert not page.locator(".account .badge", has_text="manager").is_visible()
+    expect(page.locator(".account .badge", has_text="manager")).not_to_be_visible()
 
     # when a manager deactivates his login
     services.login_deactivate(user=ben.user, by=User.objects.get(username="boss"))
@@ -79,7 +80,7 @@ def test_a_newcomer_gets_a_person_and_a_deactivated_login_is_turned_away(page, s
     page.get_by_role("link", name="Log in with Example IdP").click()
     page.wait_for_load_state("networkidle")
     assert "/accounts/login/" in page.url
-    assert page.get_by_text("Single sign-on did not log you in").is_visible()
+    expect(page.get_by_text("Single sign-on did not log you in")).to_be_visible()
     assert page.problems == []
 
 
@@ -88,5 +89,5 @@ def test_the_login_page_has_no_single_sign_on_button_when_it_is_off(page, settin
 
     page.goto("/accounts/login/")
 
-    assert page.get_by_role("link", name="Forgot your password?").is_visible()
-    assert page.get_by_role("link", name="Log in with").count() == 0
+    expect(page.get_by_role("link", name="Forgot your password?")).to_be_visible()
+    expect(page.get_by_role("link", name="Log in with")).to_have_count(0)
