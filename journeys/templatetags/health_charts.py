@@ -7,10 +7,12 @@ alternative. Colours always come with a legend in words.
 
 import datetime as dt
 import decimal
+import html
 import itertools
 from dataclasses import dataclass
 
 from django import template
+from django.conf import settings
 from django.template.defaultfilters import date as date_filter
 from django.utils import numberformat
 from django.utils.formats import get_format, localize
@@ -430,21 +432,45 @@ def score_sparkline(points: list, start: dt.date, end: dt.date, name: str = "") 
 
 
 def _number_format():
-    """``django.utils.formats.number_format`` with the locale's separators looked up once, not per number."""
+    """``django.utils.formats.number_format`` with the locale's separators looked up once, not per number.
+
+    Without grouping (``USE_THOUSAND_SEPARATOR`` off, the default), an int and a float that ``str()``
+    writes without an exponent take ``numberformat.format``'s own result directly: the int as it is,
+    the float's ``str()`` with the locale's decimal separator. Everything else goes through it.
+    """
     lang = get_language()
     decimal_sep = get_format("DECIMAL_SEPARATOR", lang, use_l10n=True)
     grouping = get_format("NUMBER_GROUPING", lang, use_l10n=True)
     thousand_sep = get_format("THOUSAND_SEPARATOR", lang, use_l10n=True)
-    return lambda value: numberformat.format(value, decimal_sep, None, grouping, thousand_sep, use_l10n=True)
+
+    def number_format(value):
+        return numberformat.format(value, decimal_sep, None, grouping, thousand_sep, use_l10n=True)
+
+    if settings.USE_THOUSAND_SEPARATOR and grouping != 0:
+        return number_format
+
+    def ungrouped(value):
+        kind = type(value)
+        if kind is int:
+            return str(value)
+        if kind is float:
+            text = str(value)
+            if "e" not in text:
+                return text if decimal_sep == "." else text.replace(".", decimal_sep)
+        return number_format(value)
+
+    return ungrouped
 
 
 def _cell(value, name: str, number_format) -> str:
     """A value as ``{{ value|default_if_none:"–" }}`` renders it (the status as ``{{ value }}``): localised
     (``django.utils.formats.localize``, numbers through ``number_format``), escaped."""
     if value is None and name != "status":
-        value = "\u2013"
+        return "\u2013"
     if isinstance(value, (decimal.Decimal, float, int)) and not isinstance(value, bool):
-        value = number_format(value)
+        return html.escape(str(number_format(value)))  # digits, signs and the locale's separators
+    if type(value) is str:
+        return html.escape(value)  # conditional_escape's result for a plain str, without its lazy-text wrapper
     return conditional_escape(localize(value))
 
 
