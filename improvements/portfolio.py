@@ -151,9 +151,10 @@ def _open_issue_counts(journey_ids: list[int], *, today: dt.date) -> tuple[dict[
 def _initiatives_in_flight(journey_ids: list[int]) -> dict[int, list[Initiative]]:
     by_journey: dict[int, list[Initiative]] = defaultdict(list)
     order = {status: index for index, status in enumerate(InitiativeStatus.values)}
-    initiatives = Initiative.objects.filter(
-        journey_id__in=journey_ids, status__in=IN_FLIGHT_INITIATIVE_STATUSES
-    ).select_related("lead")
+    # What the row shows (a link, the title, the status) and the order needs: no lead, no long texts.
+    initiatives = Initiative.objects.filter(journey_id__in=journey_ids, status__in=IN_FLIGHT_INITIATIVE_STATUSES).only(
+        "id", "journey_id", "title", "status", "due_date"
+    )
     for initiative in sorted(initiatives, key=lambda i: (order[i.status], i.due_date or dt.date.max, i.pk)):
         by_journey[initiative.journey_id].append(initiative)
     return by_journey
