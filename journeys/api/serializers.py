@@ -1,6 +1,7 @@
 """API serializers of the journeys app: maps (journeys, stages, touchpoints), data (instances,
 interactions, the ingest body, imports) and health (snapshots explained)."""
 
+from django.db import models
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -594,6 +595,15 @@ def _represent(serializer_class: type[serializers.Serializer], rows) -> list[dic
     return represent_plain(serializer_class, rows)
 
 
+class HealthSnapshotListSerializer(FastListSerializer):
+    """A page of snapshots with their stage health read in one query for the page."""
+
+    def to_representation(self, data):
+        snapshots = list(data.all() if isinstance(data, models.manager.BaseManager) else data)
+        health.attach_stage_health(snapshots)
+        return super().to_representation(snapshots)
+
+
 class HealthSnapshotSerializer(serializers.ModelSerializer):
     journey = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     components = serializers.SerializerMethodField()
@@ -602,7 +612,7 @@ class HealthSnapshotSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = HealthSnapshot
-        list_serializer_class = FastListSerializer
+        list_serializer_class = HealthSnapshotListSerializer
         fields = [
             "id",
             "journey",
@@ -630,9 +640,8 @@ class HealthSnapshotSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(StageHealthSerializer(many=True))
     def get_stage_health(self, snapshot):
-        # Sorted in Python over the prefetched rows: no query per snapshot.
-        rows = sorted(snapshot.stage_health.all(), key=lambda row: (row.stage.position, row.stage_id))
-        return _represent(StageHealthSerializer, rows)
+        # A list page's rows are attached in one query (HealthSnapshotListSerializer): no query per snapshot.
+        return _represent(StageHealthSerializer, health.stage_health_in_order(snapshot))
 
 
 class HealthSegmentSerializer(serializers.Serializer):

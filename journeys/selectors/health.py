@@ -5,9 +5,10 @@ The meaning of every figure (labels, weights, scorers, wording) comes from ``jou
 """
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from ..choices import Alert, HealthStatus
@@ -51,16 +52,65 @@ def with_previous_score(queryset: QuerySet[HealthSnapshot]) -> QuerySet[HealthSn
 
 
 def snapshot_list() -> QuerySet[HealthSnapshot]:
-    """Every snapshot with its journey, stage health and previous score: what the API lists.
+    """Every snapshot with its journey and previous score: what the API lists.
 
-    The stage health rows come with their stage in one query (a two-table join), not a second
-    batched lookup of the stages.
+    A page's stage health comes from ``attach_stage_health`` once the page is read (one query for the
+    page); a snapshot read without it loads its own stage health when asked (one query).
     """
-    return with_previous_score(
-        HealthSnapshot.objects.select_related("journey").prefetch_related(
-            Prefetch("stage_health", queryset=StageHealth.objects.select_related("stage"))
-        )
+    return with_previous_score(HealthSnapshot.objects.select_related("journey"))
+
+
+@dataclass(frozen=True, slots=True)
+class StageRef:
+    name: str
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class StageHealthRow:
+    """What a stage health row shows (``StageHealthSerializer``'s fields), without building two models."""
+
+    stage_id: int
+    stage: StageRef
+    reached: int
+    abandoned_here: int
+    interactions: int
+    csat: float | None
+
+
+STAGE_HEALTH_COLUMNS = ("snapshot_id", "stage_id", "stage__name", "stage__position")
+STAGE_HEALTH_VALUES = ("reached", "abandoned_here", "interactions", "csat")
+
+
+def attach_stage_health(snapshots: list[HealthSnapshot]) -> None:
+    """Each snapshot's stage health as ``stage_health_rows``, in stage order, in one query for them all.
+
+    500 rows of a page of 50 were 1,000 models (each row and its stage): 4.3 ms of a 16 ms request.
+    """
+    by_snapshot: dict[int, list[StageHealthRow]] = {snapshot.pk: [] for snapshot in snapshots}
+    if not by_snapshot:
+        return
+    rows = (
+        StageHealth.objects.filter(snapshot_id__in=list(by_snapshot))
+        .order_by()
+        .values_list(*STAGE_HEALTH_COLUMNS, *STAGE_HEALTH_VALUES)
     )
+    for snapshot_id, stage_id, name, position, *values in rows:
+        by_snapshot[snapshot_id].append(StageHealthRow(stage_id, StageRef(name, position), *values))
+    for snapshot in snapshots:
+        snapshot.stage_health_rows = sorted(by_snapshot[snapshot.pk], key=_stage_order)
+
+
+def _stage_order(row) -> tuple[int, int]:
+    return (row.stage.position, row.stage_id)
+
+
+def stage_health_in_order(snapshot: HealthSnapshot) -> list:
+    """The snapshot's stage health by stage position: the attached rows, or its own (prefetched or not)."""
+    attached = getattr(snapshot, "stage_health_rows", None)
+    if attached is not None:
+        return attached
+    return sorted(snapshot.stage_health.all(), key=_stage_order)
 
 
 def latest_overall_snapshot(journey: Journey) -> HealthSnapshot | None:
@@ -166,7 +216,7 @@ def segment_rows(snapshot: HealthSnapshot) -> list[dict]:
 
 
 def stage_rows(snapshot: HealthSnapshot) -> list[dict]:
-    rows = sorted(snapshot.stage_health.all(), key=lambda row: (row.stage.position, row.stage_id))
+    rows = stage_health_in_order(snapshot)
     return [
         {
             "stage": row.stage_id,

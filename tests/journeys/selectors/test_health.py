@@ -6,8 +6,14 @@ import pytest
 from django.utils import timezone
 
 from journeys.choices import HealthStatus
-from journeys.selectors.health import latest_overall_snapshots, worst_segments
-from tests.factories import HealthSnapshotFactory, JourneyFactory
+from journeys.selectors.health import (
+    attach_stage_health,
+    latest_overall_snapshots,
+    snapshot_list,
+    stage_health_in_order,
+    worst_segments,
+)
+from tests.factories import HealthSnapshotFactory, JourneyFactory, StageFactory, StageHealthFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +70,39 @@ def test_the_worst_segment_is_taken_from_each_journey_s_own_latest_day(django_as
         b.pk: b_worst.pk,
     }
     assert worst_segments([a.pk], latest=latest).keys() == {a.pk}
+
+
+def test_a_page_s_stage_health_is_attached_in_one_query_in_stage_order_with_the_models_values(
+    django_assert_num_queries,
+):
+    # given two snapshots whose stages were created out of position order, and one without stage health
+    journey = JourneyFactory()
+    later = StageFactory(journey=journey, name="Use", position=2)
+    first = StageFactory(journey=journey, name="Join", position=1)
+    last = StageFactory(journey=journey, name="Leave", position=3)
+    today = timezone.localdate()
+    snapshots = [HealthSnapshotFactory(journey=journey, as_of=today - dt.timedelta(days=days)) for days in (0, 1, 2)]
+    for snapshot in snapshots[:2]:
+        for stage, csat in ((later, None), (last, 3.5), (first, 4.25)):
+            StageHealthFactory(snapshot=snapshot, stage=stage, reached=7, abandoned_here=2, interactions=9, csat=csat)
+    page = list(snapshot_list().filter(pk__in=[s.pk for s in snapshots]).order_by("-as_of"))
+
+    # when
+    with django_assert_num_queries(1):
+        attach_stage_health(page)
+
+    # then each snapshot holds the rows its models hold, by position, and the third none
+    for snapshot in page:
+        models = sorted(snapshot.stage_health.all(), key=lambda row: (row.stage.position, row.stage_id))
+        attached = stage_health_in_order(snapshot)
+        assert [
+            (r.stage_id, r.stage.name, r.stage.position, r.reached, r.abandoned_here, r.interactions, r.csat)
+            for r in attached
+        ] == [
+            (m.stage_id, m.stage.name, m.stage.position, m.reached, m.abandoned_here, m.interactions, m.csat)
+            for m in models
+        ]
+    assert [row.stage.name for row in page[0].stage_health_rows] == ["Join", "Use", "Leave"]
+    assert page[2].stage_health_rows == []
+    with django_assert_num_queries(0):
+        attach_stage_health([])
