@@ -10,40 +10,20 @@ the old loop and this tag over the demo's rows and edge cases and compares them 
 
 from __future__ import annotations
 
-import html
-from decimal import Decimal
 from urllib.parse import quote
 
 from django import template
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import floatformat, pluralize, urlencode
 from django.urls import reverse
-from django.utils.formats import localize
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from journeys.templatetags.health_charts import _number_format, score_sparkline
+from core.representation import URL_SAFE
+from journeys.templatetags.health_charts import score_sparkline, value_renderer
 
 register = template.Library()
 
 SENTINEL = "2718281828459045"  # digits: it matches a slug pattern and a pk pattern alike
-URL_SAFE = "!$&'()*+,;=/~:@"  # what reverse() leaves unquoted in an argument
-
-
-def _values():
-    """``{{ value }}`` as the template engine renders it (localised, then escaped unless already safe), with
-    the locale's number formats looked up once per page, not per number."""
-    number_format = _number_format()
-
-    def v(value) -> str:
-        kind = type(value)
-        if kind is str:
-            return html.escape(value)  # Django's escape, without its lazy-text wrapper
-        if kind is int or kind is float or kind is Decimal:
-            return number_format(value)
-        return conditional_escape(localize(value))
-
-    return v
 
 
 def _cell(branch: str) -> str:
@@ -170,7 +150,7 @@ def portfolio_table_rows(rows, trend_start, trend_end) -> SafeString:
     """The ``<tr>`` of each portfolio row (and a group heading before a group's first), as the loop drew them."""
     if not rows:
         return mark_safe("")
-    v = _values()
+    v = value_renderer()  # {{ value }}, the locale's formats looked up once for the page
     journey_url = _Url("journeys:detail", "slug")
     person_url = _Url("owners:person-detail", "pk")
     initiative_url = _Url("improvements:initiative-detail", "pk")

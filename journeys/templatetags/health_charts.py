@@ -462,16 +462,27 @@ def _number_format():
     return ungrouped
 
 
-def _cell(value, name: str, number_format) -> str:
-    """A value as ``{{ value|default_if_none:"–" }}`` renders it (the status as ``{{ value }}``): localised
-    (``django.utils.formats.localize``, numbers through ``number_format``), escaped."""
+def value_renderer():
+    """A function value -> the HTML the template engine gives ``{{ value }}`` (localised, then escaped unless
+    already safe), with the locale's number formats looked up once, not per value: for tags drawing many."""
+    number_format = _number_format()
+
+    def render(value) -> str:
+        kind = type(value)
+        if kind is str:
+            return html.escape(value)  # conditional_escape's result for a plain str, without its lazy-text wrapper
+        if kind is int or kind is float or kind is decimal.Decimal:
+            return html.escape(str(number_format(value)))  # digits, signs and the locale's separators
+        return conditional_escape(localize(value))
+
+    return render
+
+
+def _cell(value, name: str, render) -> str:
+    """A value as ``{{ value|default_if_none:"–" }}`` renders it (the status as ``{{ value }}``)."""
     if value is None and name != "status":
         return "\u2013"
-    if isinstance(value, (decimal.Decimal, float, int)) and not isinstance(value, bool):
-        return html.escape(str(number_format(value)))  # digits, signs and the locale's separators
-    if type(value) is str:
-        return html.escape(value)  # conditional_escape's result for a plain str, without its lazy-text wrapper
-    return conditional_escape(localize(value))
+    return render(value)
 
 
 @register.simple_tag
@@ -481,12 +492,10 @@ def trend_table_rows(points: list[dict]) -> SafeString:
     Built here because the loop was most of the journey page's rendering: 180 days x 10 cells,
     each through the template engine's variable lookup and the locale's formats.
     """
-    number_format = _number_format()
+    render = value_renderer()
     rows = []
     for point in points:
-        cells = "".join(
-            f"\n          <td>{_cell(point[name], name, number_format)}</td>" for name in TREND_TABLE_COLUMNS
-        )
+        cells = "".join(f"\n          <td>{_cell(point[name], name, render)}</td>" for name in TREND_TABLE_COLUMNS)
         day = conditional_escape(date_filter(point["as_of"], "j M Y"))
         rows.append(f'\n        <tr>\n          <th scope="row">{day}</th>{cells}\n        </tr>\n        ')
     return mark_safe("".join(rows))  # noqa: S308 (every value escaped above)
