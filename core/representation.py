@@ -19,6 +19,7 @@ Use it on a list serializer with ``Meta.list_serializer_class = FastListSerializ
 from __future__ import annotations
 
 import functools
+import inspect
 import types
 from urllib.parse import quote
 
@@ -46,11 +47,16 @@ def _slow(field):
         present = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
         return None if present is None else field.to_representation(attribute)
 
+    value.slow = True
     return value
 
 
-def _getter(field):
-    """The attribute at ``field.source_attrs`` of a row; DRF's get_attribute wherever it would do more than getattr."""
+def _getter(field, own):
+    """The attribute at ``field.source_attrs`` of a row; DRF's get_attribute wherever it would do more than getattr.
+
+    ``own()`` gives the field of the serializer being represented, for DRF's own get_attribute (its
+    defaults may need the serializer's context); ``field`` may be a shared copy of it (``_class_fields``).
+    """
     attrs = tuple(field.source_attrs)
     if len(attrs) == 1:
         (name,) = attrs
@@ -59,9 +65,9 @@ def _getter(field):
             try:
                 value = row[name] if type(row) is dict else getattr(row, name)
             except Exception:  # noqa: BLE001 - defaults, allow_null, SkipField: DRF decides
-                return field.get_attribute(row)
+                return own().get_attribute(row)
             if isinstance(value, CALLABLE_TYPES):
-                return field.get_attribute(row)
+                return own().get_attribute(row)
             return value
 
         return get
@@ -72,9 +78,9 @@ def _getter(field):
             for name in attrs:
                 value = getattr(value, name)
                 if isinstance(value, CALLABLE_TYPES):
-                    return field.get_attribute(row)
+                    return own().get_attribute(row)
         except Exception:  # noqa: BLE001 - a missing relation (None.name) has DRF's default handling
-            return field.get_attribute(row)
+            return own().get_attribute(row)
         return value
 
     return get_chain
@@ -138,7 +144,10 @@ def _converter(field):
             return value if type(value) is str else str(value)
 
         return convert_text
-    if type(field) is serializers.IntegerField:
+    if type(field) is serializers.IntegerField or (
+        type(field) is serializers.BigIntegerField
+        and not getattr(field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING)
+    ):
 
         def convert_integer(value):
             return value if type(value) is int else int(value)
@@ -157,7 +166,7 @@ def _converter(field):
     return None
 
 
-def _hyperlink(field, context):
+def _hyperlink(field, context, own):
     """A HyperlinkedIdentityField's URL by string formatting: reverse() once per page, not once per row."""
     request = context.get("request")
     if request is None or context.get("format") or getattr(request, "version", None) is not None:
@@ -174,18 +183,27 @@ def _hyperlink(field, context):
     def url(row):
         value = getattr(row, lookup)
         if value in ("", None):  # DRF answers None for an unsaved object; the slow path decides
-            return field.to_representation(row)
+            return own().to_representation(row)
         return prefix + quote(str(value), safe=URL_SAFE) + suffix
 
     return url
 
 
-def _compile_field(field, parent, context, model):
-    """One function row -> the field's representation, or SkipField raised as DRF would."""
+def _compile_field(field, parent, context, model, own=None):
+    """One function row -> the field's representation, or SkipField raised as DRF would.
+
+    ``own()`` gives ``parent``'s own field of that name where DRF's code must run (by default ``field``
+    itself); a function that is DRF's own way throughout is marked ``slow``.
+    """
+    if own is None:
+
+        def own():
+            return field
+
     if isinstance(field, serializers.SerializerMethodField):
         return getattr(parent, field.method_name)
     if isinstance(field, relations.HyperlinkedIdentityField):
-        return _hyperlink(field, context) or _slow(field)
+        return _hyperlink(field, context, own) or _slow(field)
     if field.source == "*":
         return _slow(field)
     if isinstance(field, relations.ManyRelatedField):
@@ -195,7 +213,7 @@ def _compile_field(field, parent, context, model):
             return lambda row: [getattr(item, slug) for item in getattr(row, name).all()]
         return _slow(field)
     if type(field) is relations.SlugRelatedField:
-        get, slug = _getter(field), field.slug_field
+        get, slug = _getter(field, own), field.slug_field
 
         def slug_of(row):
             related = get(row)
@@ -211,7 +229,7 @@ def _compile_field(field, parent, context, model):
     convert = _converter(field)
     if convert is None:
         return _slow(field)
-    get = _getter(field)
+    get = _getter(field, own)
 
     def value(row):
         attribute = get(row)
@@ -233,9 +251,78 @@ def compile_fields(serializer) -> list[tuple[str, object]]:
     """(name, function of a row) for each readable field of ``serializer``, in its order."""
     context = serializer.context
     model = getattr(getattr(serializer, "Meta", None), "model", None)
+    shared = _class_fields(type(serializer))
+    if shared is not None:
+        compiled = []
+        for field in shared:
+            name = field.field_name
+            if _context_free(field) and not isinstance(field, relations.HyperlinkedIdentityField):
+                own = None  # the shared field's own code gives what this serializer's would
+            else:
+
+                def own(name=name):
+                    return serializer.fields[name]
+
+            value = _compile_field(field, serializer, context, model, own)
+            if getattr(value, "slow", False) and not _context_free(field):
+                break  # DRF's own code with a shared field would miss this serializer's context
+            compiled.append((name, value))
+        else:
+            return compiled
     return [
         (field.field_name, _compile_field(field, serializer, context, model)) for field in serializer._readable_fields
     ]
+
+
+def _context_free(field) -> bool:
+    """Whether DRF's own get_attribute / to_representation of ``field`` never read the serializer's context:
+    one of DRF's plain fields or relations that link by key or slug (not a hyperlink, a nested serializer or
+    a custom field), with a default that does not ask for the context."""
+    plain = type(field).__module__ == "rest_framework.fields" or type(field) in (
+        relations.PrimaryKeyRelatedField,
+        relations.SlugRelatedField,
+    )
+    return plain and not getattr(field.default, "requires_context", False)
+
+
+# What a serializer class may override and still build the same fields for every instance of it:
+# these build them from the class alone (Meta, declared fields), never from the context or arguments.
+FIELD_BUILDERS = (
+    "__init__",
+    "fields",
+    "_readable_fields",
+    "get_fields",
+    "get_field_names",
+    "get_default_field_names",
+    "get_extra_kwargs",
+    "include_extra_kwargs",
+    "build_field",
+    "build_standard_field",
+    "build_relational_field",
+    "build_nested_field",
+    "build_property_field",
+    "build_url_field",
+    "build_unknown_field",
+    "get_uniqueness_extra_kwargs",
+)
+
+
+@functools.cache
+def _class_fields(serializer_class) -> tuple | None:
+    """The readable fields of a serializer class, built once for the process; None if it builds its own.
+
+    DRF builds a ModelSerializer's fields for every instance (``get_fields``: the declared fields
+    deep-copied, a field per model field with its kwargs): for a list of 15-20 fields, 1-2 ms of every
+    list request. A class that leaves every builder to DRF gets the same fields every time, so one set
+    built without context serves every page; what needs the page's context (hyperlinks, method
+    fields, DRF's own code for a default) is taken from the serializer being represented.
+    """
+    for name in FIELD_BUILDERS:
+        attribute = inspect.getattr_static(serializer_class, name, None)
+        function = getattr(attribute, "fget", None) or getattr(attribute, "func", None) or attribute
+        if function is not None and not getattr(function, "__module__", "").startswith("rest_framework."):
+            return None
+    return tuple(serializer_class()._readable_fields)
 
 
 def represent(serializer, rows) -> list[dict]:

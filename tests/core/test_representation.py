@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
 from core.renderers import JSONRenderer
-from core.representation import FastListSerializer, represent, represent_plain
+from core.representation import FastListSerializer, _class_fields, compile_fields, represent, represent_plain
 from improvements.api.serializers import IssueSerializer
 from improvements.selectors import issue_list
 from journeys.api.serializers import (
@@ -197,3 +197,95 @@ def test_the_nested_rows_of_a_snapshot_equal_drfs_many_serializers(varied_rows):
         # when / then
         assert represent_plain(serializer_class, rows) == serializer_class(rows, many=True).data
     assert len(nested[0][1]) >= 5
+
+
+def _journey_rows():
+    return list(journey_list().order_by("pk"))
+
+
+def _context(host="testserver"):
+    return {"request": Request(APIRequestFactory().get("/api/v1/journeys/", HTTP_HOST=host))}
+
+
+@pytest.mark.parametrize("serializer_class", [serializer_class for serializer_class, _selector in LISTS.values()])
+def test_the_big_lists_build_their_fields_once_for_the_process_not_once_a_page(serializer_class, varied_rows):
+    # given: a serializer as a list page makes it
+    serializer = serializer_class(context=_context())
+
+    # when
+    compiled = compile_fields(serializer)
+
+    # then: compiled from the class's shared fields; this serializer's own were never built
+    assert [name for name, _value in compiled] == [field.field_name for field in _class_fields(serializer_class)]
+    assert "fields" not in serializer.__dict__
+    assert [name for name, _value in compiled] == [field.field_name for field in serializer._readable_fields]
+
+
+def test_shared_fields_take_each_pages_host_and_time_zone(varied_rows, settings):
+    settings.ALLOWED_HOSTS = ["a.example", "b.example"]
+    rows = _journey_rows()
+    for host, zone in (("a.example", "Europe/Paris"), ("b.example", "UTC"), ("a.example", "America/New_York")):
+        with timezone.override(zone):
+            serializer = JourneySerializer(context=_context(host))
+            # when
+            fast = represent(serializer, rows)
+            # then
+            assert fast == [JourneySerializer(context=_context(host)).to_representation(row) for row in rows]
+            assert fast[0]["url"].startswith(f"http://{host}/api/v1/journeys/")
+            assert fast[0]["created_at"] == timezone.localtime(rows[0].created_at).isoformat().replace("+00:00", "Z")
+
+
+class ContextDefault:
+    """A default that reads the serializer's context, as CurrentUserDefault does."""
+
+    requires_context = True
+
+    def __call__(self, serializer_field):
+        return serializer_field.context["nobody"]
+
+
+class OwnerOrContext(serializers.ModelSerializer):
+    owner_name = serializers.CharField(source="owner.name", default=ContextDefault())
+
+    class Meta:
+        model = Journey
+        fields = ["id", "slug", "owner_name"]
+
+
+def test_a_default_that_needs_the_context_gets_the_pages_own(varied_rows):
+    # given: journeys without an owner attribute, so DRF's default decides
+    rows = list(Journey.objects.order_by("pk"))
+    serializer = OwnerOrContext(context={"nobody": "no owner yet"})
+
+    # when
+    fast = represent(serializer, rows)
+
+    # then
+    assert _class_fields(OwnerOrContext) is not None
+    assert {row["owner_name"] for row in fast} == {"no owner yet"}
+    assert fast == [OwnerOrContext(context={"nobody": "no owner yet"}).to_representation(row) for row in rows]
+
+
+class BriefWhenAsked(serializers.ModelSerializer):
+    """Fields that depend on the context: such a class builds its own every time."""
+
+    class Meta:
+        model = Journey
+        fields = ["id", "slug", "description"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.context.get("brief"):
+            fields.pop("description")
+        return fields
+
+
+def test_a_serializer_that_builds_its_own_fields_is_not_shared(varied_rows):
+    rows = list(Journey.objects.order_by("pk"))
+
+    brief = represent(BriefWhenAsked(context={"brief": True}), rows)
+    full = represent(BriefWhenAsked(context={}), rows)
+
+    assert _class_fields(BriefWhenAsked) is None
+    assert list(brief[0]) == ["id", "slug"]
+    assert list(full[0]) == ["id", "slug", "description"]
