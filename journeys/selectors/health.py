@@ -60,6 +60,18 @@ def snapshot_list() -> QuerySet[HealthSnapshot]:
     return with_previous_score(HealthSnapshot.objects.select_related("journey"))
 
 
+# What a snapshot of the API's list is not asked for: its bookkeeping and the segment sizes (the journey page's).
+LIST_UNREAD = ("created_at", "updated_at", "segment_sizes")
+
+
+def snapshot_rows() -> QuerySet[HealthSnapshot]:
+    """``snapshot_list`` for the API's list: the snapshot's columns a row shows, of its journey only the slug."""
+    return snapshot_list().only(
+        *(field.name for field in HealthSnapshot._meta.concrete_fields if field.name not in LIST_UNREAD),
+        "journey__slug",
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class StageRef:
     name: str

@@ -6,6 +6,8 @@ import datetime as dt
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer as DRFJSONRenderer
@@ -289,3 +291,23 @@ def test_a_serializer_that_builds_its_own_fields_is_not_shared(varied_rows):
     assert _class_fields(BriefWhenAsked) is None
     assert list(brief[0]) == ["id", "slug"]
     assert list(full[0]) == ["id", "slug", "description"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/instances/", "/api/v1/health-snapshots/"])
+def test_a_list_reads_of_the_journey_only_its_slug_in_the_same_queries_at_any_page_size(
+    api_client, viewer_user, varied_rows, path
+):
+    # given: rows of two journeys
+    api_client.force_authenticate(viewer_user)
+    with CaptureQueriesContext(connection) as one:
+        assert api_client.get(path, {"page_size": 1}).status_code == 200
+
+    # when
+    with CaptureQueriesContext(connection) as many:
+        response = api_client.get(path, {"page_size": 200})
+
+    # then: every row's journey slug, no deferred column loaded afterwards, no description read
+    assert {row["journey"] for row in response.json()["results"]} == set(Journey.objects.values_list("slug", flat=True))
+    page = next(query["sql"] for query in many.captured_queries if '"journeys_journey"."slug"' in query["sql"])
+    assert '"journeys_journey"."description"' not in page
+    assert len(many) <= len(one)

@@ -33,7 +33,7 @@ class HealthSnapshotViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         # Everyone logged in reads health (design section 9); the previous score explains health_drop.
-        return health.snapshot_list()
+        return health.snapshot_rows() if self.action == "list" else health.snapshot_list()
 
 
 class JourneyHealthView(APIView):

@@ -66,7 +66,7 @@ class JourneyInstanceViewSet(ServiceModelViewSet):
     reload_after_write = True  # the answer carries interaction_count, as the list and the detail do
 
     def get_queryset(self):
-        return selectors.instance_list()
+        return selectors.instance_rows() if self.action == "list" else selectors.instance_list()
 
     def create(self, request, *args, **kwargs):
         data = self.validated_input()
