@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -11,6 +12,7 @@ from journeys.choices import Component
 from journeys.models import Journey, Stage, Touchpoint
 from owners.models import Function, Person
 
+from .. import selectors
 from ..choices import ImpactVerdict, InitiativeStatus, IssueCategory, IssueStatus, Severity
 from ..impact import expected_gain_points, impact_of
 from ..models import COMMENT_EDIT_MINUTES, COMMENT_MAX_LENGTH, Comment, Initiative, InitiativeUpdate, Issue
@@ -18,19 +20,28 @@ from ..models import COMMENT_EDIT_MINUTES, COMMENT_MAX_LENGTH, Comment, Initiati
 # --- issues ------------------------------------------------------------------------------------
 
 
+class IssueListSerializer(FastListSerializer):
+    """A page of issues with their people and functions read in two queries for the page."""
+
+    def to_representation(self, data):
+        issues = list(data.all() if isinstance(data, models.manager.BaseManager) else data)
+        selectors.attach_people_and_functions(issues)
+        return super().to_representation(issues)
+
+
 class IssueSerializer(serializers.ModelSerializer):
     journey = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     journey_name = serializers.CharField(source="journey.name", read_only=True)
     stage_name = serializers.CharField(source="stage.name", read_only=True, default=None, allow_null=True)
     touchpoint_key = serializers.CharField(source="touchpoint.key", read_only=True, default=None, allow_null=True)
-    functions = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    functions = serializers.SerializerMethodField(help_text="The slugs of the functions it concerns, by name.")
     reported_by_name = serializers.CharField(source="reported_by.name", read_only=True, default=None, allow_null=True)
     assignee_name = serializers.CharField(source="assignee.name", read_only=True, default=None, allow_null=True)
     is_overdue = serializers.BooleanField(read_only=True, help_text="Open and past its due date.")
 
     class Meta:
         model = Issue
-        list_serializer_class = FastListSerializer
+        list_serializer_class = IssueListSerializer
         fields = [
             "id",
             "journey",
@@ -57,6 +68,11 @@ class IssueSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
+    def get_functions(self, issue) -> list[str]:
+        slugs = getattr(issue, "function_slugs", None)
+        return slugs if slugs is not None else [function.slug for function in issue.functions.all()]
 
 
 class IssueCreateSerializer(serializers.Serializer):

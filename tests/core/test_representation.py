@@ -293,7 +293,7 @@ def test_a_serializer_that_builds_its_own_fields_is_not_shared(varied_rows):
     assert list(full[0]) == ["id", "slug", "description"]
 
 
-@pytest.mark.parametrize("path", ["/api/v1/instances/", "/api/v1/health-snapshots/"])
+@pytest.mark.parametrize("path", ["/api/v1/instances/", "/api/v1/health-snapshots/", "/api/v1/issues/"])
 def test_a_list_reads_of_the_journey_only_its_slug_in_the_same_queries_at_any_page_size(
     api_client, viewer_user, varied_rows, path
 ):
