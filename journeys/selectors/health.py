@@ -134,32 +134,63 @@ def latest_overall_snapshot(journey: Journey) -> HealthSnapshot | None:
     )
 
 
-def component_rows(snapshot: HealthSnapshot) -> list[dict]:
-    """Each component with value, display text, score, nominal and effective weight, label and meaning."""
-    values = {name: getattr(snapshot, name) for name in COMPONENT_NAMES}
-    scores = {component.name: component.score(values[component.name]) for component in COMPONENTS}
+def _component_figures(snapshot: HealthSnapshot) -> list[tuple]:
+    """(component, value, score rounded, effective weight) for each component, in order."""
+    values = [getattr(snapshot, component.name) for component in COMPONENTS]
+    scores = [component.score(value) for component, value in zip(COMPONENTS, values, strict=True)]
     counted = sum(
-        component.weight for component in COMPONENTS if component.weight and scores[component.name] is not None
+        component.weight
+        for component, score in zip(COMPONENTS, scores, strict=True)
+        if component.weight and score is not None
     )
-    rows = []
-    for component in COMPONENTS:
-        value, score = values[component.name], scores[component.name]
+    figures = []
+    for component, value, score in zip(COMPONENTS, values, scores, strict=True):
         weight = component.weight
         effective = round(100 * weight / counted, 1) if weight and score is not None and counted else None
-        rows.append(
-            {
-                "name": component.name,
-                "label": component.label,
-                "value": value,
-                "display": component.display(value) if value is not None else "no data",
-                "score": round(score, 1) if score is not None else None,
-                "weight": weight,
-                "effective_weight": effective,
-                "informational": component.informational,
-                "meaning": component.meaning,
-            }
-        )
-    return rows
+        figures.append((component, value, round(score, 1) if score is not None else None, effective))
+    return figures
+
+
+def component_rows(snapshot: HealthSnapshot) -> list[dict]:
+    """Each component with value, display text, score, nominal and effective weight, label and meaning."""
+    return [
+        {
+            "name": component.name,
+            "label": component.label,
+            "value": value,
+            "display": component.display(value) if value is not None else "no data",
+            "score": score,
+            "weight": component.weight,
+            "effective_weight": effective,
+            "informational": component.informational,
+            "meaning": component.meaning,
+        }
+        for component, value, score, effective in _component_figures(snapshot)
+    ]
+
+
+def _number(value, kind):
+    return None if value is None else kind(value)
+
+
+def component_representation(snapshot: HealthSnapshot) -> list[dict]:
+    """The components as the API gives them (``HealthComponentSerializer``'s fields and types), built directly.
+
+    A list page has ten components for each of its 50 snapshots: building ``component_rows`` (with its
+    display texts) and then representing them field by field was a quarter of the snapshots list.
+    """
+    return [
+        {
+            "name": component.name,
+            "label": component.label,
+            "value": _number(value, float),
+            "score": _number(score, float),
+            "weight": _number(component.weight, int),
+            "effective_weight": _number(effective, float),
+            "meaning": component.meaning,
+        }
+        for component, value, score, effective in _component_figures(snapshot)
+    ]
 
 
 def explain_alert(code: str, snapshot: HealthSnapshot) -> str:

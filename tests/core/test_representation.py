@@ -311,3 +311,24 @@ def test_a_list_reads_of_the_journey_only_its_slug_in_the_same_queries_at_any_pa
     page = next(query["sql"] for query in many.captured_queries if '"journeys_journey"."slug"' in query["sql"])
     assert '"journeys_journey"."description"' not in page
     assert len(many) <= len(one)
+
+
+def test_a_snapshots_components_are_what_drfs_serializer_makes_of_its_component_rows(varied_rows):
+    # given: snapshots with and without data, one whose figures score whole numbers
+    factories.HealthSnapshotFactory(
+        journey=varied_rows,
+        as_of=timezone.localdate() - dt.timedelta(days=5),
+        completion_rate=1.0,
+        on_time_rate=0.0,
+        repeat_rate=None,
+        journey_csat=5.0,
+    )
+    snapshots = list(snapshot_list())
+    assert len(snapshots) >= 4
+    for snapshot in snapshots:
+        # when
+        fast = health.component_representation(snapshot)
+        # then: the same values, and the same JSON text (a float stays a float)
+        drf = HealthComponentSerializer(health.component_rows(snapshot), many=True).data
+        assert fast == drf
+        assert json.dumps(fast) == json.dumps(drf)
