@@ -256,7 +256,8 @@ def compile_fields(serializer) -> list[tuple[str, object]]:
         compiled = []
         for field in shared:
             name = field.field_name
-            if _context_free(field) and not isinstance(field, relations.HyperlinkedIdentityField):
+            context_free = _context_free(field)  # a hyperlink never is: it needs the page's request
+            if context_free:
                 own = None  # the shared field's own code gives what this serializer's would
             else:
 
@@ -264,7 +265,7 @@ def compile_fields(serializer) -> list[tuple[str, object]]:
                     return serializer.fields[name]
 
             value = _compile_field(field, serializer, context, model, own)
-            if getattr(value, "slow", False) and not _context_free(field):
+            if getattr(value, "slow", False) and not context_free:
                 break  # DRF's own code with a shared field would miss this serializer's context
             compiled.append((name, value))
         else:
@@ -354,6 +355,11 @@ def represent_plain(serializer_class, rows) -> list[dict]:
     Its fields have no hyperlinks or request, so they are compiled once per class for the process.
     """
     return _build(_plain_fields(serializer_class), rows)
+
+
+def rows_of(data) -> list:
+    """The rows a list serializer was given, read once: a related manager's, or the queryset or list itself."""
+    return list(data.all() if isinstance(data, models.manager.BaseManager) else data)
 
 
 class FastListSerializer(serializers.ListSerializer):

@@ -2,12 +2,11 @@
 
 import datetime as dt
 
-from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.markup import render_markdown_lite
-from core.representation import FastListSerializer
+from core.representation import FastListSerializer, rows_of
 from journeys.choices import Component
 from journeys.models import Journey, Stage, Touchpoint
 from owners.models import Function, Person
@@ -24,7 +23,7 @@ class IssueListSerializer(FastListSerializer):
     """A page of issues with their people and functions read in two queries for the page."""
 
     def to_representation(self, data):
-        issues = list(data.all() if isinstance(data, models.manager.BaseManager) else data)
+        issues = rows_of(data)
         selectors.attach_people_and_functions(issues)
         return super().to_representation(issues)
 

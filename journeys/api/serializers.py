@@ -1,13 +1,12 @@
 """API serializers of the journeys app: maps (journeys, stages, touchpoints), data (instances,
 interactions, the ingest body, imports) and health (snapshots explained)."""
 
-from django.db import models
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api import RefuseUnknownFieldsMixin
-from core.representation import FastListSerializer, represent_plain
+from core.representation import FastListSerializer, represent_plain, rows_of
 from journeys.api.where_serializers import TouchpointHealthSerializer
 from journeys.choices import Channel, HealthStatus, JourneyStatus, Outcome, ServicePosition, Tier
 from journeys.layers import LAYER_FIELDS, LAYER_MAX_LENGTH, LAYERS
@@ -599,7 +598,7 @@ class HealthSnapshotListSerializer(FastListSerializer):
     """A page of snapshots with their stage health read in one query for the page."""
 
     def to_representation(self, data):
-        snapshots = list(data.all() if isinstance(data, models.manager.BaseManager) else data)
+        snapshots = rows_of(data)
         health.attach_stage_health(snapshots)
         return super().to_representation(snapshots)
 
