@@ -32,10 +32,10 @@ from rest_framework.relations import PKOnlyObject
 from rest_framework.reverse import reverse
 from rest_framework.settings import api_settings
 
+from core.reversing import URL_SAFE
+
 # What DRF's fields.get_attribute calls when it finds it (is_simple_callable): such a value goes the slow way.
 CALLABLE_TYPES = (types.FunctionType, types.MethodType, types.BuiltinFunctionType, functools.partial)
-# Django's reverse() quotes each URL argument with these characters left as they are.
-URL_SAFE = "!$&'()*+,;=/~:@"
 SENTINEL = "fastrepresentationsentinel"
 
 

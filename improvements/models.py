@@ -3,10 +3,10 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel, VersionedModel
+from core.reversing import url_with
 from journeys.choices import Component
 from journeys.models import Journey, Stage, Touchpoint
 from owners.models import Function, Incentive, Person
@@ -68,7 +68,7 @@ class Issue(TimeStampedModel, VersionedModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("improvements:issue-detail", kwargs={"pk": self.pk})
+        return url_with("improvements:issue-detail", "pk", self.pk)
 
 
 class Initiative(TimeStampedModel, VersionedModel):
@@ -142,7 +142,7 @@ class Initiative(TimeStampedModel, VersionedModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("improvements:initiative-detail", kwargs={"pk": self.pk})
+        return url_with("improvements:initiative-detail", "pk", self.pk)
 
 
 class InitiativeImpact(TimeStampedModel):

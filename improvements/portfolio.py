@@ -11,10 +11,14 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
 
-from django.db.models import BooleanField, Case, Count, F, Q, Value, When
+from django.db.models import BooleanField, Case, Count, F, FloatField, Q, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 
+from core.reversing import url_with
 from journeys.choices import Alert, HealthStatus, Tier
 from journeys.health_components import ALERTS_BY_CODE, OVERALL
 from journeys.models import HealthSnapshot, Journey
@@ -69,7 +73,7 @@ class PortfolioRow:
     issue_counts: list[dict] = field(default_factory=list)
     open_issue_total: int = 0
     overdue_issue_total: int = 0
-    initiatives: list[Initiative] = field(default_factory=list)
+    initiatives: list["InitiativeInFlight"] = field(default_factory=list)
     # Set on the first row of each group when the portfolio is grouped by top-level journey.
     starts_group: "PortfolioGroup | None" = None
 
@@ -118,18 +122,23 @@ def alert_label(code: str, snapshot: HealthSnapshot) -> AlertLabel:
 
 
 def _trends(journey_ids: list[int], *, today: dt.date) -> dict[int, list[tuple[dt.date, float]]]:
+    """Per journey, its overall scores of the last ``TREND_WEEKS`` weeks, oldest first.
+
+    The scores come as floats from the database (a ``numeric`` read as ``Decimal`` and then converted
+    cost a third of this read): the same value, as both convert the same decimal to the nearest float.
+    """
     since = today - dt.timedelta(weeks=TREND_WEEKS)
-    points: dict[int, list[tuple[dt.date, float]]] = defaultdict(list)
     rows = (
         HealthSnapshot.objects.filter(
             journey_id__in=journey_ids, segment=OVERALL, as_of__gt=since, as_of__lte=today, score__isnull=False
         )
         .order_by("journey_id", "as_of")
-        .values_list("journey_id", "as_of", "score")
+        .values_list("journey_id", "as_of", Cast("score", FloatField()))
     )
-    for journey_id, as_of, score in rows:
-        points[journey_id].append((as_of, float(score)))
-    return points
+    return {
+        journey_id: [(as_of, score) for _journey_id, as_of, score in points]
+        for journey_id, points in groupby(rows, key=itemgetter(0))
+    }
 
 
 def _open_issue_counts(journey_ids: list[int], *, today: dt.date) -> tuple[dict[int, dict[int, int]], dict[int, int]]:
@@ -148,13 +157,34 @@ def _open_issue_counts(journey_ids: list[int], *, today: dt.date) -> tuple[dict[
     return counts, overdue
 
 
-def _initiatives_in_flight(journey_ids: list[int]) -> dict[int, list[Initiative]]:
-    by_journey: dict[int, list[Initiative]] = defaultdict(list)
+@dataclass(frozen=True, slots=True)
+class InitiativeInFlight:
+    """What a portfolio row shows of an initiative in flight: a link, its title and its status.
+
+    Not a model: two hundred deferred ``Initiative`` instances cost 4 ms a portfolio, these a tenth."""
+
+    pk: int
+    journey_id: int
+    title: str
+    status: str
+    due_date: dt.date | None
+
+    def get_status_display(self) -> str:
+        return InitiativeStatus(self.status).label
+
+    def get_absolute_url(self) -> str:
+        return url_with("improvements:initiative-detail", "pk", self.pk)
+
+
+def _initiatives_in_flight(journey_ids: list[int]) -> dict[int, list[InitiativeInFlight]]:
+    by_journey: dict[int, list[InitiativeInFlight]] = defaultdict(list)
     order = {status: index for index, status in enumerate(InitiativeStatus.values)}
-    # What the row shows (a link, the title, the status) and the order needs: no lead, no long texts.
-    initiatives = Initiative.objects.filter(journey_id__in=journey_ids, status__in=IN_FLIGHT_INITIATIVE_STATUSES).only(
-        "id", "journey_id", "title", "status", "due_date"
-    )
+    initiatives = [
+        InitiativeInFlight(*values)
+        for values in Initiative.objects.filter(
+            journey_id__in=journey_ids, status__in=IN_FLIGHT_INITIATIVE_STATUSES
+        ).values_list("id", "journey_id", "title", "status", "due_date")
+    ]
     for initiative in sorted(initiatives, key=lambda i: (order[i.status], i.due_date or dt.date.max, i.pk)):
         by_journey[initiative.journey_id].append(initiative)
     return by_journey

@@ -4,10 +4,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.models import CsvImportRecord, TimeStampedModel, VersionedModel
+from core.reversing import url_with
 
 from .choices import (
     Channel,
@@ -104,7 +104,7 @@ class Journey(TimeStampedModel, VersionedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("journeys:detail", kwargs={"slug": self.slug})
+        return url_with("journeys:detail", "slug", self.slug)
 
 
 class MapElementQuerySet(models.QuerySet):

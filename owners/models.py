@@ -4,11 +4,11 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.models import CsvImportRecord, TimeStampedModel
+from core.reversing import url_with
 from journeys.models import Journey, Touchpoint
 
 from .choices import Direction, EvidenceSignal, Period, Verdict
@@ -33,7 +33,7 @@ class Function(TimeStampedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("owners:function-detail", kwargs={"slug": self.slug})
+        return url_with("owners:function-detail", "slug", self.slug)
 
 
 class PersonQuerySet(models.QuerySet):
@@ -76,7 +76,7 @@ class Person(TimeStampedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("owners:person-detail", kwargs={"pk": self.pk})
+        return url_with("owners:person-detail", "pk", self.pk)
 
 
 class OwnershipQuerySet(models.QuerySet):

@@ -231,8 +231,7 @@ def journeys_gaps(journeys, *, today: dt.date | None = None, verdicts_only: bool
         for function in touching_functions:
             if function.pk not in covered:
                 gaps.uncovered_functions.append(function)
-            for incentive in function.active_incentives:
-                incentive.function = function  # already loaded: no query when templates show it
+            for incentive in function.active_incentives:  # the prefetch set incentive.function: no query
                 pair = (incentive.pk, journey.pk)
                 standing = IncentiveStanding(
                     incentive=incentive, review=reviews.get(pair), evidence=evidence.get(pair), issue=issues.get(pair)

@@ -3,14 +3,12 @@
 The loop over 50 journeys was a third of the portfolio's time (about 35 of 93 ms a request at scale 1):
 some 1,100 variable lookups, ``{% if %}`` and ``{% for %}`` nodes and 250 ``reverse()`` calls a page.
 Here each value goes through what the template engine does to a ``{{ value }}`` (localised, escaped),
-each filter is Django's own, and each URL comes from one ``reverse()`` per page with the row's
-argument quoted as ``reverse()`` quotes it. ``tests/improvements/test_portfolio_table.py`` renders
+each filter is Django's own, and each URL comes from one ``reverse()`` per process with the row's
+argument quoted as ``reverse()`` quotes it (``core.reversing``). ``tests/improvements/test_portfolio_table.py`` renders
 the old loop and this tag over the demo's rows and edge cases and compares them byte for byte.
 """
 
 from __future__ import annotations
-
-from urllib.parse import quote
 
 from django import template
 from django.template.defaultfilters import date as date_filter
@@ -18,27 +16,15 @@ from django.template.defaultfilters import floatformat, pluralize, urlencode
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from core.representation import URL_SAFE
+from core.reversing import url_maker
 from journeys.templatetags.health_charts import score_sparkline, value_renderer
 
 register = template.Library()
-
-SENTINEL = "2718281828459045"  # digits: it matches a slug pattern and a pk pattern alike
 
 
 def _cell(branch: str) -> str:
     """A cell whose content is one ``{% if %}`` on its own line: the line breaks around it, and the branch."""
     return f"\n          {branch}\n        "
-
-
-class _Url:
-    """``reverse(name, kwargs={kwarg: value})`` for many values, from one reverse() of a placeholder."""
-
-    def __init__(self, name: str, kwarg: str):
-        self.prefix, self.suffix = reverse(name, kwargs={kwarg: SENTINEL}).split(SENTINEL)  # exactly two parts
-
-    def __call__(self, value) -> str:
-        return self.prefix + quote(str(value), safe=URL_SAFE) + self.suffix
 
 
 def _group_heading(v, group, framework_url: str) -> str:
@@ -126,7 +112,7 @@ def _issues_cell(v, row, issue_list_url: str) -> str:
     )
 
 
-def _initiatives_cell(v, row, initiative_url: _Url) -> str:
+def _initiatives_cell(v, row, initiative_url) -> str:
     if not row.initiatives:
         return _cell('<span class="muted small">none in flight</span>')
     items = "".join(
@@ -151,9 +137,9 @@ def portfolio_table_rows(rows, trend_start, trend_end) -> SafeString:
     if not rows:
         return mark_safe("")
     v = value_renderer()  # {{ value }}, the locale's formats looked up once for the page
-    journey_url = _Url("journeys:detail", "slug")
-    person_url = _Url("owners:person-detail", "pk")
-    initiative_url = _Url("improvements:initiative-detail", "pk")
+    journey_url = url_maker("journeys:detail", "slug")
+    person_url = url_maker("owners:person-detail", "pk")
+    initiative_url = url_maker("improvements:initiative-detail", "pk")
     issue_list_url = reverse("improvements:issue-list")
     framework_url = reverse("journeys:framework")
     drawn = []

@@ -143,6 +143,29 @@ def test_the_sparkline_draws_twelve_weeks_of_scores_with_a_text_alternative(clie
     assert "60.0 → 72.5" in row
 
 
+def test_the_trend_reads_each_score_as_the_float_of_its_decimal(journey):
+    """The trend's scores come from the database as floats: the same as converting the stored decimal."""
+    from decimal import Decimal
+
+    from improvements.portfolio import _trends
+    from journeys.models import HealthSnapshot
+
+    scores = ["0.1", "33.3", "66.7", "72.5", "99.9", "100.0", "12.3", "45.6"]
+    for days_ago, score in enumerate(scores):
+        _snapshot(journey, score=Decimal(score), status=HealthStatus.AT_RISK, days_ago=days_ago)
+    _snapshot(journey, score=None, status=HealthStatus.INSUFFICIENT_DATA, days_ago=len(scores))  # no point
+    other = factories.JourneyFactory(slug="other")
+    _snapshot(other, score=Decimal("50.5"), status=HealthStatus.AT_RISK, days_ago=1)
+
+    trends = _trends([journey.pk, other.pk], today=_today())
+
+    stored = HealthSnapshot.objects.filter(journey=journey, score__isnull=False).order_by("as_of")
+    assert trends[journey.pk] == [(snapshot.as_of, float(snapshot.score)) for snapshot in stored]
+    assert [score for _day, score in trends[journey.pk]] == [float(score) for score in reversed(scores)]
+    assert all(type(score) is float for _day, score in trends[journey.pk])
+    assert trends[other.pk] == [(_today() - dt.timedelta(days=1), 50.5)]
+
+
 def test_a_journey_without_scores_has_no_sparkline_but_says_so(client, viewer_user, journey):
     row = _row_html(_get(client, viewer_user), "onboarding")
 
