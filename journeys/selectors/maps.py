@@ -16,6 +16,7 @@ from ..layers import LAYERS, Layer
 from ..map_templates import FUNCTION_NAMES, TEMPLATES
 from ..models import HealthSnapshot, Interaction, Journey, Stage, StageHealth, Touchpoint
 from ..panels import lane_provider
+from .where import page_snapshot
 
 STALE_MAP_DAYS = 90
 DEFAULT_LANE = "All touchpoints"
@@ -112,7 +113,10 @@ def map_is_stale(journey: Journey, *, today: dt.date | None = None) -> bool:
 
 
 def latest_stage_health(journey: Journey) -> tuple[HealthSnapshot | None, dict[int, StageHealth]]:
-    """The latest overall snapshot's stage health by stage id (one query)."""
+    """The latest overall snapshot's stage health by stage id (one query; none on the prepared journey page)."""
+    prepared, snapshot = page_snapshot(journey)
+    if prepared:
+        return snapshot, {row.stage_id: row for row in snapshot.stage_health.all()} if snapshot else {}
     latest = HealthSnapshot.objects.filter(journey=journey, segment=OVERALL).order_by("-as_of", "-id").values("id")[:1]
     rows = list(StageHealth.objects.filter(snapshot_id=Subquery(latest)).select_related("snapshot"))
     snapshot = rows[0].snapshot if rows else None

@@ -6,11 +6,12 @@ Each read costs a constant number of queries whatever the size of the journey: t
 
 from __future__ import annotations
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch
 
 from ..choices import Channel, Outcome
 from ..health_components import OVERALL
-from ..models import HealthSnapshot, Journey, TouchpointHealth
+from ..models import HealthSnapshot, Journey, StageHealth, TouchpointHealth
 from .health import with_previous_score
 
 WEAKEST = 3
@@ -62,6 +63,67 @@ def latest_snapshot(journey: Journey, *, segment: str = OVERALL, with_handoffs: 
     )
 
 
+# --- the journey page's snapshot -----------------------------------------------------------------
+
+_PAGE_SNAPSHOT = "_page_snapshot"
+
+
+def remember_page_snapshot(journey: Journey) -> HealthSnapshot | None:
+    """The latest overall snapshot, read once for every panel of the journey page that shows it.
+
+    The health panel, the blueprint's stage health and the "Where to act" panel each read that snapshot
+    with its own rows (five reads of the same row, nine queries); this reads it once with what more than
+    one of them shows: its previous score, stage health, touchpoint health, paths and drivers (three
+    queries). Its hand-offs are read when the "Where to act" panel asks for them (one query).
+    Kept on this journey object, which the journey page builds for one request; ``page_snapshot``
+    gives it to the panels, and reads afresh for a journey the page did not prepare.
+    """
+    snapshot = (
+        with_previous_score(HealthSnapshot.objects.filter(journey=journey, segment=OVERALL))
+        .select_related("paths", "drivers")
+        .prefetch_related(
+            Prefetch("stage_health", queryset=StageHealth.objects.select_related("stage")),
+            touchpoint_prefetch(),
+        )
+        .order_by("-as_of", "-id")
+        .first()
+    )
+    if snapshot is not None:
+        snapshot.journey = journey
+    setattr(journey, _PAGE_SNAPSHOT, snapshot)
+    return snapshot
+
+
+def page_snapshot(journey: Journey) -> tuple[bool, HealthSnapshot | None]:
+    """(prepared, snapshot): the journey page's snapshot if ``remember_page_snapshot`` read it."""
+    if hasattr(journey, _PAGE_SNAPSHOT):
+        return True, getattr(journey, _PAGE_SNAPSHOT)
+    return False, None
+
+
+def _attached(snapshot: HealthSnapshot, name: str):
+    try:
+        return getattr(snapshot, name)
+    except ObjectDoesNotExist:
+        return None
+
+
+def page_with_paths(journey: Journey) -> HealthSnapshot | None:
+    """``latest_with_paths``, from the page's snapshot when it has paths (the latest overall one does)."""
+    prepared, snapshot = page_snapshot(journey)
+    if prepared and snapshot is not None and _attached(snapshot, "paths") is not None:
+        return snapshot
+    return latest_with_paths(journey)
+
+
+def page_with_drivers(journey: Journey) -> HealthSnapshot | None:
+    """``latest_with_drivers``, from the page's snapshot when it has drivers."""
+    prepared, snapshot = page_snapshot(journey)
+    if prepared and snapshot is not None and _attached(snapshot, "drivers") is not None:
+        return snapshot
+    return latest_with_drivers(journey)
+
+
 def touchpoint_figures_by_id(journey: Journey) -> dict[int, dict]:
     """The touchpoint rows of the latest overall snapshot by touchpoint id, read once per journey object.
 
@@ -70,7 +132,9 @@ def touchpoint_figures_by_id(journey: Journey) -> dict[int, dict]:
     """
     cached = getattr(journey, "_where_touchpoint_figures", None)
     if cached is None:
-        snapshot = latest_snapshot(journey, with_handoffs=False)
+        prepared, snapshot = page_snapshot(journey)
+        if not prepared:
+            snapshot = latest_snapshot(journey, with_handoffs=False)
         cached = remember_touchpoint_figures(journey, touchpoint_rows(snapshot) if snapshot else [])
     return cached
 

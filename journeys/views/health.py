@@ -13,6 +13,7 @@ from core.queue import enqueue_on_commit
 from .. import health_components
 from ..choices import HealthStatus
 from ..models import Journey
+from ..selectors import where
 from ..selectors.health import alert_rows, component_rows, latest_overall_snapshot, segment_rows, trend
 from ..tasks import recompute_journey_health
 
@@ -27,7 +28,9 @@ def _worded_segments(rows: list[dict], journey: Journey) -> list[dict]:
 
 def health_panel_context(request, journey: Journey) -> dict:
     """Context of the "Journey health" panel of the journey page (a constant number of queries)."""
-    snapshot = latest_overall_snapshot(journey)
+    prepared, snapshot = where.page_snapshot(journey)
+    if not prepared:
+        snapshot = latest_overall_snapshot(journey)
     context = {
         "journey": journey,
         "can_recompute": request.user.has_perm("journeys.recompute_journey", journey),

@@ -20,6 +20,7 @@ from ..layers import LAYER_FIELDS
 from ..models import Journey, Stage, Touchpoint
 from ..selectors import framework as framework_selectors
 from ..selectors import maps as selectors
+from ..selectors import where
 from ..services import copies
 from ..services import maps as services
 
@@ -85,6 +86,7 @@ def journey_detail(request, slug):
     journey = get_object_or_404(selectors.journey_map_queryset(), slug=slug)
     user = request.user
     above = framework_selectors.ancestor_journeys(journey)
+    where.remember_page_snapshot(journey)  # one read of the latest snapshot for the blueprint and the panels
     context = {
         "journey": journey,
         "above": above,

@@ -40,7 +40,9 @@ def _sorted_rows(rows: list[dict], sort: str) -> tuple[list[dict], str]:
 
 def where_panel_context(request, journey: Journey) -> dict:
     """Context of the "Where to act" panel: a constant number of queries whatever the size of the journey."""
-    snapshot = where.latest_snapshot(journey)
+    prepared, snapshot = where.page_snapshot(journey)
+    if not prepared:
+        snapshot = where.latest_snapshot(journey)
     if snapshot is None:
         where.remember_touchpoint_figures(journey, [])
         return {"where": {"snapshot": None}}
@@ -48,8 +50,8 @@ def where_panel_context(request, journey: Journey) -> dict:
     where.remember_touchpoint_figures(journey, rows)  # the blueprint's cards show the same rows
     sorted_rows, sort = _sorted_rows(rows, request.GET.get("touchpoints", DEFAULT_SORT))
     stages = dict(Stage.objects.filter(journey=journey).values_list("position", "name"))
-    paths_snapshot = where.latest_with_paths(journey)
-    drivers_snapshot = where.latest_with_drivers(journey)
+    paths_snapshot = where.page_with_paths(journey)
+    drivers_snapshot = where.page_with_drivers(journey)
     drivers = drivers_snapshot.drivers if drivers_snapshot else None
     predictors = where.drivers_rows(drivers) if drivers else []
     return {
