@@ -249,6 +249,14 @@ def _points_per_unit() -> Case:
     return Case(*whens, default=None, output_field=FloatField())
 
 
+def _initiative_is_overdue(today: dt.date) -> Case:
+    return Case(
+        When(Q(due_date__lt=today) & ~Q(status__in=FINISHED_INITIATIVE_STATUSES), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
 def initiative_list(*, today: dt.date | None = None) -> QuerySet[Initiative]:
     """Every initiative with its lead, journey, latest progress, overdue flag and gain per person-day."""
     today = today or timezone.localdate()
@@ -257,11 +265,7 @@ def initiative_list(*, today: dt.date | None = None) -> QuerySet[Initiative]:
         .prefetch_related(Prefetch("functions", queryset=Function.objects.order_by("name")))
         .annotate(
             latest_progress=_latest_progress(),
-            is_overdue=Case(
-                When(Q(due_date__lt=today) & ~Q(status__in=FINISHED_INITIATIVE_STATUSES), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
+            is_overdue=_initiative_is_overdue(today),
             # Null when either is missing; effort is never zero (database constraint).
             gain_per_person_day=F("expected_gain") / Cast("effort", FloatField()),
             expected_gain_points=F("expected_gain") * _points_per_unit(),
@@ -336,9 +340,17 @@ def journey_panel(*, journey: Journey, user) -> JourneyPanel:
         {"severity": severity, "label": severity.label, "count": counts.get(severity.value, 0)}
         for severity in sorted(Severity, reverse=True)
     ]
-    top = list(open_issues.select_related("stage", "touchpoint").order_by("-severity", "-created_at")[:5])
+    # What the panel shows of each: a link, the title, the severity or status, where, progress, overdue.
+    top = list(
+        open_issues.select_related("stage", "touchpoint")
+        .only("id", "title", "severity", "created_at", "stage__name", "touchpoint__name")
+        .order_by("-severity", "-created_at")[:5]
+    )
     in_flight = list(
-        initiative_list().filter(journey=journey, status__in=IN_FLIGHT_INITIATIVE_STATUSES).order_by("due_date", "id")
+        Initiative.objects.filter(journey=journey, status__in=IN_FLIGHT_INITIATIVE_STATUSES)
+        .annotate(latest_progress=_latest_progress(), is_overdue=_initiative_is_overdue(timezone.localdate()))
+        .only("id", "journey_id", "title", "status", "due_date")
+        .order_by("due_date", "id")
     )
     return JourneyPanel(
         journey=journey,

@@ -3,8 +3,10 @@ import datetime as dt
 import io
 
 import pytest
+from django.db import connection
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from improvements import services
@@ -509,6 +511,40 @@ def test_the_panel_counts_open_issues_by_severity_and_lists_initiatives_in_fligh
     assert '&amp;severity=4">2</a>' in html
     assert "In flight" in html
     assert "Just an idea" not in html
+
+
+def test_the_panel_shows_where_progress_and_lateness_in_the_same_queries_for_one_or_five(
+    team_user, journey, django_assert_num_queries
+):
+    stage = factories.StageFactory(journey=journey, name="Installation")
+    touchpoint = factories.TouchpointFactory(stage=stage, name="Engineer visit")
+    _panel_html(team_user, journey)  # warm the role caches on the user
+    with CaptureQueriesContext(connection) as empty:
+        _panel_html(team_user, journey)
+
+    def add(n):
+        factories.IssueFactory(journey=journey, severity=4, title=f"At the visit {n}", touchpoint=touchpoint)
+        factories.IssueFactory(journey=journey, severity=3, title=f"In the stage {n}", stage=stage)
+        late = factories.InitiativeFactory(
+            journey=journey, title=f"Late {n}", status="in_progress", due_date=dt.date(2020, 1, 1)
+        )
+        factories.InitiativeUpdateFactory(initiative=late, progress=40)
+
+    add(0)
+    with CaptureQueriesContext(connection) as one:
+        html = _panel_html(team_user, journey)
+    for n in range(1, 5):
+        add(n)
+    with django_assert_num_queries(len(one)):
+        many = _panel_html(team_user, journey)
+
+    assert len(one) == len(empty)
+    assert "at Engineer visit" in html
+    assert "in Installation" in html
+    assert '<span class="small">40%</span>' in html
+    assert "Overdue" in html
+    assert many.count("Overdue") == 5
+    assert many.count("at Engineer visit") == 5
 
 
 # --- query counts ------------------------------------------------------------------------------
