@@ -11,13 +11,12 @@ the old loop and this tag over the demo's rows and edge cases and compares them 
 from __future__ import annotations
 
 from django import template
-from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import floatformat, pluralize, urlencode
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from core.reversing import url_maker
-from journeys.templatetags.health_charts import score_sparkline, value_renderer
+from journeys.templatetags.health_charts import day_formatter, score_sparkline, value_renderer
 
 register = template.Library()
 
@@ -36,7 +35,7 @@ def _group_heading(v, group, framework_url: str) -> str:
     )
 
 
-def _health_cell(v, row) -> str:
+def _health_cell(v, row, day_of) -> str:
     if not row.snapshot:
         return _cell(
             '\n          <span class="status status-insufficient_data">Not computed</span>'
@@ -46,7 +45,7 @@ def _health_cell(v, row) -> str:
     return _cell(
         f'\n          <span class="score">{score}</span>'
         f'\n          <span class="status status-{v(row.status)}">{v(row.status_label)}</span>'
-        f'\n          <span class="muted small block">as of {v(date_filter(row.snapshot.as_of, "j M"))}</span>'
+        f'\n          <span class="muted small block">as of {v(day_of(row.snapshot.as_of))}</span>'
         "\n          "
     )
 
@@ -137,6 +136,7 @@ def portfolio_table_rows(rows, trend_start, trend_end) -> SafeString:
     if not rows:
         return mark_safe("")
     v = value_renderer()  # {{ value }}, the locale's formats looked up once for the page
+    day_of = day_formatter(year=False)  # {{ day|date:"j M" }}
     journey_url = url_maker("journeys:detail", "slug")
     person_url = url_maker("owners:person-detail", "pk")
     initiative_url = url_maker("improvements:initiative-detail", "pk")
@@ -157,7 +157,7 @@ def portfolio_table_rows(rows, trend_start, trend_end) -> SafeString:
             f'\n        <th scope="row" class="journey-cell"><a href="{v(journey_url(journey.slug))}">'
             f'{v(journey.name)}</a><span class="muted small block">{v(journey.get_tier_display())}</span></th>'
             f"\n        <td>{owner_cell}</td>"
-            f'\n        <td class="health-cell">{_health_cell(v, row)}</td>'
+            f'\n        <td class="health-cell">{_health_cell(v, row, day_of)}</td>'
             f"\n        <td>{_segment_cell(v, row)}</td>"
             f'\n        <td class="trend-cell">{_trend_cell(v, row, trend_start, trend_end)}</td>'
             f"\n        <td>{_alerts_cell(v, row)}</td>"

@@ -5,9 +5,10 @@ from decimal import Decimal
 
 import pytest
 from django.template import Context, Template
+from django.template.defaultfilters import date as date_filter
 from django.utils import translation
 
-from journeys.templatetags.health_charts import TREND_TABLE_COLUMNS, trend_table_rows
+from journeys.templatetags.health_charts import TREND_TABLE_COLUMNS, day_formatter, trend_table_rows
 
 # The loop the tag replaces in templates/journeys/partials/health_trend.html, verbatim.
 LOOP = """{% for p in h.trend %}
@@ -62,3 +63,14 @@ def test_the_rows_are_the_template_loop_s_html_byte_for_byte(language, settings)
 
 def test_no_points_no_rows():
     assert trend_table_rows([]) == ""
+
+
+@pytest.mark.parametrize("language", ["en-gb", "de", "fr", "ru"])
+def test_days_are_written_as_the_date_filter_writes_them(language):
+    days = [dt.date(2024, 1, 1) + dt.timedelta(days=n) for n in range(366)]  # a leap year, every month
+    days += [dt.date(1, 1, 1), dt.date(999, 12, 31), dt.date(9999, 12, 31)]
+    with translation.override(language):
+        with_year, without_year = day_formatter(), day_formatter(year=False)
+        assert [with_year(day) for day in days] == [date_filter(day, "j M Y") for day in days]
+        assert [without_year(day) for day in days] == [date_filter(day, "j M") for day in days]
+        assert with_year(None) == date_filter(None, "j M Y") == ""
