@@ -390,10 +390,18 @@ def score_sparkline(points: list, start: dt.date, end: dt.date, name: str = "") 
         f"lowest {min(scores):.1f}, highest {max(scores):.1f}."
     )
     title = f"Health score of {name} over 12 weeks" if name else "Health score over 12 weeks"
+    # x() and y() written out: two calls a point were a fifth of the portfolio's 50 sparklines. The same
+    # operations in the same order, so the same floats.
+    width, spread, first_ordinal = SPARK_WIDTH - 2 * SPARK_PAD, high - low, start.toordinal()
+    coordinates = " ".join(
+        f"{SPARK_PAD + width * (day.toordinal() - first_ordinal) / span:.1f},"
+        f"{SPARK_PAD + inner_height * (1 - (score - low) / spread):.1f}"
+        for day, score in points
+    )
     line = (
         format_html(
             '<polyline points="{}" fill="none" stroke="#1f4e5f" stroke-width="1.8" stroke-linejoin="round"/>',
-            " ".join(f"{x(day):.1f},{y(score):.1f}" for day, score in points),
+            coordinates,
         )
         if len(points) > 1
         else mark_safe("")  # noqa: S308 (constant)

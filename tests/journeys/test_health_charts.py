@@ -1,6 +1,8 @@
 """journeys.templatetags.health_charts.trend_table_rows: the trend's data table rows, as the template loop drew them."""
 
 import datetime as dt
+import random
+import re
 from decimal import Decimal
 
 import pytest
@@ -8,7 +10,7 @@ from django.template import Context, Template
 from django.template.defaultfilters import date as date_filter
 from django.utils import translation
 
-from journeys.templatetags.health_charts import TREND_TABLE_COLUMNS, day_formatter, trend_table_rows
+from journeys.templatetags.health_charts import TREND_TABLE_COLUMNS, day_formatter, score_sparkline, trend_table_rows
 
 # The loop the tag replaces in templates/journeys/partials/health_trend.html, verbatim.
 LOOP = """{% for p in h.trend %}
@@ -74,3 +76,26 @@ def test_days_are_written_as_the_date_filter_writes_them(language):
         assert [with_year(day) for day in days] == [date_filter(day, "j M Y") for day in days]
         assert [without_year(day) for day in days] == [date_filter(day, "j M") for day in days]
         assert with_year(None) == date_filter(None, "j M Y") == ""
+
+
+@pytest.mark.parametrize("spread", ["wide", "flat"])
+def test_the_sparkline_places_each_score_on_the_period_s_days_and_the_line_s_range(spread):
+    """x: 3 + 114 px x (day - start) / days of the period; y: 3 + 26 px x (1 - (score - low) / (high - low)),
+    where low and high are the scores' own range, or 20 points around its middle when narrower."""
+    rng = random.Random(19)
+    start, end = dt.date(2026, 9, 1), dt.date(2026, 11, 24)  # 84 days
+    days = sorted(rng.sample(range(85), 60))
+    scores = [rng.uniform(40, 90) if spread == "wide" else rng.uniform(70, 75) for _ in days]
+    points = [(start + dt.timedelta(days=day), score) for day, score in zip(days, scores, strict=True)]
+    low, high = min(scores), max(scores)
+    if spread == "flat":
+        middle = (low + high) / 2
+        low, high = middle - 10, middle + 10
+
+    svg = str(score_sparkline(points, start, end, "Onboarding"))
+
+    expected = " ".join(
+        f"{3 + 114 * day / 84:.1f},{3 + 26 * (1 - (score - low) / (high - low)):.1f}"
+        for day, score in zip(days, scores, strict=True)
+    )
+    assert re.search(r'<polyline points="([^"]+)"', svg).group(1) == expected
