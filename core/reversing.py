@@ -36,8 +36,7 @@ def url_with(name: str, kwarg: str, value) -> str:
     """``reverse(name, kwargs={kwarg: value})`` (which refuses an empty value: an unsaved object's)."""
     if value in ("", None):
         return reverse(name, kwargs={kwarg: value})
-    prefix, suffix = _parts(name, kwarg)
-    return prefix + quote(str(value), safe=URL_SAFE) + suffix
+    return url_maker(name, kwarg)(value)
 
 
 def url_maker(name: str, kwarg: str) -> Callable[[object], str]:

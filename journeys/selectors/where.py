@@ -6,6 +6,8 @@ Each read costs a constant number of queries whatever the size of the journey: t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch
 
@@ -101,6 +103,12 @@ def page_snapshot(journey: Journey) -> tuple[bool, HealthSnapshot | None]:
     return False, None
 
 
+def page_snapshot_or(journey: Journey, read: Callable[[Journey], HealthSnapshot | None]) -> HealthSnapshot | None:
+    """The journey page's snapshot if the page prepared it, else ``read(journey)``."""
+    prepared, snapshot = page_snapshot(journey)
+    return snapshot if prepared else read(journey)
+
+
 def _attached(snapshot: HealthSnapshot, name: str):
     try:
         return getattr(snapshot, name)
@@ -108,20 +116,21 @@ def _attached(snapshot: HealthSnapshot, name: str):
         return None
 
 
+def _page_with(journey: Journey, name: str, read: Callable[[Journey], HealthSnapshot | None]):
+    prepared, snapshot = page_snapshot(journey)
+    if prepared and snapshot is not None and _attached(snapshot, name) is not None:
+        return snapshot
+    return read(journey)
+
+
 def page_with_paths(journey: Journey) -> HealthSnapshot | None:
     """``latest_with_paths``, from the page's snapshot when it has paths (the latest overall one does)."""
-    prepared, snapshot = page_snapshot(journey)
-    if prepared and snapshot is not None and _attached(snapshot, "paths") is not None:
-        return snapshot
-    return latest_with_paths(journey)
+    return _page_with(journey, "paths", latest_with_paths)
 
 
 def page_with_drivers(journey: Journey) -> HealthSnapshot | None:
     """``latest_with_drivers``, from the page's snapshot when it has drivers."""
-    prepared, snapshot = page_snapshot(journey)
-    if prepared and snapshot is not None and _attached(snapshot, "drivers") is not None:
-        return snapshot
-    return latest_with_drivers(journey)
+    return _page_with(journey, "drivers", latest_with_drivers)
 
 
 def touchpoint_figures_by_id(journey: Journey) -> dict[int, dict]:
@@ -132,9 +141,7 @@ def touchpoint_figures_by_id(journey: Journey) -> dict[int, dict]:
     """
     cached = getattr(journey, "_where_touchpoint_figures", None)
     if cached is None:
-        prepared, snapshot = page_snapshot(journey)
-        if not prepared:
-            snapshot = latest_snapshot(journey, with_handoffs=False)
+        snapshot = page_snapshot_or(journey, lambda journey: latest_snapshot(journey, with_handoffs=False))
         cached = remember_touchpoint_figures(journey, touchpoint_rows(snapshot) if snapshot else [])
     return cached
 

@@ -28,9 +28,7 @@ def _worded_segments(rows: list[dict], journey: Journey) -> list[dict]:
 
 def health_panel_context(request, journey: Journey) -> dict:
     """Context of the "Journey health" panel of the journey page (a constant number of queries)."""
-    prepared, snapshot = where.page_snapshot(journey)
-    if not prepared:
-        snapshot = latest_overall_snapshot(journey)
+    snapshot = where.page_snapshot_or(journey, latest_overall_snapshot)
     context = {
         "journey": journey,
         "can_recompute": request.user.has_perm("journeys.recompute_journey", journey),

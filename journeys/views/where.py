@@ -40,9 +40,7 @@ def _sorted_rows(rows: list[dict], sort: str) -> tuple[list[dict], str]:
 
 def where_panel_context(request, journey: Journey) -> dict:
     """Context of the "Where to act" panel: a constant number of queries whatever the size of the journey."""
-    prepared, snapshot = where.page_snapshot(journey)
-    if not prepared:
-        snapshot = where.latest_snapshot(journey)
+    snapshot = where.page_snapshot_or(journey, where.latest_snapshot)
     if snapshot is None:
         where.remember_touchpoint_figures(journey, [])
         return {"where": {"snapshot": None}}
