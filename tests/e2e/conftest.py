@@ -1,7 +1,8 @@
 """Browser tests: Playwright for Python driving Debian's Chromium against pytest-django's live server.
 
 Each test gets a fresh page; the suite fails a test on any JavaScript console error, uncaught page
-error, failed request or server error, and saves a full-page screenshot under var/screenshots/.
+error, failed request or server error, and saves a full-page screenshot under var/screenshots/ of
+each test that failed (of every test with E2E_SCREENSHOTS=all).
 """
 
 import io
@@ -57,6 +58,18 @@ def browser():
         browser.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keeps each phase's report on the test, so the page fixture knows whether the test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+def _failed(item) -> bool:
+    return any(getattr(getattr(item, f"report_{when}", None), "failed", False) for when in ("setup", "call"))
+
+
 class BrowserProblems(list):
     """Everything that went wrong in the page, reported at the end of the test."""
 
@@ -107,9 +120,11 @@ def page(browser, live_server, request):
     page = context.new_page()
     page.problems = watch_for_problems(page)
     yield page
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    name = re.sub(r"[^\w.-]+", "_", request.node.name)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    if page.problems or _failed(request.node) or os.environ.get("E2E_SCREENSHOTS") == "all":
+        # A full-page screenshot costs about a second on a long page: kept for what needs looking at.
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.name)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     context.close()
     assert not page.problems, "the browser reported problems:\n" + "\n".join(page.problems)
 
