@@ -11,9 +11,14 @@ PIP_INSTALL := $(BIN)/python -m pip install -qq --disable-pip-version-check --no
 HOST ?= 127.0.0.1
 WEB_PORT ?= 8000
 SCALE ?= 0.1
-# `make test` runs the suite in this many processes (pytest-xdist): 2 cores here.
-TEST_WORKERS ?= 2
+# `make test` runs the suite in this many processes (pytest-xdist): one more than the 2 cores here, as about a
+# third of a process's time is waiting (real workers polling, browsers, subprocesses, live servers).
+TEST_WORKERS ?= 3
 export WEB_PORT HOST
+# Python writes each module's bytecode when it first imports it, and later processes read it: the suite
+# starts processes (test workers, workers' subprocesses, manage.py) that would otherwise compile every
+# module again, about 2.5 s each. An environment's PYTHONDONTWRITEBYTECODE=1 is undone here (empty = off).
+export PYTHONDONTWRITEBYTECODE :=
 
 .PHONY: install run test reliability lint format bench e2e clean
 

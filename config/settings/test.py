@@ -52,6 +52,9 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_out": str(_broker_dir),
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
+        # A folder is polled, not waited on: kombu's 1 s between looks made each task of a test's real
+        # worker wait up to a second for nothing.
+        "polling_interval": 0.05,
     }
 # Failed-login limits would carry over between tests (one cache, one client address): tests that check
 # the limit set their own and clear the cache.
