@@ -1,9 +1,10 @@
 """The API: /api/v1/ (router and extra endpoints), the OpenAPI schema and its local docs."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 
 from core.api import ThrottledObtainAuthToken
+from core.schema_view import SchemaView
 from journeys.api.views.health import JourneyHealthView, JourneyRecomputeView
 from journeys.api.views.ingest import IngestView
 from journeys.api.views.personas import PersonaViewSet
@@ -52,7 +53,7 @@ extra_v1_patterns = [
 urlpatterns = [
     path("v1/", include(extra_v1_patterns)),
     path("v1/", include(router.urls)),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("schema/", SchemaView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script (Content-Security-Policy).
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
