@@ -61,8 +61,9 @@ class MapStageSerializer(serializers.ModelSerializer):
 class JourneySerializer(serializers.ModelSerializer):
     owner = serializers.SerializerMethodField()
     url = serializers.HyperlinkedIdentityField(view_name="journey-detail", lookup_field="slug")
-    parent = serializers.SlugRelatedField(
-        slug_field="slug",
+    # The journey selectors' ``parent_slug`` annotation: the list reads no parent model (selectors.journey_rows).
+    parent = serializers.CharField(
+        source="parent_slug",
         read_only=True,
         allow_null=True,
         help_text="The slug of the wider journey this one is part of, or null.",

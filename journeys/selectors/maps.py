@@ -24,8 +24,23 @@ UNASSIGNED_LANE = "No function assigned"
 
 
 def journey_list() -> QuerySet[Journey]:
-    """Journeys with their active owner as ``owner_id`` / ``owner_name`` (one query, no N+1)."""
-    return Journey.objects.select_related("parent").annotate(
+    """Journeys with their active owner as ``owner_id`` / ``owner_name`` and their parent's slug as
+    ``parent_slug`` (what the API shows of it), the parent itself joined too (one query, no N+1)."""
+    return _journeys_with_owner(Journey.objects.select_related("parent"))
+
+
+def journey_rows() -> QuerySet[Journey]:
+    """``journey_list`` for the API's list: of the parent only the slug (``parent_slug``), no second model.
+
+    The parent's 19 columns were compiled into the SQL, read and built into a model for every row
+    and read by no one: 0.47 ms of a 3.6 ms request (scale 1, one process).
+    """
+    return _journeys_with_owner(Journey.objects.all())
+
+
+def _journeys_with_owner(journeys: QuerySet[Journey]) -> QuerySet[Journey]:
+    return journeys.annotate(
+        parent_slug=F("parent__slug"),
         active_ownership=FilteredRelation("ownerships", condition=Q(ownerships__ended_on__isnull=True)),
         owner_id=F("active_ownership__person_id"),
         owner_name=F("active_ownership__person__name"),

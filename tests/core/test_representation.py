@@ -313,6 +313,29 @@ def test_a_list_reads_of_the_journey_only_its_slug_in_the_same_queries_at_any_pa
     assert len(many) <= len(one)
 
 
+def test_the_journeys_list_reads_of_a_parent_only_its_slug_in_one_query(api_client, viewer_user, varied_rows):
+    # given: two journeys under the varied rows' journey
+    api_client.force_authenticate(viewer_user)
+    for name in ("Part one", "Part two"):
+        factories.JourneyFactory(name=name, parent=varied_rows)
+
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        response = api_client.get("/api/v1/journeys/")
+
+    # then: each part names its parent by slug; the page's one query joins the parent for its slug alone
+    parents = {row["name"]: row["parent"] for row in response.json()["results"]}
+    assert parents == {
+        "Déménagement": None,
+        "Bare journey": None,
+        "Part one": varied_rows.slug,
+        "Part two": varied_rows.slug,
+    }
+    (page,) = [query["sql"] for query in queries.captured_queries if "journeys_journey" in query["sql"]]
+    assert page.count('."slug"') == 2  # the journey's and its parent's
+    assert page.count('."description"') == 1  # the journey's own
+
+
 def test_a_snapshots_components_are_what_drfs_serializer_makes_of_its_component_rows(varied_rows):
     # given: snapshots with and without data, one whose figures score whole numbers
     factories.HealthSnapshotFactory(

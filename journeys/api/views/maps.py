@@ -81,7 +81,9 @@ class JourneyViewSet(VersionETagMixin, ServiceModelViewSet):
     ordering = ["name"]
 
     def get_queryset(self):
-        if self.action in ("list", "children"):
+        if self.action == "list":
+            return selectors.journey_rows()
+        if self.action == "children":
             return selectors.journey_list()
         # The API gives the whole map, retired elements included with their retired_at.
         return selectors.journey_map_queryset(include_retired=True)
