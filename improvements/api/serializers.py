@@ -20,22 +20,25 @@ from ..models import COMMENT_EDIT_MINUTES, COMMENT_MAX_LENGTH, Comment, Initiati
 
 
 class IssueListSerializer(FastListSerializer):
-    """A page of issues with their people and functions read in two queries for the page."""
+    """A page of issues with their functions read in one query for the page."""
 
     def to_representation(self, data):
         issues = rows_of(data)
-        selectors.attach_people_and_functions(issues)
+        selectors.attach_function_slugs(issues)
         return super().to_representation(issues)
 
 
 class IssueSerializer(serializers.ModelSerializer):
-    journey = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    journey_name = serializers.CharField(source="journey.name", read_only=True)
-    stage_name = serializers.CharField(source="stage.name", read_only=True, default=None, allow_null=True)
-    touchpoint_key = serializers.CharField(source="touchpoint.key", read_only=True, default=None, allow_null=True)
+    # The names of the issue's journey, stage, touchpoint and people are columns of its row in the issue
+    # selectors (selectors.ROW_NAMES): read from there for a list and for one issue alike.
+
+    journey = serializers.CharField(source="journey_slug", read_only=True)
+    journey_name = serializers.CharField(read_only=True)
+    stage_name = serializers.CharField(read_only=True, allow_null=True)
+    touchpoint_key = serializers.CharField(read_only=True, allow_null=True)
     functions = serializers.SerializerMethodField(help_text="The slugs of the functions it concerns, by name.")
-    reported_by_name = serializers.CharField(source="reported_by.name", read_only=True, default=None, allow_null=True)
-    assignee_name = serializers.CharField(source="assignee.name", read_only=True, default=None, allow_null=True)
+    reported_by_name = serializers.CharField(read_only=True, allow_null=True)
+    assignee_name = serializers.CharField(read_only=True, allow_null=True)
     is_overdue = serializers.BooleanField(read_only=True, help_text="Open and past its due date.")
 
     class Meta:

@@ -336,6 +336,31 @@ def test_the_journeys_list_reads_of_a_parent_only_its_slug_in_one_query(api_clie
     assert page.count('."description"') == 1  # the journey's own
 
 
+def test_the_issues_list_and_an_issue_name_their_people_and_places_from_the_rows_own_query(
+    api_client, viewer_user, varied_rows
+):
+    # given: one issue with a stage, a touchpoint and an assignee, one of another journey without them
+    api_client.force_authenticate(viewer_user)
+    issue = varied_rows.issues.get()
+
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        listed = api_client.get("/api/v1/issues/", {"ordering": "created_at"}).json()["results"]
+    people = [query for query in queries.captured_queries if query["sql"].startswith('SELECT "owners_person"')]
+    one = api_client.get(f"/api/v1/issues/{issue.pk}/").json()
+
+    # then: the names come with the page's row; no query of its own looks the people up
+    names = ("journey", "journey_name", "stage_name", "touchpoint_key", "reported_by_name", "assignee_name")
+    expected = (varied_rows.slug, "Déménagement", "Étape 1", "call-1", issue.reported_by.name, "Assignee")
+    assert tuple(listed[0][name] for name in names) == expected
+    assert tuple(one[name] for name in names) == expected
+    assert listed[1]["stage_name"] is None
+    assert listed[1]["reported_by_name"] is None
+    assert listed[1]["assignee_name"] is None
+    assert len(queries) <= 3  # the page, its count if more follow, the functions' slugs
+    assert not people
+
+
 def test_a_snapshots_components_are_what_drfs_serializer_makes_of_its_component_rows(varied_rows):
     # given: snapshots with and without data, one whose figures score whole numbers
     factories.HealthSnapshotFactory(
