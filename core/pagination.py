@@ -1,9 +1,10 @@
 """Page-number pagination shared by every API list."""
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.db import connections
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
@@ -21,9 +22,6 @@ class LastPageCountPaginator(Paginator):
     after the first, goes through Django's own ``page()`` (its errors, its count).
     """
 
-    def count_from_page_allowed(self) -> bool:
-        return True
-
     def page(self, number):
         try:
             if isinstance(number, float) and not number.is_integer():
@@ -31,17 +29,25 @@ class LastPageCountPaginator(Paginator):
             number = int(number)
         except (TypeError, ValueError):
             return super().page(number)
-        if number < 1 or self.orphans or not self.count_from_page_allowed():
+        if number < 1 or self.orphans:
             return super().page(number)
         bottom = (number - 1) * self.per_page
         if bottom + self.per_page + 1 > MAX_OFFSET:  # no database takes such an OFFSET: Django's 404 instead
             return super().page(number)
         rows = list(self.object_list[bottom : bottom + self.per_page + 1])
         if len(rows) > self.per_page:  # more follow: the count is asked when the answer needs it
+            self.more_follow(seen=bottom + len(rows))
             return self._get_page(rows[: self.per_page], number, self)
         if rows or (number == 1 and self.allow_empty_first_page):
             self.__dict__["count"] = bottom + len(rows)  # the cached_property's value, from this page
             return self._get_page(rows, number, self)
+        return self.past_the_end(number)
+
+    def more_follow(self, *, seen: int) -> None:
+        """The page read ``seen`` rows from the start of the list: the count is at least that (an exact one is)."""
+
+    def past_the_end(self, number):
+        """A page after the first that has no rows: Django's own page() (its count, its EmptyPage)."""
         return super().page(number)
 
 
@@ -86,9 +92,17 @@ class EstimatedCountPaginator(LastPageCountPaginator):
 
     count_is_estimate = False
 
-    def count_from_page_allowed(self) -> bool:
-        # An unfiltered list may answer the estimate; its last page must not answer otherwise.
-        return not _estimable(self.object_list)
+    # The page's rows decide what follows, never the estimate: a table that grew since its last ANALYZE
+    # has rows after the estimate's last page, and their pages answer with them, each with a ``next``
+    # link while more follow; a table that shrank has no empty pages before the estimate's end. The
+    # last page counts exactly (``offset + rows``), as every list's last page does.
+    def more_follow(self, *, seen: int) -> None:
+        if self.count < seen:  # the estimate is behind the table: the rows seen are there
+            self.__dict__["count"] = seen
+
+    def past_the_end(self, number):
+        # No rows at this offset: whatever the estimate says, there is no such page (Django's own 404).
+        raise EmptyPage(_("That page contains no results"))
 
     @cached_property
     def count(self) -> int:

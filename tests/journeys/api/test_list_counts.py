@@ -63,13 +63,13 @@ def test_an_unfiltered_list_of_a_big_table_reports_the_planner_estimate(viewer_c
     # given: every table counts as big
     settings.API_ESTIMATED_COUNT_FROM = 1
 
-    # when
-    body = viewer_client.get(path).json()
+    # when: a first page that is not the last
+    body = viewer_client.get(path, {"page_size": 2}).json()
 
     # then
     assert body["count_is_estimate"] is True
     assert body["count"] == reltuples(table)
-    assert len(body["results"]) == 6
+    assert len(body["results"]) == 2
 
 
 def test_a_filtered_list_is_always_counted_exactly(viewer_client, analysed, settings):
@@ -94,3 +94,51 @@ def test_a_search_is_counted_exactly_too(viewer_client, analysed, settings):
     # then
     assert body["count"] == 1
     assert body["count_is_estimate"] is False
+
+
+def pages(client, path, **params):
+    """Every page of a list by its ``next`` links: (status, body) of each, the first included."""
+    answers, url = [], path
+    while url:
+        response = client.get(url, params) if url == path else client.get(url)
+        answers.append((response.status_code, response.json()))
+        url = response.json().get("next") if response.status_code == 200 else None
+    return answers
+
+
+def test_a_table_that_grew_since_its_estimate_is_paged_to_its_last_row(viewer_client, analysed, settings):
+    # given: four instances more than the planner's estimate of six knows of
+    settings.API_ESTIMATED_COUNT_FROM = 1
+    journey = analysed[0].journey
+    for number in range(6, 10):
+        factories.JourneyInstanceFactory(journey=journey, external_id=f"i{number}")
+    assert reltuples("journeys_journeyinstance") == 6
+
+    # when: a client follows the next links, two rows a page
+    answers = pages(viewer_client, INSTANCES, page_size=2)
+
+    # then: five pages, every instance once; the pages say the estimate until the last, which counts exactly
+    assert [status for status, _ in answers] == [200] * 5
+    ids = [row["id"] for _, body in answers for row in body["results"]]
+    assert sorted(ids) == sorted(journey.instances.values_list("id", flat=True))
+    assert [(body["count"], body["count_is_estimate"]) for _, body in answers] == [(6, True)] * 2 + [
+        (7, True),
+        (9, True),
+        (10, False),
+    ]
+    assert viewer_client.get(INSTANCES, {"page_size": 2, "page": 6}).status_code == 404
+
+
+def test_a_table_that_shrank_since_its_estimate_ends_at_its_last_row(viewer_client, analysed, settings):
+    # given: three of the six instances the estimate knows of are gone
+    settings.API_ESTIMATED_COUNT_FROM = 1
+    for instance in analysed[:3]:
+        instance.delete()
+
+    # when
+    answers = pages(viewer_client, INSTANCES, page_size=2)
+
+    # then: two pages, the second the last with the exact count; no empty page before the estimate's end
+    assert [(status, len(body["results"])) for status, body in answers] == [(200, 2), (200, 1)]
+    assert (answers[1][1]["count"], answers[1][1]["count_is_estimate"], answers[1][1]["next"]) == (3, False, None)
+    assert viewer_client.get(INSTANCES, {"page_size": 2, "page": 3}).status_code == 404
