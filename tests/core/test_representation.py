@@ -30,7 +30,7 @@ from journeys.choices import Outcome
 from journeys.models import Journey
 from journeys.selectors import health
 from journeys.selectors.health import snapshot_list
-from journeys.selectors.ingest import instance_list
+from journeys.selectors.ingest import instance_list, instance_rows
 from journeys.selectors.maps import journey_list
 from tests import factories
 
@@ -359,6 +359,24 @@ def test_the_issues_list_and_an_issue_name_their_people_and_places_from_the_rows
     assert listed[1]["assignee_name"] is None
     assert len(queries) <= 3  # the page, its count if more follow, the functions' slugs
     assert not people
+
+
+def test_a_list_column_is_read_from_the_row_and_from_the_field_for_a_row_without_it(varied_rows):
+    # given: the API list's rows (the journey's slug as a column) and rows of the detail's selector (without it)
+    request = Request(APIRequestFactory().get("/api/v1/instances/"))
+    listed = list(instance_rows().order_by("pk"))
+    whole = list(instance_list().order_by("pk"))
+
+    # when
+    from_columns = JourneyInstanceSerializer(listed, many=True, context={"request": request}).data
+    from_fields = JourneyInstanceSerializer(whole, many=True, context={"request": request}).data
+
+    # then: both are what DRF gives row by row, the journey's slug included
+    expected = [JourneyInstanceSerializer(row, context={"request": request}).data for row in whole]
+    assert [dict(row) for row in from_columns] == [dict(row) for row in expected]
+    assert [dict(row) for row in from_fields] == [dict(row) for row in expected]
+    assert {row["journey"] for row in from_columns} == {row.journey.slug for row in whole}
+    assert "journey" not in listed[0]._state.fields_cache  # no journey model was built for the list
 
 
 def test_a_snapshots_components_are_what_drfs_serializer_makes_of_its_component_rows(varied_rows):
