@@ -143,8 +143,7 @@ def issue_rows(*, today: dt.date | None = None) -> QuerySet[Issue]:
     (their subqueries instead made the page's query 3-4 ms). The functions' slugs come from
     ``attach_function_slugs`` once the page is read.
     """
-    today = today or timezone.localdate()
-    return Issue.objects.annotate(**ROW_NAMES, is_overdue=_is_overdue(today=today))
+    return _issues(today=today).select_related(None)
 
 
 def _person_name(column: str) -> Subquery:
