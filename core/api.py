@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from .auth import LIMITS_CACHE, client_address, record_failure, throttled_message, too_many_failures
+from .representation import FIELDS_PARAM, choose_fields, readable_field_names
 from .web import NOT_ALLOWED, require
 
 
@@ -35,7 +36,48 @@ class RefuseUnknownFieldsMixin:
         return super().to_internal_value(data)
 
 
-class ServiceViewSet(viewsets.GenericViewSet):
+def chosen_field_names(values: list[str], fields: list[str]) -> list[str]:
+    """The field names of ``?fields=a,b`` (the parameter's values), each one of ``fields``; 400 otherwise."""
+    names = list(dict.fromkeys(name.strip() for value in values for name in value.split(",") if name.strip()))
+    known = ", ".join(fields)
+    if not names:
+        message = f"Name at least one field, separated by commas (fields=id,status). The fields are: {known}."
+        raise serializers.ValidationError({FIELDS_PARAM: [message]})
+    unknown = [f"Unknown field '{name}'. The fields are: {known}." for name in names if name not in fields]
+    if unknown:
+        raise serializers.ValidationError({FIELDS_PARAM: unknown})
+    return names
+
+
+class ChosenFieldsMixin:
+    """``?fields=id,status`` on a list or one object: only those fields of each row (sparse fields).
+
+    A client that polls snapshots for their scores need not receive, nor make the server build, their
+    components and stage health. The answer keeps the serializer's order; the page around a list's rows
+    (``count``, ``next``...) is unchanged and its links keep the parameter. Only the reads ``list`` and
+    ``retrieve`` take it (what the OpenAPI schema says): an answer to a write is always whole, and the
+    parameter never narrows what a write validates. Names are checked before anything is read.
+    """
+
+    chosen_fields_actions = ("list", "retrieve")
+    _chosen_fields: list[str] | None = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # authentication and permissions first: a 401 stays a 401
+        if self.action in self.chosen_fields_actions and FIELDS_PARAM in request.query_params:
+            serializer = self.get_serializer_class()(context=self.get_serializer_context())
+            self._chosen_fields = chosen_field_names(
+                request.query_params.getlist(FIELDS_PARAM), readable_field_names(serializer)
+            )
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        if self._chosen_fields is not None:
+            choose_fields(serializer, self._chosen_fields)
+        return serializer
+
+
+class ServiceViewSet(ChosenFieldsMixin, viewsets.GenericViewSet):
     """A viewset whose writes go through services: validate an input serializer, check the rules, call a
     service, answer with the output serializer.
 

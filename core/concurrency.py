@@ -63,14 +63,17 @@ class VersionETagMixin:
             exc = PreconditionFailed(exc.message, extra=exc.extra)
         return super().handle_exception(exc)
 
+    def get_object(self):
+        obj = super().get_object()
+        self._read_version = obj.version
+        return obj
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         data = getattr(response, "data", None)
-        if (
-            status.is_success(response.status_code)
-            and isinstance(data, dict)
-            and isinstance(data.get("version"), int)
-            and "ETag" not in response
-        ):
-            response["ETag"] = version_etag(data["version"])
+        version = data.get("version") if isinstance(data, dict) else None
+        if version is None and getattr(self, "_chosen_fields", None) is not None:
+            version = getattr(self, "_read_version", None)  # one object read with ?fields= without its version
+        if status.is_success(response.status_code) and isinstance(version, int) and "ETag" not in response:
+            response["ETag"] = version_etag(version)
         return response

@@ -7,6 +7,7 @@ from rest_framework import filters as drf_filters
 from rest_framework.exceptions import ValidationError
 
 from .ordering import nulls_last
+from .representation import FIELDS_PARAM
 
 # The largest value of a 64-bit primary key (PostgreSQL bigint, SQLite INTEGER).
 MAX_ID = 2**63 - 1
@@ -31,16 +32,17 @@ class DjangoFilterBackend(django_filters.rest_framework.DjangoFilterBackend):
 
     Building it (a deep copy of every filter, then a form with one field per filter, validated) cost
     2-5 ms of every list request, most of the time spent on a list with no query string at all
-    (profiled, benchmarks/README.md). A request whose only query parameters are the page and the page
-    size cannot set a filter, so its queryset is the view's as it is: exactly what the filter set
-    gives for empty data (``tests/core/test_filter_backend.py`` checks that for every API list).
+    (profiled, benchmarks/README.md). A request whose only query parameters are the page, the page
+    size and the fields of its answer (``?fields=``) cannot set a filter, so its queryset is the
+    view's as it is: exactly what the filter set gives for empty data
+    (``tests/core/test_filter_backend.py`` checks that for every API list).
     Any other parameter, known or not, goes through django-filter as before.
     """
 
     def filter_queryset(self, request, queryset, view):
         paginator = getattr(view, "paginator", None)
         paging = {getattr(paginator, "page_query_param", None), getattr(paginator, "page_size_query_param", None)}
-        if all(key in paging for key in request.query_params):
+        if all(key in paging or key == FIELDS_PARAM for key in request.query_params):
             return queryset
         return super().filter_queryset(request, queryset, view)
 

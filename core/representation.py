@@ -36,6 +36,8 @@ from rest_framework.settings import api_settings
 from core.reversing import URL_SAFE
 
 # What DRF's fields.get_attribute calls when it finds it (is_simple_callable): such a value goes the slow way.
+# The query parameter that chooses the fields of an answer (``choose_fields``, ``core.api.ChosenFieldsMixin``).
+FIELDS_PARAM = "fields"
 CALLABLE_TYPES = (types.FunctionType, types.MethodType, types.BuiltinFunctionType, functools.partial)
 SENTINEL = "fastrepresentationsentinel"
 
@@ -249,14 +251,20 @@ def _model_field(model, name):
 
 
 def compile_fields(serializer) -> list[tuple[str, object]]:
-    """(name, function of a row) for each readable field of ``serializer``, in its order."""
+    """(name, function of a row) for each readable field of ``serializer`` it represents, in its order.
+
+    Every readable field, or those of ``chosen_fields`` (``choose_fields``: a request's ``?fields=``).
+    """
     context = serializer.context
     model = getattr(getattr(serializer, "Meta", None), "model", None)
+    chosen = getattr(serializer, "chosen_fields", None)
     shared = _class_fields(type(serializer))
     if shared is not None:
         compiled = []
         for field in shared:
             name = field.field_name
+            if chosen is not None and name not in chosen:
+                continue
             context_free = _context_free(field)  # a hyperlink never is: it needs the page's request
             if context_free:
                 own = None  # the shared field's own code gives what this serializer's would
@@ -272,7 +280,9 @@ def compile_fields(serializer) -> list[tuple[str, object]]:
         else:
             return compiled
     return [
-        (field.field_name, _compile_field(field, serializer, context, model)) for field in serializer._readable_fields
+        (field.field_name, _compile_field(field, serializer, context, model))
+        for field in serializer._readable_fields
+        if chosen is None or field.field_name in chosen
     ]
 
 
@@ -388,7 +398,47 @@ class FastListSerializer(serializers.ListSerializer):
     """A ListSerializer whose read builds rows with ``represent`` (the child's fields, compiled once)."""
 
     def to_representation(self, data):
-        if type(self.child).to_representation is not serializers.Serializer.to_representation:
+        if not _fast(self):
             return super().to_representation(data)  # the child represents rows its own way
         iterable = data.all() if isinstance(data, models.manager.BaseManager) else data
         return represent(self.child, iterable)
+
+
+def _fast(serializer) -> bool:
+    """Whether ``serializer`` represents its rows with ``represent`` (so with ``compile_fields``)."""
+    return isinstance(serializer, FastListSerializer) and (
+        type(serializer.child).to_representation is serializers.Serializer.to_representation
+    )
+
+
+def _one(serializer):
+    """The serializer of one row: a list serializer's child, or the serializer itself."""
+    return serializer.child if isinstance(serializer, serializers.ListSerializer) else serializer
+
+
+def readable_field_names(serializer) -> list[str]:
+    """The names of the fields ``serializer`` (or a list serializer's child) represents, in its order."""
+    one = _one(serializer)
+    shared = _class_fields(type(one))
+    return [field.field_name for field in (shared if shared is not None else one._readable_fields)]
+
+
+def choose_fields(serializer, names) -> None:
+    """Represent only the fields ``names`` of each row (sparse fields), in the serializer's own order.
+
+    A fast list compiles only those (``compile_fields``); any other serializer drops the rest of its
+    fields, so DRF's ``to_representation`` never reads them. For answers only: a serializer that
+    validates input keeps every field. ``names`` must be among ``readable_field_names(serializer)``.
+    """
+    one = _one(serializer)
+    one.chosen_fields = frozenset(names)
+    if not _fast(serializer):
+        for name in [name for name in one.fields if name not in one.chosen_fields]:
+            del one.fields[name]
+
+
+def represents(serializer, name: str) -> bool:
+    """Whether the rows' representation has field ``name``: for work a list does for one field only
+    (a query for the page's functions, say), skipped when ``?fields=`` leaves that field out."""
+    chosen = getattr(_one(serializer), "chosen_fields", None)
+    return chosen is None or name in chosen

@@ -6,6 +6,9 @@ conflicting state changes, 413 on uploads and 429 when throttled.
 """
 
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter
+
+from .representation import FIELDS_PARAM, readable_field_names
 
 ERROR_BODY = {
     "type": "object",
@@ -23,6 +26,25 @@ def _error(description: str) -> dict:
 
 
 class ThroughlineAutoSchema(AutoSchema):
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        actions = getattr(self.view, "chosen_fields_actions", ())
+        if self.method == "GET" and getattr(self.view, "action", None) in actions:
+            parameters = [*parameters, self._fields_parameter()]
+        return parameters
+
+    def _fields_parameter(self) -> OpenApiParameter:
+        """``?fields=`` (core.api.ChosenFieldsMixin): the names this operation's answer can be narrowed to."""
+        names = readable_field_names(self._get_serializer())
+        return OpenApiParameter(
+            FIELDS_PARAM,
+            {"type": "array", "items": {"type": "string", "enum": names}, "minItems": 1},
+            style="form",
+            explode=False,
+            description="Only these fields of each object, comma-separated (`fields=id,status`), in the "
+            "order of the full answer; the others are left out and not computed. Without it, every field.",
+        )
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if direction != "response":

@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.markup import render_markdown_lite
-from core.representation import FastListSerializer, rows_of
+from core.representation import FastListSerializer, represents, rows_of
 from journeys.choices import Component
 from journeys.models import Journey, Stage, Touchpoint
 from owners.models import Function, Person
@@ -24,7 +24,8 @@ class IssueListSerializer(FastListSerializer):
 
     def to_representation(self, data):
         issues = rows_of(data)
-        selectors.attach_function_slugs(issues)
+        if represents(self, "functions"):
+            selectors.attach_function_slugs(issues)
         return super().to_representation(issues)
 
 

@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api import RefuseUnknownFieldsMixin
-from core.representation import FastListSerializer, represent_plain, rows_of
+from core.representation import FastListSerializer, represent_plain, represents, rows_of
 from journeys.api.where_serializers import TouchpointHealthSerializer
 from journeys.choices import Channel, HealthStatus, JourneyStatus, Outcome, ServicePosition, Tier
 from journeys.layers import LAYER_FIELDS, LAYER_MAX_LENGTH, LAYERS
@@ -601,7 +601,8 @@ class HealthSnapshotListSerializer(FastListSerializer):
 
     def to_representation(self, data):
         snapshots = rows_of(data)
-        health.attach_stage_health(snapshots)
+        if represents(self, "stage_health"):
+            health.attach_stage_health(snapshots)
         return super().to_representation(snapshots)
 
 

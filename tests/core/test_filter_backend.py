@@ -40,6 +40,8 @@ def test_the_backend_filters_whenever_another_parameter_is_named(manager_user):
     view = _list_view(JourneyInstanceViewSet, manager_user, "page=2&page_size=10")
     queryset = view.get_queryset()
     assert backend.filter_queryset(view.request, queryset, view) is queryset  # paging only: untouched
+    view = _list_view(JourneyInstanceViewSet, manager_user, "page=2&fields=id,segment")
+    assert backend.filter_queryset(view.request, queryset, view) is queryset  # the answer's fields: no filter
     view = _list_view(JourneyInstanceViewSet, manager_user, "satisfaction__gte=many&page=2")
     with pytest.raises(ValidationError, match="satisfaction"):  # not a number: django-filter's 400, as before
         backend.filter_queryset(view.request, queryset, view)

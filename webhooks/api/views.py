@@ -18,9 +18,9 @@ PERMISSION = "webhooks.manage_subscriptions"
 class ManagersOnlyMixin:
     permission_message = MANAGERS_ONLY
 
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        self.require(PERMISSION)
+    def check_permissions(self, request):
+        super().check_permissions(request)
+        self.require(PERMISSION)  # before anything of the request is read (its ?fields=, say)
 
 
 class WebhookSubscriptionViewSet(ManagersOnlyMixin, ServiceModelViewSet):

@@ -10,6 +10,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import ChosenFieldsMixin
 from core.queue import enqueue_on_commit
 from journeys.api.serializers import HealthSnapshotSerializer, JourneyHealthSerializer
 from journeys.filters import HealthSnapshotFilter
@@ -22,7 +23,7 @@ SEGMENT_PARAMETER = OpenApiParameter(
 )
 
 
-class HealthSnapshotViewSet(viewsets.ReadOnlyModelViewSet):
+class HealthSnapshotViewSet(ChosenFieldsMixin, viewsets.ReadOnlyModelViewSet):
     """Stored health snapshots: one per journey, segment ('' = all customers) and day."""
 
     serializer_class = HealthSnapshotSerializer
