@@ -70,6 +70,10 @@ class ChosenFieldsMixin:
                 request.query_params.getlist(FIELDS_PARAM), readable_field_names(serializer)
             )
 
+    def answers_field(self, name: str) -> bool:
+        """Whether this request's answer has field ``name`` (for a read that can skip work for it)."""
+        return self._chosen_fields is None or name in self._chosen_fields
+
     def get_serializer(self, *args, **kwargs):
         serializer = super().get_serializer(*args, **kwargs)
         if self._chosen_fields is not None:

@@ -51,22 +51,24 @@ def with_previous_score(queryset: QuerySet[HealthSnapshot]) -> QuerySet[HealthSn
     )
 
 
-def snapshot_list() -> QuerySet[HealthSnapshot]:
+def snapshot_list(*, previous: bool = True) -> QuerySet[HealthSnapshot]:
     """Every snapshot with its journey and previous score: what the API lists.
 
     A page's stage health comes from ``attach_stage_health`` once the page is read (one query for the
-    page); a snapshot read without it loads its own stage health when asked (one query).
+    page); a snapshot read without it loads its own stage health when asked (one query). The previous
+    score only explains the alerts: ``previous=False`` (a read without them) leaves out its two subqueries.
     """
-    return with_previous_score(HealthSnapshot.objects.select_related("journey"))
+    snapshots = HealthSnapshot.objects.select_related("journey")
+    return with_previous_score(snapshots) if previous else snapshots
 
 
 # What a snapshot of the API's list is not asked for: its bookkeeping and the segment sizes (the journey page's).
 LIST_UNREAD = ("created_at", "updated_at", "segment_sizes")
 
 
-def snapshot_rows() -> QuerySet[HealthSnapshot]:
+def snapshot_rows(*, previous: bool = True) -> QuerySet[HealthSnapshot]:
     """``snapshot_list`` for the API's list: the snapshot's columns a row shows, of its journey only the slug."""
-    return snapshot_list().only(
+    return snapshot_list(previous=previous).only(
         *(field.name for field in HealthSnapshot._meta.concrete_fields if field.name not in LIST_UNREAD),
         "journey__slug",
     )

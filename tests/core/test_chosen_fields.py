@@ -1,5 +1,7 @@
 """``?fields=`` on the API's lists and objects: only the fields asked for, the same values, and less work."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,6 +12,7 @@ from core.representation import readable_field_names
 from improvements.api.serializers import IssueSerializer
 from journeys.api.serializers import HealthSnapshotSerializer, JourneyDetailSerializer
 from tests import factories
+from tests.journeys.conftest import AS_OF
 from tests.security.conftest import build_world
 
 pytestmark = pytest.mark.django_db
@@ -135,6 +138,23 @@ def test_the_snapshot_list_without_stage_health_does_not_read_it(api_client, vie
     assert response.json()["results"] == [{"id": snapshot.pk, "score": row["score"], "status": row["status"]}]
     assert len(chosen.captured_queries) == len(whole.captured_queries) - 1
     assert not [query for query in chosen.captured_queries if "journeys_stagehealth" in query["sql"]]
+    assert "previous_score" in whole.captured_queries[0]["sql"]  # for the alerts' explanations only
+    assert "previous_score" not in chosen.captured_queries[0]["sql"]
+
+
+def test_a_snapshot_read_with_its_alerts_still_explains_a_drop(api_client, viewer_user, journey):
+    api_client.force_authenticate(viewer_user)
+    earlier = factories.HealthSnapshotFactory(journey=journey, as_of=AS_OF - dt.timedelta(days=1), score=80)
+    dropped = factories.HealthSnapshotFactory(
+        journey=journey, as_of=AS_OF, score=60, alerts=["health_drop"], journey_csat=None
+    )
+
+    listed = api_client.get("/api/v1/health-snapshots/?fields=alerts,id").json()["results"]
+    one = api_client.get(f"/api/v1/health-snapshots/{dropped.pk}/?fields=alerts").json()
+
+    assert [row["id"] for row in listed] == [dropped.pk, earlier.pk]
+    assert listed[0]["alerts"] == one["alerts"]
+    assert "fell 20.0 points, from 80.0 on" in one["alerts"][0]["explanation"]
 
 
 def test_the_issue_list_without_functions_does_not_read_them(api_client, viewer_user, journey):

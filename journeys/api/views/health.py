@@ -34,7 +34,12 @@ class HealthSnapshotViewSet(ChosenFieldsMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         # Everyone logged in reads health (design section 9); the previous score explains health_drop.
-        return health.snapshot_rows() if self.action == "list" else health.snapshot_list()
+        previous = self.answers_field("alerts")
+        return (
+            health.snapshot_rows(previous=previous)
+            if self.action == "list"
+            else health.snapshot_list(previous=previous)
+        )
 
 
 class JourneyHealthView(APIView):
