@@ -161,6 +161,9 @@ def touchpoint_satisfaction(journey: Journey, *, as_of: dt.date | None = None) -
 class BlueprintLane:
     label: str
     cells: list[list[Touchpoint]] = field(default_factory=list)
+    # The touchpoints whose card in this lane is their page anchor (``#touchpoint-<id>``): a touchpoint
+    # delivered by two functions shows in both lanes, and only its first card may carry the id.
+    anchors: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -236,13 +239,19 @@ def journey_blueprint(journey: Journey) -> Blueprint:
         if leftover or not lane_specs:
             lane_specs.append((UNASSIGNED_LANE if lane_specs else DEFAULT_LANE, leftover))
     snapshot, health = latest_stage_health(journey)
-    lanes = [
-        BlueprintLane(
-            label=label,
-            cells=[[touchpoint for touchpoint in stage.touchpoints.all() if touchpoint.pk in ids] for stage in stages],
+    lanes = []
+    anchored: set[int] = set()
+    for label, ids in lane_specs:
+        lanes.append(
+            BlueprintLane(
+                label=label,
+                cells=[
+                    [touchpoint for touchpoint in stage.touchpoints.all() if touchpoint.pk in ids] for stage in stages
+                ],
+                anchors=set(ids) - anchored,
+            )
         )
-        for label, ids in lane_specs
-    ]
+        anchored |= ids
     columns = [BlueprintColumn(stage=stage, health=health.get(stage.pk)) for stage in stages]
     return Blueprint(columns=columns, lanes=lanes, snapshot=snapshot, layers=blueprint_layers(stages))
 

@@ -284,6 +284,22 @@ def test_the_blueprint_uses_the_registered_swimlanes(login_as, drawn_map, clean_
     assert "Field Operations" in page_text(response)
 
 
+def test_a_touchpoint_in_two_lanes_is_one_anchor_on_the_page(login_as, drawn_map, clean_panels):
+    """A touchpoint two functions deliver shows in both lanes; "#touchpoint-<id>" links lead to its first card."""
+    install = drawn_map["touchpoints"]["install-0"]
+
+    def lanes(journey, journey_touchpoints):
+        return [("Field Operations", {install.pk}), ("Customer Service", {install.pk})]
+
+    clean_panels.register_lane_provider(lanes)
+
+    text = page_text(login_as("viewer_user").get("/journeys/onboarding/"))
+
+    assert text.count(f'id="touchpoint-{install.pk}"') == 1
+    assert text.index(f'id="touchpoint-{install.pk}"') < text.index("Customer Service")
+    assert text.count(f"<strong>{install.name}</strong>") == 2  # its card in each lane
+
+
 def test_stage_headers_show_the_latest_overall_stage_health(login_as, drawn_map):
     order, install, _ = drawn_map["stages"]
     journey = drawn_map["journey"]
