@@ -34,7 +34,11 @@ def test_a_real_worker_delivers_after_commit_and_retries_a_failing_webhook(setti
         ChatWebhook.objects.create(journey=journey, kind=ChatKind.SLACK, name="#onboarding", url=receiver.url)
         with running_worker():
             improvement_services.issue_triage(issue=issue, status=IssueStatus.INVESTIGATING, assignee=assignee)
-            assert wait_for(_all_sent, timeout=120)
+            # Waits on what arrived, not on the deliveries' rows: on SQLite's shared in-memory database a read
+            # of the table makes the worker's write of it fail at once, which the task retries minutes later.
+            assert wait_for(lambda: len(receiver.received) == 2 and len(mail.outbox) == 1, timeout=120)
+        # read after the worker's block, which waits for the running task to record its attempt
+        assert _all_sent()
     slack = Delivery.objects.get(channel=ChatKind.SLACK)
     assert slack.attempts == 2
     assert slack.last_error == "HTTP 503: invalid_payload"  # kept for the log after the success
