@@ -67,6 +67,19 @@ def test_one_object_gives_only_the_chosen_fields_and_still_its_etag(api_client, 
     assert response["ETag"] == whole["ETag"] == f'"{journey.version}"'  # what a write names in If-Match
 
 
+def test_a_journeys_personas_take_fields_too(api_client, viewer_user, journey):
+    """The personas' viewset hangs under a journey (outside the router) and is a ServiceViewSet as well."""
+    api_client.force_authenticate(viewer_user)
+    persona = factories.PersonaFactory(journey=journey, name="First-timer", segment="first-time")
+
+    listed = api_client.get(f"/api/v1/journeys/{journey.slug}/personas/?fields=segment,name")
+    one = api_client.get(f"/api/v1/journeys/{journey.slug}/personas/{persona.pk}/?fields=name")
+
+    assert listed.status_code == 200, listed.content
+    assert [list(row) for row in listed.json()["results"]] == [["name", "segment"]]
+    assert one.json() == {"name": "First-timer"}
+
+
 def test_the_pages_links_keep_the_chosen_fields(api_client, viewer_user, journey):
     api_client.force_authenticate(viewer_user)
     factories.JourneyInstanceFactory.create_batch(3, journey=journey)
