@@ -248,7 +248,7 @@ def journey_blueprint(journey: Journey) -> Blueprint:
                 cells=[
                     [touchpoint for touchpoint in stage.touchpoints.all() if touchpoint.pk in ids] for stage in stages
                 ],
-                anchors=set(ids) - anchored,
+                anchors=ids - anchored,
             )
         )
         anchored |= ids
