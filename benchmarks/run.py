@@ -40,6 +40,13 @@ def parse_args(argv=None):
     parser.add_argument("--stream-readers", type=int, default=18)
     parser.add_argument("--stream-writers", type=int, default=2)
     parser.add_argument("--stream-batch", type=int, default=100, help="instances per ingest batch of the stream")
+    parser.add_argument(
+        "--stream-settle",
+        type=float,
+        default=None,
+        help="seconds the stream waits for batches to be reflected after its writers stop "
+        "(default 180 x the scale, at least 180: a recompute of the largest journey grows with the data)",
+    )
     parser.add_argument("--ingest-clients", type=int, default=4)
     parser.add_argument("--ingest-batch", type=int, default=1000, help="instances per batch of the ingest section")
     parser.add_argument("--ingest-seconds", type=float, default=30.0)
@@ -119,6 +126,7 @@ def main(argv=None) -> int:
                 writers=args.stream_writers,
                 batch=args.stream_batch,
                 seconds=args.stream_seconds,
+                settle_seconds=args.stream_settle or 180.0 * max(1.0, args.scale),
                 workers=args.workers,
                 threads=args.threads,
             )
