@@ -4,6 +4,7 @@ and byte for byte against DRF's JSONRenderer."""
 
 import datetime as dt
 import json
+import types
 
 import pytest
 from django.db import connection
@@ -398,3 +399,74 @@ def test_a_snapshots_components_are_what_drfs_serializer_makes_of_its_component_
         drf = HealthComponentSerializer(health.component_rows(snapshot), many=True).data
         assert fast == drf
         assert json.dumps(fast) == json.dumps(drf)
+
+
+class PlainColumns(serializers.ModelSerializer):
+    """Plain columns of every kind the row loop reads in place (``Inline``), and a key and a method beside them."""
+
+    parent_id = serializers.IntegerField(read_only=True, allow_null=True)
+    upper = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Journey
+        list_serializer_class = FastListSerializer
+        fields = [
+            "id",
+            "name",
+            "status",
+            "target_score",
+            "target_duration",
+            "map_reviewed_on",
+            "created_at",
+            "version",
+            "parent_id",
+            "upper",
+        ]
+
+    def get_upper(self, journey) -> str:
+        name = journey["name"] if isinstance(journey, dict) else journey.name
+        return str(name).upper()
+
+
+def test_the_written_row_loop_reads_plain_columns_in_place_and_gives_drfs_values_for_odd_ones(varied_rows):
+    # given: rows as a page reads them, and some whose columns hold what a page never reads from the database
+    rows = list(Journey.objects.order_by("pk"))
+    odd = rows[0]
+    odd.name = 5  # an integer in a text column: DRF gives its text
+    odd.status = ""  # a blank choice stays blank
+    odd.created_at = dt.datetime(2026, 5, 1, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=2)))  # not UTC
+    odd.map_reviewed_on = dt.date(2026, 3, 1)
+    odd.target_duration = dt.timedelta(days=2, seconds=5)
+    serializer = PlainColumns(context={})
+
+    # when
+    compiled = compile_fields(serializer)
+    fast = represent(serializer, rows)
+
+    # then: the columns are read in place, the rest by their functions; every value is DRF's
+    in_place = {name for name, value in compiled if getattr(value, "inline", None) is not None}
+    columns = ["id", "name", "status", "target_score", "target_duration", "map_reviewed_on", "created_at", "version"]
+    assert in_place == set(columns)
+    assert fast == [PlainColumns(context={}).to_representation(row) for row in rows]
+    assert fast[0]["name"] == "5"
+    assert fast[0]["upper"] == "5"
+    assert fast[0]["created_at"] == "2026-05-01T10:00:00Z"
+    assert fast[0]["target_duration"] == "2 00:00:05"
+
+
+def test_rows_that_are_not_of_the_model_go_the_general_way(varied_rows):
+    # given: a dict and an object of another class among the model's rows
+    rows = list(Journey.objects.order_by("pk"))
+    as_dict = {name: getattr(rows[1], name) for name in ("id", "name", "status", "target_score", "target_duration")}
+    as_dict |= {"map_reviewed_on": None, "created_at": rows[1].created_at, "version": 3, "parent_id": None}
+    stand_in = types.SimpleNamespace(**as_dict)
+    serializer = PlainColumns(context={})
+
+    # when
+    fast = represent(serializer, [rows[0], as_dict, stand_in])
+
+    # then
+    drf = PlainColumns(context={})
+    assert fast[0] == drf.to_representation(rows[0])
+    assert fast[1] == fast[2] == drf.to_representation(stand_in)
+    assert fast[1]["upper"] == str(rows[1].name).upper()
