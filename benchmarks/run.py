@@ -57,6 +57,15 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
+def stream_settle_seconds(args) -> float:
+    """How long the stream waits for its batches to be reflected: as asked, or 180 s x the scale (at least 180 s).
+
+    One recompute of the largest journey grows with the data (about 84 s at scale 10), and a batch that
+    commits during one waits for the next: a fixed wait stopped the scale-10 run in its warm-up.
+    """
+    return args.stream_settle if args.stream_settle is not None else 180.0 * max(1.0, args.scale)
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     sections = [name.strip() for name in args.only.split(",") if name.strip()]
@@ -126,7 +135,7 @@ def main(argv=None) -> int:
                 writers=args.stream_writers,
                 batch=args.stream_batch,
                 seconds=args.stream_seconds,
-                settle_seconds=args.stream_settle or 180.0 * max(1.0, args.scale),
+                settle_seconds=stream_settle_seconds(args),
                 workers=args.workers,
                 threads=args.threads,
             )
