@@ -266,7 +266,7 @@ def _compile_field(field, parent, context, model, own=None):
             def key(row):
                 return getattr(row, attname)
 
-            if attname.isidentifier() and not keyword.iskeyword(attname):
+            if _attribute_name(attname):
                 key.inline = Inline(model, attname, "v")
             return key
         return _slow(field)
@@ -287,7 +287,7 @@ def _compile_field(field, parent, context, model, own=None):
 
 
 class Inline(NamedTuple):
-    """How ``_build`` reads a field in the row loop itself: ``template`` of ``v``, the row's ``attribute``
+    """How ``_builder`` reads a field in the row loop itself: ``template`` of ``v``, the row's ``attribute``
     (a concrete column of ``model``), with ``{p}`` standing for ``parameter``; None stays None."""
 
     model: type
@@ -304,9 +304,13 @@ def _plain_column(model, name: str) -> bool:
         and getattr(model_field, "concrete", False)
         and not model_field.is_relation
         and model_field.attname == name
-        and name.isidentifier()
-        and not keyword.iskeyword(name)
+        and _attribute_name(name)
     )
+
+
+def _attribute_name(name: str) -> bool:
+    """Whether ``row.<name>`` can be written in the row loop's source."""
+    return name.isidentifier() and not keyword.iskeyword(name)
 
 
 def _model_field(model, name):
@@ -416,7 +420,7 @@ def represent(serializer, rows) -> list[dict]:
     columns = getattr(getattr(serializer, "Meta", None), "list_columns", None)
     if columns:
         compiled = [(name, _column(columns[name], value) if name in columns else value) for name, value in compiled]
-    return _build(compiled, rows)
+    return _builder(compiled)(rows)
 
 
 def _column(attribute: str, field_value):
@@ -442,11 +446,6 @@ def _build_one(compiled):
         return values
 
     return build_one
-
-
-def _build(compiled, rows) -> list[dict]:
-    """Every row's representation, by one function written for these fields (``_builder``)."""
-    return _builder(compiled)(rows)
 
 
 def _builder(compiled):
@@ -499,16 +498,17 @@ def _code(source: str):
 
 
 @functools.cache
-def _plain_fields(serializer_class) -> list[tuple[str, object]]:
-    return compile_fields(serializer_class())
+def _plain_builder(serializer_class):
+    return _builder(compile_fields(serializer_class()))
 
 
 def represent_plain(serializer_class, rows) -> list[dict]:
     """``serializer_class(rows, many=True).data`` for rows (objects or dicts) of a serializer without context.
 
-    Its fields have no hyperlinks or request, so they are compiled once per class for the process.
+    Its fields have no hyperlinks or request, so they and their row loop are compiled once per class for
+    the process (a snapshot list calls this three times a row).
     """
-    return _build(_plain_fields(serializer_class), rows)
+    return _plain_builder(serializer_class)(rows)
 
 
 def rows_of(data) -> list:
