@@ -2,7 +2,8 @@
 
 ``DATABASE_URL=<the bench database> python -m benchmarks.profile_lists [PATH ...]`` (``PROFILE=1`` adds
 cProfile's top functions; ``SORT=tottime`` and ``TOP=N`` choose their order and number). Uses the
-bench settings and the api section's reader token; the data must be loaded already
+bench settings, the api section's reader token for /api/ paths and a manager's session for the HTML pages
+(``/``, ``/journeys/<slug>/``); the data must be loaded already
 (``python -m benchmarks.run --scale S --only api`` loads it once).
 """
 
@@ -24,13 +25,17 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from benchmarks.api_bench import api_token  # noqa: E402
+from benchmarks.queries_bench import _user  # noqa: E402
 
 PATHS = ["/bench/bare/", "/api/v1/journeys/", "/api/v1/instances/", "/api/v1/issues/", "/api/v1/health-snapshots/"]
 
 
 def main(paths: list[str]) -> None:
-    client = Client(HTTP_AUTHORIZATION=f"Token {api_token()}")
+    api_client = Client(HTTP_AUTHORIZATION=f"Token {api_token()}")
+    page_client = Client()
+    page_client.force_login(_user())
     for path in paths:
+        client = api_client if path.startswith(("/api/", "/bench/")) else page_client
         for _ in range(3):
             client.get(path)
         times = []
