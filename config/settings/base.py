@@ -235,8 +235,9 @@ REST_FRAMEWORK = {
 # token stops working in every process within this bound (at once in the process that revoked it).
 API_TOKEN_CACHE_SECONDS = env.int("API_TOKEN_CACHE_SECONDS", default=5)
 # Unfiltered API lists of tables at least this big report PostgreSQL's row estimate as their count
-# (core.pagination.EstimatedCountPagination): an exact COUNT(*) reads the whole table on every page.
-API_ESTIMATED_COUNT_FROM = env.int("API_ESTIMATED_COUNT_FROM", default=100_000)
+# (core.pagination.EstimatedCountPagination): an exact COUNT(*) reads the whole table on every page
+# (about 1 ms for 10,000 rows on a small server, 5 ms for 45,000).
+API_ESTIMATED_COUNT_FROM = env.int("API_ESTIMATED_COUNT_FROM", default=10_000)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Throughline API",

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import ChosenFieldsMixin
+from core.pagination import EstimatedCountPagination
 from core.queue import enqueue_on_commit
 from journeys.api.serializers import HealthSnapshotSerializer, JourneyHealthSerializer
 from journeys.filters import HealthSnapshotFilter
@@ -27,6 +28,9 @@ class HealthSnapshotViewSet(ChosenFieldsMixin, viewsets.ReadOnlyModelViewSet):
     """Stored health snapshots: one per journey, segment ('' = all customers) and day."""
 
     serializer_class = HealthSnapshotSerializer
+    # 45,000 snapshots at scale 1 (50 journeys, their segments, a year of days): an exact count of them all
+    # was 4-5 ms of a 20 ms page, more than the page's own query.
+    pagination_class = EstimatedCountPagination
     filterset_class = HealthSnapshotFilter
     search_fields = ["journey__name", "journey__slug", "segment"]
     ordering_fields = ["as_of", "score", "sample_size", "computed_at", "segment"]

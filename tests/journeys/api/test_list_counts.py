@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 
+from journeys.models import HealthSnapshot
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +143,53 @@ def test_a_table_that_shrank_since_its_estimate_ends_at_its_last_row(viewer_clie
     assert [(status, len(body["results"])) for status, body in answers] == [(200, 2), (200, 1)]
     assert (answers[1][1]["count"], answers[1][1]["count_is_estimate"], answers[1][1]["next"]) == (3, False, None)
     assert viewer_client.get(INSTANCES, {"page_size": 2, "page": 3}).status_code == 404
+
+
+SNAPSHOTS = "/api/v1/health-snapshots/"
+
+
+@pytest.fixture
+def analysed_snapshots(mapped_journey):
+    if connection.vendor != "postgresql":
+        pytest.skip("the planner's estimate is PostgreSQL's: run with DATABASE_URL")
+    for days in range(5):
+        factories.HealthSnapshotFactory(journey=mapped_journey, as_of=DAY.date() - dt.timedelta(days=days))
+    factories.HealthSnapshotFactory(segment="business", as_of=DAY.date())
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE journeys_healthsnapshot")
+    return mapped_journey
+
+
+def test_the_health_snapshot_list_reports_the_planner_estimate_unfiltered_and_counts_a_filter(
+    viewer_client, analysed_snapshots, settings
+):
+    # given: every table counts as big; two snapshots more than the estimate knows of
+    settings.API_ESTIMATED_COUNT_FROM = 1
+    factories.HealthSnapshotFactory(journey=analysed_snapshots, as_of=DAY.date() - dt.timedelta(days=9))
+    factories.HealthSnapshotFactory(journey=analysed_snapshots, as_of=DAY.date() - dt.timedelta(days=10))
+    assert reltuples("journeys_healthsnapshot") == 6
+
+    # when
+    unfiltered = viewer_client.get(SNAPSHOTS, {"page_size": 2}).json()
+    filtered = viewer_client.get(SNAPSHOTS, {"journey": analysed_snapshots.slug, "page_size": 2}).json()
+    every_page = pages(viewer_client, SNAPSHOTS, page_size=3)
+
+    # then: the estimate unfiltered, an exact count filtered, every snapshot once by the next links
+    assert (unfiltered["count"], unfiltered["count_is_estimate"]) == (6, True)
+    assert (filtered["count"], filtered["count_is_estimate"]) == (7, False)
+    assert sorted(row["id"] for _, body in every_page for row in body["results"]) == sorted(
+        HealthSnapshot.objects.values_list("id", flat=True)
+    )
+    assert (every_page[-1][1]["count"], every_page[-1][1]["count_is_estimate"]) == (8, False)
+
+
+def test_a_small_health_snapshot_list_is_counted_exactly(viewer_client, mapped_journey):
+    # given: the default threshold, three snapshots
+    for days in range(3):
+        factories.HealthSnapshotFactory(journey=mapped_journey, as_of=DAY.date() - dt.timedelta(days=days))
+
+    # when
+    body = viewer_client.get(SNAPSHOTS).json()
+
+    # then
+    assert (body["count"], body["count_is_estimate"], len(body["results"])) == (3, False, 3)
