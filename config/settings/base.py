@@ -234,6 +234,9 @@ REST_FRAMEWORK = {
 # A found API token is remembered by each web process this long (core.authentication): a revoked
 # token stops working in every process within this bound (at once in the process that revoked it).
 API_TOKEN_CACHE_SECONDS = env.int("API_TOKEN_CACHE_SECONDS", default=5)
+# The web process moves what it keeps for its life to the garbage collector's permanent generation once
+# it has loaded (config/wsgi.py): full collections then walk only what requests made.
+GC_FREEZE_AT_STARTUP = env.bool("GC_FREEZE_AT_STARTUP", default=True)
 # Unfiltered API lists of tables at least this big report PostgreSQL's row estimate as their count
 # (core.pagination.EstimatedCountPagination): an exact COUNT(*) reads the whole table on every page
 # (about 1 ms for 10,000 rows on a small server, 5 ms for 45,000).
