@@ -3,7 +3,8 @@
 gunicorn serves the product (benchmarks.settings: the product's URLs plus /bench/bare/) from the
 benchmark database. Each endpoint gets a short warm-up, then ``clients`` threads, each with its own
 keep-alive connection and the same token, send requests until ``max_requests`` have been sent or
-``max_seconds`` have passed. Latency is measured per request on the client side.
+``max_seconds`` have passed. Latency is measured per request on the client side. The bare page runs before
+every built endpoint and after the last; each built endpoint is compared with the runs either side of it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import http.client
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import threading
@@ -185,30 +187,50 @@ def measure(*, clients: int, max_requests: int, max_seconds: float, workers: int
     page_headers = {"Cookie": page_session_cookie(), "Accept": "text/html"}
     slug = Journey.objects.order_by("pk").values_list("slug", flat=True).first()
     pages = [(name, path.format(slug=slug)) for name, path in PAGES]
-    figures = []
     targets = [(name, path) for name, path in ENDPOINTS if _available(path)]
     missing = [name for name, path in ENDPOINTS if not _available(path)]
     chosen = [(name, path) for name, path in CHOSEN if _available(path)]
     chosen_paths = {path for _name, path in chosen}
+    built = [(name, path, headers) for name, path in [*targets, *chosen]]
+    built += [(name, path, page_headers) for name, path in pages if _available(path)]
+    bare_runs, figures = [], []
     with gunicorn(workers=workers, threads=threads) as port:
-        runs = [(name, path, headers) for name, path in [*targets, *chosen, BARE]]
-        runs += [(name, path, page_headers) for name, path in pages if _available(path)]
-        for name, path, request_headers in runs:
+
+        def run(path, request_headers):
             hammer(port, path, request_headers, clients=clients, max_requests=4 * clients, max_seconds=10)  # warm-up
-            result = hammer(
+            return hammer(
                 port, path, request_headers, clients=clients, max_requests=max_requests, max_seconds=max_seconds
             )
-            figures.append((name, path, result))
+
+        for name, path, request_headers in interleaved(built, (BARE[0], BARE[1], headers)):
+            result = run(path, request_headers)
+            if path == BARE[1]:
+                bare_runs.append(result)
+            else:
+                figures.append((name, path, result, {}))
+        for index, (_name, _path, _result, beside) in enumerate(figures):
+            beside.update(bare_beside(bare_runs[index : index + 2]))  # the bare runs just before and after
     rendered = []
-    bare = next((result for _name, path, result in figures if path == BARE[1]), None)
-    bare_p95 = bare["p95_ms"] if bare else None
+    bare = bare_summary(bare_runs) if bare_runs else None
+    if bare is not None:
+        rendered.append(
+            Figure(
+                SECTION,
+                f"{BARE[0]} {BARE[1]}: p95 ({clients} clients, {len(bare_runs)} runs, one before and after each "
+                f"endpoint, {bare['errors']} errors)",
+                round(bare["p95_ms"], 1),
+                "ms",
+                beside=f"median of the runs; p95 {bare['p95_low']:.1f}-{bare['p95_high']:.1f} ms, "
+                f"{bare['per_second_low']:.0f}-{bare['per_second_high']:.0f} req/s (median {bare['per_second']:.0f})",
+                details={**bare, "path": BARE[1], "workers": workers, "threads": threads},
+            )
+        )
     page_paths = {path for _name, path in pages}
-    for name, path, result in figures:
-        is_bare = path == BARE[1]
+    for name, path, result, beside in figures:
         is_page = path in page_paths
         if path in chosen_paths:
-            if bare_p95 and result["p95_ms"] is not None:
-                rendered.append(_chosen(name, path, result, bare, clients))
+            if beside["p95_ms"] and result["p95_ms"] is not None:
+                rendered.append(_chosen(name, path, result, beside, clients))
             continue
         rendered.append(
             Figure(
@@ -216,17 +238,53 @@ def measure(*, clients: int, max_requests: int, max_seconds: float, workers: int
                 f"{name} {path}: p95 ({clients} clients, {result['requests']} requests, {result['errors']} errors)",
                 round(result["p95_ms"], 1) if result["p95_ms"] is not None else None,
                 "ms",
-                beside=f"p50 {result['p50_ms']:.1f} ms, {result['per_second']:.0f} req/s"
-                + ("" if is_bare or bare_p95 is None else f"; bare p95 {bare_p95:.1f} ms"),
-                target="" if is_bare else f"< {P95_TARGET_MS:g} ms, 0 errors",
-                ok=None if is_bare else (result["p95_ms"] < P95_TARGET_MS and result["errors"] == 0),
-                details={**result, "path": path, "workers": workers, "threads": threads},
+                beside=f"p50 {result['p50_ms']:.1f} ms, {result['per_second']:.0f} req/s; "
+                f"bare p95 {beside['p95_ms']:.1f} ms either side",
+                target=f"< {P95_TARGET_MS:g} ms, 0 errors",
+                ok=result["p95_ms"] < P95_TARGET_MS and result["errors"] == 0,
+                details={**result, "path": path, "workers": workers, "threads": threads, "bare_beside": beside},
             )
         )
-        if not is_bare and bare_p95 and result["p95_ms"] is not None:
-            rendered.extend(_ratios(name, path, result, bare, is_page=is_page))
+        if beside["p95_ms"] and result["p95_ms"] is not None:
+            rendered.extend(_ratios(name, path, result, beside, is_page=is_page))
     rendered.extend(unavailable(SECTION, f"the {name} list endpoint") for name in missing)
     return rendered
+
+
+def interleaved(built: list[tuple], bare: tuple) -> list[tuple]:
+    """The bare page before each built endpoint and once after the last: every built figure is compared with the
+    bare runs either side of it, minutes apart at most, not with one bare run at another point of the section
+    (the machine's speed drifts: the bare page alone went from 489 to 831 req/s between runs minutes apart)."""
+    return [run for endpoint in built for run in (bare, endpoint)] + [bare]
+
+
+def bare_beside(runs: list[dict]) -> dict:
+    """The bare page's p95 and throughput beside one built endpoint: the means of the runs either side of it."""
+    runs = [run for run in runs if run.get("p95_ms") is not None]
+    if not runs:
+        return {"p95_ms": None, "per_second": 0.0, "runs": 0}
+    return {
+        "p95_ms": sum(run["p95_ms"] for run in runs) / len(runs),
+        "per_second": sum(run["per_second"] for run in runs) / len(runs),
+        "runs": len(runs),
+    }
+
+
+def bare_summary(runs: list[dict]) -> dict:
+    """The bare page over the section: the medians of its runs' p95 and throughput, and their ranges."""
+    p95s = sorted(run["p95_ms"] for run in runs if run["p95_ms"] is not None)
+    rates = sorted(run["per_second"] for run in runs)
+    return {
+        "p95_ms": statistics.median(p95s) if p95s else None,
+        "p95_low": p95s[0] if p95s else None,
+        "p95_high": p95s[-1] if p95s else None,
+        "per_second": statistics.median(rates),
+        "per_second_low": rates[0],
+        "per_second_high": rates[-1],
+        "requests": sum(run["requests"] for run in runs),
+        "errors": sum(run["errors"] for run in runs),
+        "runs": runs,
+    }
 
 
 POLLED = [("journeys", "/api/v1/journeys/"), ("health-snapshots", "/api/v1/health-snapshots/")]
