@@ -11,6 +11,8 @@ from decimal import Decimal
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from core.prototypes import built_once
+
 from ..choices import Alert, HealthStatus
 from ..health_components import ALERTS_BY_CODE, COMPONENT_NAMES, COMPONENTS, OVERALL
 from ..models import HealthSnapshot, Journey, JourneyInstance, StageHealth
@@ -66,6 +68,7 @@ def snapshot_list(*, previous: bool = True) -> QuerySet[HealthSnapshot]:
 LIST_UNREAD = ("created_at", "updated_at", "segment_sizes")
 
 
+@built_once
 def snapshot_rows(*, previous: bool = True) -> QuerySet[HealthSnapshot]:
     """``snapshot_list`` for the API's list: the snapshot's columns a row shows, of its journey only the slug."""
     return snapshot_list(previous=previous).only(

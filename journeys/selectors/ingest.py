@@ -3,6 +3,8 @@
 from django.db.models import Case, CharField, Count, F, Func, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Cast, Coalesce
 
+from core.prototypes import built_once
+
 from ..models import Import, Interaction, Journey, JourneyInstance
 from ..records import TouchpointIndex
 
@@ -79,6 +81,7 @@ def instance_list() -> QuerySet[JourneyInstance]:
     return JourneyInstance.objects.select_related("journey").annotate(interaction_count=_interaction_count())
 
 
+@built_once
 def instance_rows() -> QuerySet[JourneyInstance]:
     """``instance_list`` for the API's list: of the journey only the slug a row shows, as ``journey_slug``.
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from django.db.models import Avg, Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from core.prototypes import built_once
+
 from ..health_components import OVERALL
 from ..layers import LAYERS, Layer
 from ..map_templates import FUNCTION_NAMES, TEMPLATES
@@ -34,6 +36,7 @@ def journey_list() -> QuerySet[Journey]:
     )
 
 
+@built_once
 def journey_rows() -> QuerySet[Journey]:
     """``journey_list`` for the API's list: of the parent only the slug (``parent_slug``), no second model.
 
