@@ -52,7 +52,8 @@ def test_what_a_caller_does_to_its_clone_never_reaches_the_next_call():
     # then: built once; the next call is the whole, unordered list
     assert len(counted) == 1
     assert "WHERE" in str(narrowed.query)
-    assert "WHERE" not in str(again.query) and "LIMIT" not in str(again.query)
+    assert "WHERE" not in str(again.query)
+    assert "LIMIT" not in str(again.query)
 
 
 @pytest.mark.django_db
