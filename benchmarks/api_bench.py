@@ -195,21 +195,15 @@ def measure(*, clients: int, max_requests: int, max_seconds: float, workers: int
     built += [(name, path, page_headers) for name, path in pages if _available(path)]
     bare_runs, figures = [], []
     with gunicorn(workers=workers, threads=threads) as port:
-
-        def run(path, request_headers):
+        for name, path, request_headers in interleaved(built, (BARE[0], BARE[1], headers)):
             hammer(port, path, request_headers, clients=clients, max_requests=4 * clients, max_seconds=10)  # warm-up
-            return hammer(
+            result = hammer(
                 port, path, request_headers, clients=clients, max_requests=max_requests, max_seconds=max_seconds
             )
-
-        for name, path, request_headers in interleaved(built, (BARE[0], BARE[1], headers)):
-            result = run(path, request_headers)
             if path == BARE[1]:
                 bare_runs.append(result)
             else:
-                figures.append((name, path, result, {}))
-        for index, (_name, _path, _result, beside) in enumerate(figures):
-            beside.update(bare_beside(bare_runs[index : index + 2]))  # the bare runs just before and after
+                figures.append((name, path, result))
     rendered = []
     bare = bare_summary(bare_runs) if bare_runs else None
     if bare is not None:
@@ -226,7 +220,8 @@ def measure(*, clients: int, max_requests: int, max_seconds: float, workers: int
             )
         )
     page_paths = {path for _name, path in pages}
-    for name, path, result, beside in figures:
+    for index, (name, path, result) in enumerate(figures):
+        beside = bare_beside(bare_runs[index : index + 2])  # the bare runs just before and after it
         is_page = path in page_paths
         if path in chosen_paths:
             if beside["p95_ms"] and result["p95_ms"] is not None:

@@ -24,12 +24,12 @@ PROTOTYPES_KEPT = 8  # distinct arguments per selector (a few flags, the last da
 
 
 def built_once(build: Callable[P, QuerySet]) -> Callable[P, QuerySet]:
-    """``build``'s queryset built once per distinct arguments and cloned (``.all()``) for every call."""
+    """``build``'s queryset built once per distinct arguments and cloned (``.all()``) for every call; ``build``
+    itself stays reachable as the selector's ``__wrapped__`` (``functools.wraps``)."""
     prototype = functools.lru_cache(maxsize=PROTOTYPES_KEPT)(build)
 
     @functools.wraps(build)
     def selector(*args: P.args, **kwargs: P.kwargs) -> QuerySet:
         return prototype(*args, **kwargs).all()
 
-    selector.build = build  # the queryset built afresh, for the tests that compare
     return selector

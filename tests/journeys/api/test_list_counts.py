@@ -33,12 +33,17 @@ def six_instances(mapped_journey):
 
 @pytest.fixture
 def analysed(six_instances):
+    analyse("journeys_journeyinstance", "journeys_interaction")
+    return six_instances
+
+
+def analyse(*tables):
+    """The planner's statistics of ``tables`` brought up to date (PostgreSQL only: elsewhere, the test is skipped)."""
     if connection.vendor != "postgresql":
         pytest.skip("the planner's estimate is PostgreSQL's: run with DATABASE_URL")
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE journeys_journeyinstance")
-        cursor.execute("ANALYZE journeys_interaction")
-    return six_instances
+        for table in tables:
+            cursor.execute(f"ANALYZE {table}")
 
 
 def reltuples(table):
@@ -150,13 +155,10 @@ SNAPSHOTS = "/api/v1/health-snapshots/"
 
 @pytest.fixture
 def analysed_snapshots(mapped_journey):
-    if connection.vendor != "postgresql":
-        pytest.skip("the planner's estimate is PostgreSQL's: run with DATABASE_URL")
     for days in range(5):
         factories.HealthSnapshotFactory(journey=mapped_journey, as_of=DAY.date() - dt.timedelta(days=days))
     factories.HealthSnapshotFactory(segment="business", as_of=DAY.date())
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE journeys_healthsnapshot")
+    analyse("journeys_healthsnapshot")
     return mapped_journey
 
 
