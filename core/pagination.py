@@ -3,6 +3,9 @@
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.db import connections
+from django.db.models import ForeignKey
+from django.db.models.sql.constants import INNER
+from django.db.models.sql.datastructures import Join
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from rest_framework.pagination import PageNumberPagination
@@ -21,6 +24,14 @@ class LastPageCountPaginator(Paginator):
     now come from the same statement. A page number that is not a positive integer, or an empty page
     after the first, goes through Django's own ``page()`` (its errors, its count).
     """
+
+    @cached_property
+    def count(self) -> int:
+        """Django's count, of the table alone when the list's joins cannot change it (``rows_of_its_table``)."""
+        table = rows_of_its_table(self.object_list)
+        if table is not None:
+            return table.count()
+        return super().count
 
     def page(self, number):
         try:
@@ -51,6 +62,45 @@ class LastPageCountPaginator(Paginator):
         return super().page(number)
 
 
+def rows_of_its_table(queryset):
+    """The queryset's own table, unfiltered, when that has exactly the queryset's rows; else None.
+
+    A list that shows its related rows' names as columns (``F("journey__name")``, ``select_related``)
+    joins their tables, and Django's ``count()`` keeps those joins: the issues list's count read four
+    tables for what one holds. The joins are dropped only where they provably keep every row once:
+    no WHERE, DISTINCT, GROUP BY, combined query, extra table or slice; every join along a forward
+    foreign key (at most one row on the other side, no filtered relation); an INNER join only on a
+    NOT NULL key whose constraint the database enforces, from a row that is always there (the table
+    itself or another such join), so that no row lacks its partner. Anything else keeps Django's count.
+    """
+    query = getattr(queryset, "query", None)
+    if query is None:
+        return None
+    if (
+        query.where
+        or query.distinct
+        or query.group_by is not None
+        or query.combinator
+        or query.extra_tables
+        or query.is_sliced
+    ):
+        return None
+    always_there = {query.base_table}
+    for alias, table in query.alias_map.items():
+        if not isinstance(table, Join):
+            if alias != query.base_table:
+                return None  # a second table in FROM
+            continue
+        field = table.join_field
+        if not isinstance(field, ForeignKey) or table.filtered_relation is not None:
+            return None  # a reverse or many-to-many join may repeat a row, a filtered one may drop it
+        if table.join_type == INNER:
+            if field.null or not field.db_constraint or table.parent_alias not in always_there:
+                return None  # rows without a partner would be left out
+            always_there.add(alias)
+    return queryset.model._base_manager.using(queryset.db).all()
+
+
 class StandardPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
@@ -59,11 +109,9 @@ class StandardPagination(PageNumberPagination):
 
 
 def _estimable(queryset) -> bool:
-    """Whether the planner's estimate can stand for the queryset's count: PostgreSQL, no WHERE, no DISTINCT."""
-    if not hasattr(queryset, "query"):
-        return False
-    connection = connections[queryset.db]
-    return connection.vendor == "postgresql" and not queryset.query.where and not queryset.query.distinct
+    """Whether the planner's estimate of the table can stand for the queryset's count: PostgreSQL, and
+    the queryset has the table's rows (``rows_of_its_table``)."""
+    return rows_of_its_table(queryset) is not None and connections[queryset.db].vendor == "postgresql"
 
 
 def planner_estimate(queryset) -> int | None:
