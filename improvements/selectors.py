@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
     F,
     FloatField,
+    Func,
     OuterRef,
     Prefetch,
     Q,
@@ -134,22 +136,55 @@ def issue_list(*, today: dt.date | None = None) -> QuerySet[Issue]:
     )
 
 
-def issue_rows(*, today: dt.date | None = None) -> QuerySet[Issue]:
+def issue_rows(*, today: dt.date | None = None, functions: bool = True) -> QuerySet[Issue]:
     """``issue_list`` for the API's list: every column of the issue and, as columns of the same row, what
     it shows of the rest (``ROW_NAMES``); no journey, stage, touchpoint or person model is built.
 
     Built as models (the related rows joined, the people looked up and made into ``Person`` objects),
     those 150-200 objects a page cost more than the joined columns: 8.4-8.5 -> 7.8-8.0 ms a request at
     scale 1 (one process), the count of a page with more rows after it now joining the same tables
-    (their subqueries instead made the page's query 3-4 ms). The functions' slugs come from
-    ``attach_function_slugs`` once the page is read. Built once a day per process (``built_once``).
+    (their subqueries instead made the page's query 3-4 ms). With ``functions``, the functions' slugs
+    too, as one column (``function_slugs_joined``): a query of its own for the page cost 1-2 ms more.
+    Built once a day per process (``built_once``).
     """
-    return _issue_rows_of(today or timezone.localdate())
+    return _issue_rows_of(today or timezone.localdate(), functions)
 
 
 @built_once
-def _issue_rows_of(today: dt.date) -> QuerySet[Issue]:
-    return _issues(today=today).select_related(None)
+def _issue_rows_of(today: dt.date, functions: bool = True) -> QuerySet[Issue]:
+    rows = _issues(today=today).select_related(None)
+    return rows.annotate(function_slugs_joined=FunctionSlugs("pk")) if functions else rows
+
+
+class FunctionSlugs(Func):
+    """An issue's functions' slugs by function name (then id), joined by commas, or NULL when it has none:
+    a subquery of the row. A slug has no comma (letters, digits, hyphens, underscores), so splitting the
+    column gives the slugs back (``split_slugs``). PostgreSQL orders inside ``string_agg``; SQLite before
+    3.44 has no ordered aggregate, so ``group_concat`` reads an ordered subquery, which SQLite runs as a
+    co-routine in its order (an aggregate's FROM subquery with ORDER BY is never flattened)."""
+
+    arity = 1
+    output_field = CharField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        issue, params = compiler.compile(self.get_source_expressions()[0])
+        q = connection.ops.quote_name
+        link, function = Issue.functions.through._meta, Function._meta
+        slug, name, key = (q(function.get_field(field).column) for field in ("slug", "name", "id"))
+        rows = (
+            f"FROM {q(link.db_table)} link INNER JOIN {q(function.db_table)} fn"
+            f" ON fn.{key} = link.{q(link.get_field('function').column)}"
+            f" WHERE link.{q(link.get_field('issue').column)} = {issue}"
+        )
+        order = f"fn.{name}, fn.{key}"
+        if connection.vendor == "postgresql":
+            return f"(SELECT string_agg(fn.{slug}, ',' ORDER BY {order}) {rows})", params  # noqa: S608 (identifiers only)
+        return f"(SELECT group_concat(slug, ',') FROM (SELECT fn.{slug} AS slug {rows} ORDER BY {order}))", params  # noqa: S608 (identifiers only)
+
+
+def split_slugs(joined: str | None) -> list[str]:
+    """``FunctionSlugs``' column as a list of slugs ([] for NULL)."""
+    return joined.split(",") if joined else []
 
 
 def _person_name(column: str) -> Subquery:
@@ -170,23 +205,6 @@ ROW_NAMES = {
     "reported_by_name": _person_name("reported_by_id"),
     "assignee_name": _person_name("assignee_id"),
 }
-
-
-def attach_function_slugs(issues: list[Issue]) -> None:
-    """Give a page of issues their functions' slugs as ``function_slugs`` in one query, ordered by
-    function name as the detail gives them (Django's prefetch built a related manager per row)."""
-    slugs = {issue.pk: [] for issue in issues}
-    if not slugs:
-        return
-    links = (
-        Issue.functions.through.objects.filter(issue_id__in=slugs)
-        .order_by("function__name", "function_id")
-        .values_list("issue_id", "function__slug")
-    )
-    for issue_id, slug in links:
-        slugs[issue_id].append(slug)
-    for issue in issues:
-        issue.function_slugs = slugs[issue.pk]
 
 
 def _issues(*, today: dt.date | None) -> QuerySet[Issue]:

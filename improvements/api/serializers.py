@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.markup import render_markdown_lite
-from core.representation import FastListSerializer, represents, rows_of
+from core.representation import FastListSerializer
 from journeys.choices import Component
 from journeys.models import Journey, Stage, Touchpoint
 from owners.models import Function, Person
@@ -17,16 +17,6 @@ from ..impact import expected_gain_points, impact_of
 from ..models import COMMENT_EDIT_MINUTES, COMMENT_MAX_LENGTH, Comment, Initiative, InitiativeUpdate, Issue
 
 # --- issues ------------------------------------------------------------------------------------
-
-
-class IssueListSerializer(FastListSerializer):
-    """A page of issues with their functions read in one query for the page."""
-
-    def to_representation(self, data):
-        issues = rows_of(data)
-        if represents(self, "functions"):
-            selectors.attach_function_slugs(issues)
-        return super().to_representation(issues)
 
 
 class IssueSerializer(serializers.ModelSerializer):
@@ -44,7 +34,7 @@ class IssueSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Issue
-        list_serializer_class = IssueListSerializer
+        list_serializer_class = FastListSerializer
         fields = [
             "id",
             "journey",
@@ -74,8 +64,9 @@ class IssueSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
     def get_functions(self, issue) -> list[str]:
-        slugs = getattr(issue, "function_slugs", None)
-        return slugs if slugs is not None else [function.slug for function in issue.functions.all()]
+        if hasattr(issue, "function_slugs_joined"):  # a list's row (selectors.issue_rows)
+            return selectors.split_slugs(issue.function_slugs_joined)
+        return [function.slug for function in issue.functions.all()]
 
 
 class IssueCreateSerializer(serializers.Serializer):

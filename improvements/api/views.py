@@ -81,7 +81,9 @@ class IssueViewSet(
 
     def get_queryset(self):
         # The list reads only the columns its rows show; one issue (to read, change or comment on) is whole.
-        return selectors.issue_rows() if self.action == "list" else selectors.issue_list()
+        if self.action == "list":
+            return selectors.issue_rows(functions=self.answers_field("functions"))
+        return selectors.issue_list()
 
     @extend_schema(request=IssueCreateSerializer, responses={201: IssueSerializer})
     def create(self, request):
