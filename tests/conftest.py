@@ -27,6 +27,13 @@ def viewer_user(db):
 
 
 @pytest.fixture
+def viewer_client(api_client, viewer_user):
+    """An API client authenticated as the viewer."""
+    api_client.force_authenticate(viewer_user)
+    return api_client
+
+
+@pytest.fixture
 def admin_user(db):
     return factories.UserFactory(username="admin", is_staff=True, is_superuser=True)
 

@@ -14,12 +14,6 @@ LINK_TABLE = "improvements_issue_functions"
 
 
 @pytest.fixture
-def viewer_client(api_client, viewer_user):
-    api_client.force_authenticate(viewer_user)
-    return api_client
-
-
-@pytest.fixture
 def issues(journey):
     # created so that id order, slug order and name order all differ
     zulu = factories.FunctionFactory(name="Billing", slug="zulu")

@@ -17,12 +17,6 @@ ISSUES = "/api/v1/issues/"
 
 
 @pytest.fixture
-def viewer_client(api_client, viewer_user):
-    api_client.force_authenticate(viewer_user)
-    return api_client
-
-
-@pytest.fixture
 def five_issues(journey, stage):
     issues = [factories.IssueFactory(journey=journey, stage=stage if n % 2 else None) for n in range(5)]
     factories.IssueFactory.create_batch(2, journey=factories.JourneyFactory())

@@ -79,12 +79,6 @@ def integration_client(api_client, integration_user):
 
 
 @pytest.fixture
-def viewer_client(api_client, viewer_user):
-    api_client.force_authenticate(viewer_user)
-    return api_client
-
-
-@pytest.fixture
 def ingest_only_user(db):
     """An account holding nothing but journeys.add_journeyinstance (the ingest permission)."""
     user = factories.UserFactory(username="feed")
