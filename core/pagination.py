@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.db import connections
-from django.db.models import ForeignKey
+from django.db.models import FloatField, ForeignKey
+from django.db.models.expressions import RawSQL
 from django.db.models.sql.constants import INNER
 from django.db.models.sql.datastructures import Join
 from django.utils.functional import cached_property
@@ -47,15 +48,16 @@ class LastPageCountPaginator(Paginator):
             return super().page(number)
         rows = list(self.object_list[bottom : bottom + self.per_page + 1])
         if len(rows) > self.per_page:  # more follow: the count is asked when the answer needs it
-            self.more_follow(seen=bottom + len(rows))
+            self.more_follow(seen=bottom + len(rows), rows=rows)
             return self._get_page(rows[: self.per_page], number, self)
         if rows or (number == 1 and self.allow_empty_first_page):
             self.__dict__["count"] = bottom + len(rows)  # the cached_property's value, from this page
             return self._get_page(rows, number, self)
         return self.past_the_end(number)
 
-    def more_follow(self, *, seen: int) -> None:
-        """The page read ``seen`` rows from the start of the list: the count is at least that (an exact one is)."""
+    def more_follow(self, *, seen: int, rows: list) -> None:
+        """The page read ``rows``, ``seen`` rows from the start of the list: the count is at least that (an
+        exact one is)."""
 
     def past_the_end(self, number):
         """A page after the first that has no rows: Django's own page() (its count, its EmptyPage)."""
@@ -114,6 +116,17 @@ def _estimable(queryset) -> bool:
     return rows_of_its_table(queryset) is not None and connections[queryset.db].vendor == "postgresql"
 
 
+RELTUPLES_SQL = "SELECT reltuples FROM pg_class WHERE oid = %s::regclass"
+
+# The column an estimable page's query reads the planner's estimate into (EstimatedCountPaginator).
+ESTIMATE_COLUMN = "planner_estimate_of_table"
+
+
+def _rows_of(reltuples: float | None) -> int | None:
+    """pg_class.reltuples as a row count: None for a table never analysed (-1)."""
+    return int(reltuples) if reltuples is not None and reltuples >= 0 else None
+
+
 def planner_estimate(queryset) -> int | None:
     """PostgreSQL's row estimate of the queryset's table (pg_class.reltuples), if the queryset is unfiltered.
 
@@ -124,9 +137,9 @@ def planner_estimate(queryset) -> int | None:
         return None
     connection = connections[queryset.db]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [queryset.model._meta.db_table])
+        cursor.execute(RELTUPLES_SQL, [queryset.model._meta.db_table])
         row = cursor.fetchone()
-    return int(row[0]) if row and row[0] >= 0 else None
+    return _rows_of(row[0]) if row else None
 
 
 class EstimatedCountPaginator(LastPageCountPaginator):
@@ -139,12 +152,23 @@ class EstimatedCountPaginator(LastPageCountPaginator):
     """
 
     count_is_estimate = False
+    _page_reltuples: float | None = None  # the estimate as the page's own query read it
+
+    def __init__(self, object_list, *args, **kwargs):
+        # An estimable list reads the estimate in its page's query (an uncorrelated subquery, run once):
+        # the query of its own was a round trip of every page that has more after it.
+        if _estimable(object_list):
+            table = [object_list.model._meta.db_table]
+            estimate = RawSQL(RELTUPLES_SQL, table, output_field=FloatField())  # noqa: S611 (a table name as a parameter)
+            object_list = object_list.annotate(**{ESTIMATE_COLUMN: estimate})
+        super().__init__(object_list, *args, **kwargs)
 
     # The page's rows decide what follows, never the estimate: a table that grew since its last ANALYZE
     # has rows after the estimate's last page, and their pages answer with them, each with a ``next``
     # link while more follow; a table that shrank has no empty pages before the estimate's end. The
     # last page counts exactly (``offset + rows``), as every list's last page does.
-    def more_follow(self, *, seen: int) -> None:
+    def more_follow(self, *, seen: int, rows: list) -> None:
+        self._page_reltuples = getattr(rows[0], ESTIMATE_COLUMN, None)
         if self.count < seen:  # the estimate is behind the table: the rows seen are there
             self.__dict__["count"] = seen
 
@@ -154,7 +178,10 @@ class EstimatedCountPaginator(LastPageCountPaginator):
 
     @cached_property
     def count(self) -> int:
-        estimate = planner_estimate(self.object_list)
+        if self._page_reltuples is not None:
+            estimate = _rows_of(self._page_reltuples)
+        else:
+            estimate = planner_estimate(self.object_list)
         if estimate is not None and estimate >= settings.API_ESTIMATED_COUNT_FROM:
             self.count_is_estimate = True
             return estimate

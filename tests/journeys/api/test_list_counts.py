@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from journeys.models import HealthSnapshot
 from tests import factories
@@ -76,6 +77,21 @@ def test_an_unfiltered_list_of_a_big_table_reports_the_planner_estimate(viewer_c
     assert body["count_is_estimate"] is True
     assert body["count"] == reltuples(table)
     assert len(body["results"]) == 2
+
+
+@pytest.mark.parametrize("path", [INSTANCES, INTERACTIONS])
+def test_an_estimated_page_reads_the_estimate_in_its_own_query(viewer_client, analysed, settings, path):
+    # given
+    settings.API_ESTIMATED_COUNT_FROM = 1
+
+    # when: a page with more after it, so that the count is asked
+    with CaptureQueriesContext(connection) as queries:
+        body = viewer_client.get(path, {"page_size": 2}).json()
+
+    # then: the estimate, from the page's one query (no query of pg_class of its own)
+    assert body["count_is_estimate"] is True
+    [page] = [query["sql"] for query in queries.captured_queries]
+    assert "pg_class" in page
 
 
 def test_a_filtered_list_is_always_counted_exactly(viewer_client, analysed, settings):
