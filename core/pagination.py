@@ -100,7 +100,7 @@ def rows_of_its_table(queryset):
             if field.null or not field.db_constraint or table.parent_alias not in always_there:
                 return None  # rows without a partner would be left out
             always_there.add(alias)
-    return queryset.model._base_manager.using(queryset.db).all()
+    return queryset.model._base_manager.using(queryset.db)
 
 
 class StandardPagination(PageNumberPagination):
@@ -158,8 +158,8 @@ class EstimatedCountPaginator(LastPageCountPaginator):
         # An estimable list reads the estimate in its page's query (an uncorrelated subquery, run once):
         # the query of its own was a round trip of every page that has more after it.
         if _estimable(object_list):
-            table = [object_list.model._meta.db_table]
-            estimate = RawSQL(RELTUPLES_SQL, table, output_field=FloatField())  # noqa: S611 (a table name as a parameter)
+            params = [object_list.model._meta.db_table]
+            estimate = RawSQL(RELTUPLES_SQL, params, output_field=FloatField())  # noqa: S611 (a table name as a parameter)
             object_list = object_list.annotate(**{ESTIMATE_COLUMN: estimate})
         super().__init__(object_list, *args, **kwargs)
 
