@@ -416,6 +416,8 @@ class HealthAlert:
     summary: str  # the alert in general words: the owner's e-mail, and the explanation when figures are missing
     explained: Callable[[Any], str | None]  # one sentence with the snapshot's figures (journey page, API)
     reason: Callable[[Any], str]  # a short reason with the figures (the portfolio's alert column)
+    # Its sentences need the segment's previous snapshot (``previous_score``, ``previous_as_of`` on the snapshot).
+    needs_previous: bool = False
 
     def explain(self, snapshot: Any) -> str:
         """One sentence a journey owner can act on."""
@@ -447,6 +449,7 @@ ALERTS: tuple[HealthAlert, ...] = (
         f"The health score fell {HEALTH_DROP_POINTS} points or more since the previous snapshot.",
         _drop_explained,
         _drop_reason,
+        needs_previous=True,
     ),
 )
 ALERTS_BY_CODE: dict[str, HealthAlert] = {alert.code: alert for alert in ALERTS}

@@ -597,10 +597,13 @@ def _represent(serializer_class: type[serializers.Serializer], rows) -> list[dic
 
 
 class HealthSnapshotListSerializer(FastListSerializer):
-    """A page of snapshots with their stage health read in one query for the page."""
+    """A page of snapshots with their stage health read in one query for the page, and the previous score of
+    those whose alerts need it in one more (none when no alert on the page does)."""
 
     def to_representation(self, data):
         snapshots = rows_of(data)
+        if represents(self, "alerts"):
+            health.attach_previous_scores(snapshots)
         if represents(self, "stage_health"):
             health.attach_stage_health(snapshots)
         return super().to_representation(snapshots)
@@ -615,6 +618,7 @@ class HealthSnapshotSerializer(serializers.ModelSerializer):
     class Meta:
         model = HealthSnapshot
         list_serializer_class = HealthSnapshotListSerializer
+        list_columns = {"journey": "journey_slug"}  # selectors.health.snapshot_rows: the slug without the journey
         fields = [
             "id",
             "journey",

@@ -14,7 +14,7 @@ from django.utils import timezone
 from core.prototypes import built_once
 
 from ..choices import Alert, HealthStatus
-from ..health_components import ALERTS_BY_CODE, COMPONENT_NAMES, COMPONENTS, OVERALL
+from ..health_components import ALERTS, ALERTS_BY_CODE, COMPONENT_NAMES, COMPONENTS, OVERALL
 from ..models import HealthSnapshot, Journey, JourneyInstance, StageHealth
 
 TREND_DAYS = 180
@@ -69,12 +69,39 @@ LIST_UNREAD = ("created_at", "updated_at", "segment_sizes")
 
 
 @built_once
-def snapshot_rows(*, previous: bool = True) -> QuerySet[HealthSnapshot]:
-    """``snapshot_list`` for the API's list: the snapshot's columns a row shows, of its journey only the slug."""
-    return snapshot_list(previous=previous).only(
-        *(field.name for field in HealthSnapshot._meta.concrete_fields if field.name not in LIST_UNREAD),
-        "journey__slug",
-    )
+def snapshot_rows() -> QuerySet[HealthSnapshot]:
+    """The snapshots of the API's list: the columns a row shows, its journey's slug as a column (no journey model
+    per row, ``HealthSnapshotSerializer.Meta.list_columns``).
+
+    Without the previous score: a page reads it for the few snapshots whose alerts need it
+    (``attach_previous_scores``), not with two correlated subqueries for each of its rows.
+    """
+    return HealthSnapshot.objects.only(
+        *(field.name for field in HealthSnapshot._meta.concrete_fields if field.name not in LIST_UNREAD)
+    ).annotate(journey_slug=F("journey__slug"))
+
+
+NEEDS_PREVIOUS = frozenset(alert.code for alert in ALERTS if alert.needs_previous)
+
+
+def attach_previous_scores(snapshots: list[HealthSnapshot]) -> None:
+    """Each snapshot's ``previous_score`` and ``previous_as_of`` (``with_previous_score``'s), read in one query for
+    the snapshots whose alerts' sentences need them; None on the others, whose answer does not use them.
+
+    The two subqueries for each of a page's 50 rows were 0.7 ms of the page's 1.5 ms in PostgreSQL, for the
+    health drops of a few of them at most.
+    """
+    needing = [snapshot.pk for snapshot in snapshots if NEEDS_PREVIOUS.intersection(snapshot.alerts or ())]
+    previous = {}
+    if needing:
+        rows = (
+            with_previous_score(HealthSnapshot.objects.filter(pk__in=needing))
+            .order_by()
+            .values_list("pk", "previous_score", "previous_as_of")
+        )
+        previous = {pk: (score, as_of) for pk, score, as_of in rows}
+    for snapshot in snapshots:
+        snapshot.previous_score, snapshot.previous_as_of = previous.get(snapshot.pk, (None, None))
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,7 @@ from tests import factories
 SELECTORS = [
     (journey_rows, {}),
     (instance_rows, {}),
-    (snapshot_rows, {"previous": True}),
-    (snapshot_rows, {"previous": False}),
+    (snapshot_rows, {}),
     (_issue_rows_of, {"today": dt.date(2026, 12, 6)}),
 ]
 

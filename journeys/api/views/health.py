@@ -37,13 +37,11 @@ class HealthSnapshotViewSet(ChosenFieldsMixin, viewsets.ReadOnlyModelViewSet):
     ordering = ["-as_of", "journey__slug", "segment"]
 
     def get_queryset(self):
-        # Everyone logged in reads health (design section 9); the previous score explains health_drop.
-        previous = self.answers_field("alerts")
-        return (
-            health.snapshot_rows(previous=previous)
-            if self.action == "list"
-            else health.snapshot_list(previous=previous)
-        )
+        # Everyone logged in reads health (design section 9); the previous score explains health_drop: a list page
+        # reads it for the snapshots that have one (HealthSnapshotListSerializer), one snapshot with its row.
+        if self.action == "list":
+            return health.snapshot_rows()
+        return health.snapshot_list(previous=self.answers_field("alerts"))
 
 
 class JourneyHealthView(APIView):

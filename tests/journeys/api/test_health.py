@@ -117,6 +117,53 @@ def test_the_snapshot_list_costs_the_same_queries_for_3_or_30_snapshots(
     assert response.json()["count"] == 30
 
 
+def test_a_page_reads_the_previous_score_in_one_query_only_for_its_health_drops(
+    api_client, viewer_user, django_assert_max_num_queries
+):
+    # given: two journeys' last four days, a segment's too; health drops (*) on three, one on a first snapshot
+    api_client.force_authenticate(viewer_user)
+    first, second = factories.JourneyFactory(slug="first"), factories.JourneyFactory(slug="second")
+    days = [AS_OF - dt.timedelta(days=index) for index in range(4)]
+    for journey, segment, scores in [
+        (first, "", ["50*", "70", "72", "90*"]),
+        (second, "", ["60", "61*", "80", "81"]),
+        (first, "smb", ["40*", "55", "56", "57"]),
+    ]:
+        for day, score in zip(days, scores, strict=True):
+            alerts = ["health_drop"] if score.endswith("*") else []
+            factories.HealthSnapshotFactory(
+                journey=journey, segment=segment, as_of=day, score=score.rstrip("*"), alerts=alerts
+            )
+
+    # when: the whole list, and a page without a drop
+    with django_assert_max_num_queries(3) as whole:  # the page, its stage health, the drops' previous scores
+        listed = api_client.get(LIST_URL).json()["results"]
+        whole_queries = list(whole.captured_queries)  # the next request empties the log
+    with CaptureQueriesContext(connection) as no_drop:
+        api_client.get(f"{LIST_URL}?journey=first&segment=smb&as_of_to={days[1]}")
+        no_drop_queries = list(no_drop.captured_queries)
+
+    # then: every row's alerts explained as the snapshot's own read explains them, the previous one of its segment
+    for row in listed:
+        assert row["alerts"] == api_client.get(f"{LIST_URL}{row['id']}/").json()["alerts"]
+    explained = {
+        (row["journey"], row["segment"], row["as_of"]): row["alerts"][0]["explanation"]
+        for row in listed
+        if row["alerts"]
+    }
+    assert len(explained) == 4
+    assert "fell 20.0 points, from 70.0 on" in explained[("first", "", str(days[0]))]
+    assert "fell 15.0 points, from 55.0 on" in explained[("first", "smb", str(days[0]))]
+    assert "fell 19.0 points, from 80.0 on" in explained[("second", "", str(days[1]))]
+    assert (
+        explained[("first", "", str(days[3]))] == "The health score fell 10 points or more since the previous snapshot."
+    )
+    assert "previous_score" not in whole_queries[0]["sql"]  # not with every row of the page
+    assert len([query for query in whole_queries if "previous_score" in query["sql"]]) == 1
+    assert len(no_drop_queries) == 2
+    assert not [query for query in no_drop_queries if "previous_score" in query["sql"]]
+
+
 def test_journey_health_answers_404_with_a_message_when_never_computed(api_client, viewer_user, journey):
     api_client.force_authenticate(viewer_user)
 
