@@ -5,6 +5,7 @@ The meaning of every figure (labels, weights, scorers, wording) comes from ``jou
 """
 
 import datetime as dt
+import operator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -126,6 +127,12 @@ STAGE_HEALTH_COLUMNS = ("snapshot_id", "stage_id", "stage__name", "stage__positi
 STAGE_HEALTH_VALUES = ("reached", "abandoned_here", "interactions", "csat")
 
 
+@built_once
+def _stage_health_values() -> QuerySet:
+    """Stage health rows as ``STAGE_HEALTH_COLUMNS`` and ``STAGE_HEALTH_VALUES``, their stage joined, unordered."""
+    return StageHealth.objects.order_by().values_list(*STAGE_HEALTH_COLUMNS, *STAGE_HEALTH_VALUES)
+
+
 def attach_stage_health(snapshots: list[HealthSnapshot]) -> None:
     """Each snapshot's stage health as ``stage_health_rows``, in stage order, in one query for them all.
 
@@ -134,11 +141,7 @@ def attach_stage_health(snapshots: list[HealthSnapshot]) -> None:
     by_snapshot: dict[int, list[StageHealthRow]] = {snapshot.pk: [] for snapshot in snapshots}
     if not by_snapshot:
         return
-    rows = (
-        StageHealth.objects.filter(snapshot_id__in=list(by_snapshot))
-        .order_by()
-        .values_list(*STAGE_HEALTH_COLUMNS, *STAGE_HEALTH_VALUES)
-    )
+    rows = _stage_health_values().filter(snapshot_id__in=list(by_snapshot))
     for snapshot_id, stage_id, name, position, *values in rows:
         by_snapshot[snapshot_id].append(StageHealthRow(stage_id, StageRef(name, position), *values))
     for snapshot in snapshots:
@@ -201,27 +204,38 @@ def component_rows(snapshot: HealthSnapshot) -> list[dict]:
     ]
 
 
-def _number(value, kind):
-    return None if value is None else kind(value)
+# Each component's unchanging part, in order: what a list's ten components of each of its rows read.
+_REPRESENTED = tuple(
+    (component.name, component.label, component.scorer, component.weight, component.meaning) for component in COMPONENTS
+)
+_component_values = operator.attrgetter(*COMPONENT_NAMES)
 
 
 def component_representation(snapshot: HealthSnapshot) -> list[dict]:
     """The components as the API gives them (``HealthComponentSerializer``'s fields and types), built directly.
 
-    A list page has ten components for each of its 50 snapshots: building ``component_rows`` (with its
-    display texts) and then representing them field by field was a quarter of the snapshots list.
+    What ``component_rows`` gives and ``HealthComponentSerializer`` makes of it (tests/core/test_representation.py),
+    in one pass over the components' unchanging parts: a list page has ten components for each of its 50
+    snapshots, and building the rows (with their display texts) and then representing them field by field was a
+    quarter of the snapshots list.
     """
+    values = _component_values(snapshot)
+    scores = [
+        None if scorer is None or value is None else scorer(value)
+        for (_name, _label, scorer, _weight, _meaning), value in zip(_REPRESENTED, values, strict=True)
+    ]
+    counted = sum(parts[3] for parts, score in zip(_REPRESENTED, scores, strict=True) if parts[3] and score is not None)
     return [
         {
-            "name": component.name,
-            "label": component.label,
-            "value": _number(value, float),
-            "score": _number(score, float),
-            "weight": _number(component.weight, int),
-            "effective_weight": _number(effective, float),
-            "meaning": component.meaning,
+            "name": name,
+            "label": label,
+            "value": None if value is None else float(value),
+            "score": None if score is None else float(round(score, 1)),
+            "weight": weight,
+            "effective_weight": round(100 * weight / counted, 1) if weight and score is not None and counted else None,
+            "meaning": meaning,
         }
-        for component, value, score, effective in _component_figures(snapshot)
+        for (name, label, _scorer, weight, meaning), value, score in zip(_REPRESENTED, values, scores, strict=True)
     ]
 
 

@@ -7,7 +7,7 @@ import pytest
 from core.prototypes import built_once
 from improvements.selectors import _issue_rows_of, issue_rows
 from journeys.models import Journey
-from journeys.selectors.health import snapshot_rows
+from journeys.selectors.health import _stage_health_values, snapshot_rows
 from journeys.selectors.ingest import instance_rows
 from journeys.selectors.maps import journey_rows
 from tests import factories
@@ -16,6 +16,7 @@ SELECTORS = [
     (journey_rows, {}),
     (instance_rows, {}),
     (snapshot_rows, {}),
+    (_stage_health_values, {}),
     (_issue_rows_of, {"today": dt.date(2026, 12, 6)}),
 ]
 
