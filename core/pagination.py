@@ -168,7 +168,10 @@ class EstimatedCountPaginator(LastPageCountPaginator):
     # link while more follow; a table that shrank has no empty pages before the estimate's end. The
     # last page counts exactly (``offset + rows``), as every list's last page does.
     def more_follow(self, *, seen: int, rows: list) -> None:
-        self._page_reltuples = getattr(rows[0], ESTIMATE_COLUMN, None)
+        first = rows[0]  # a model, or a dict of a values() list
+        self._page_reltuples = (
+            first.get(ESTIMATE_COLUMN) if type(first) is dict else getattr(first, ESTIMATE_COLUMN, None)
+        )
         if self.count < seen:  # the estimate is behind the table: the rows seen are there
             self.__dict__["count"] = seen
 

@@ -455,41 +455,48 @@ def _builder(compiled):
     value, its getter, its converter): for 50 rows of 19 fields, about a thousand calls a page.
     Written out, a plain column of the model is read and converted in the loop itself (``Inline``:
     ``row.name``, a type check, a conversion), and every other field is one call of its compiled
-    function. A row that is not exactly of the model (a dict, a subclass) goes the general way.
+    function. A dict of the model's columns (a ``values()`` queryset's row) is read by key the same way; any
+    other row (a subclass, another dict) goes the general way.
     The source depends only on the fields' kinds, so its compiled code is kept for the process.
     """
     namespace = {"SkipField": SkipField, "build_one": _build_one(compiled)}
-    lines = []
-    model = None
+    model = next((value.inline.model for _name, value in compiled if getattr(value, "inline", None)), None)
+    of_model, of_dict = [], []  # the loop's body for a model's row, and for a dict of its columns
     for index, (name, value) in enumerate(compiled):
         inline = getattr(value, "inline", None)
         key = repr(name)
-        if inline is not None and (model is None or inline.model is model):
-            model = inline.model
-            if inline.template == "v":
-                lines.append(f"        d[{key}] = row.{inline.attribute}")
-                continue
-            namespace[f"p{index}"] = inline.parameter
-            expression = inline.template.replace("{p}", f"p{index}")
-            lines += [
-                f"        v = row.{inline.attribute}",
-                f"        d[{key}] = None if v is None else ({expression})",
-            ]
+        if inline is None or inline.model is not model:
+            namespace[f"f{index}"] = value
+            call = ["try:", f"    d[{key}] = f{index}(row)", "except SkipField:", "    pass"]
+            of_model += call
+            of_dict += call
             continue
-        namespace[f"f{index}"] = value
-        lines += [
-            "        try:",
-            f"            d[{key}] = f{index}(row)",
-            "        except SkipField:",
-            "            pass",
-        ]
-    head = ["def build(rows):", "    out = []", "    append = out.append", "    for row in rows:"]
-    if model is not None:
+        if inline.template != "v":
+            namespace[f"p{index}"] = inline.parameter
+        expression = inline.template.replace("{p}", f"p{index}")
+        for body, read in ((of_model, f"row.{inline.attribute}"), (of_dict, f"row[{inline.attribute!r}]")):
+            if inline.template == "v":
+                body.append(f"d[{key}] = {read}")
+            else:
+                body += [f"v = {read}", f"d[{key}] = None if v is None else ({expression})"]
+    lines = ["def build(rows):", "    out = []", "    append = out.append", "    for row in rows:"]
+    if model is None:
+        lines += _indented(["d = {}", *of_model], 8)
+    else:
+        # A model's row, or a dict of its columns (``values()``: keyed by the attribute names); any other row (a
+        # subclass, a dict without one of the columns) goes the general way.
         namespace["M"] = model
-        head += ["        if type(row) is not M:", "            append(build_one(row))", "            continue"]
-    source = "\n".join([*head, "        d = {}", *lines, "        append(d)", "    return out", ""])
+        lines += ["        if type(row) is M:", *_indented(["d = {}", *of_model], 12)]
+        lines += ["        elif type(row) is dict:", "            try:", *_indented(["d = {}", *of_dict], 16)]
+        lines += ["            except KeyError:", "                d = build_one(row)"]
+        lines += ["        else:", "            d = build_one(row)"]
+    source = "\n".join([*lines, "        append(d)", "    return out", ""])
     exec(_code(source), namespace)  # noqa: S102 - our own source, from field names and fixed templates
     return namespace["build"]
+
+
+def _indented(body: list[str], spaces: int) -> list[str]:
+    return [" " * spaces + line for line in body]
 
 
 @functools.lru_cache(maxsize=512)
