@@ -219,7 +219,7 @@ def _hyperlink(field, context, own):
     lookup = field.lookup_field
 
     def url(row):
-        value = getattr(row, lookup)
+        value = row[lookup] if type(row) is dict else getattr(row, lookup)
         if value in ("", None):  # DRF answers None for an unsaved object; the slow path decides
             return own().to_representation(row)
         return prefix + quote(str(value), safe=URL_SAFE) + suffix

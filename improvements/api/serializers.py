@@ -64,8 +64,8 @@ class IssueSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
     def get_functions(self, issue) -> list[str]:
-        if hasattr(issue, "function_slugs_joined"):  # a list's row (selectors.issue_rows)
-            return selectors.split_slugs(issue.function_slugs_joined)
+        if type(issue) is dict:  # a list's row (selectors.issue_rows: its columns)
+            return selectors.split_slugs(issue["function_slugs_joined"])
         return [function.slug for function in issue.functions.all()]
 
 

@@ -96,10 +96,11 @@ class JourneySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(JourneyOwnerSerializer(allow_null=True))
     def get_owner(self, journey) -> dict | None:
-        owner_id = getattr(journey, "owner_id", None)
+        row = journey if type(journey) is dict else vars(journey)  # a list's row is a dict of its columns
+        owner_id = row.get("owner_id")
         if owner_id is None:
             return None
-        return {"id": owner_id, "name": journey.owner_name}
+        return {"id": owner_id, "name": row["owner_name"]}
 
 
 class JourneyDetailSerializer(JourneySerializer):

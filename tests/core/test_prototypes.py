@@ -66,8 +66,8 @@ def test_a_clone_reads_the_rows_of_the_moment_it_is_evaluated_not_those_of_an_ea
     rows = list(journey_rows())
 
     # then
-    assert [row.pk for row in rows] == [journey.pk]
-    assert rows[0].parent_slug is None
+    assert [row["id"] for row in rows] == [journey.pk]
+    assert rows[0]["parent_slug"] is None
 
 
 def test_each_day_has_its_own_issue_list_queryset():
