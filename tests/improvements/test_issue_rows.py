@@ -43,6 +43,7 @@ def test_each_row_has_its_functions_slugs_in_the_order_of_their_names(viewer_cli
     assert rows["none"]["functions"] == []
     [page] = [query["sql"] for query in queries.captured_queries]
     assert LINK_TABLE in page
+    assert "LEFT OUTER JOIN" not in page  # the stage's and touchpoint's names looked up, not joined (planning)
 
 
 def test_the_list_and_the_detail_give_the_same_functions(viewer_client, issues):
