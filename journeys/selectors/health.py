@@ -169,21 +169,27 @@ def latest_overall_snapshot(journey: Journey) -> HealthSnapshot | None:
     )
 
 
+_component_values = operator.attrgetter(*COMPONENT_NAMES)
+
+
 def _component_figures(snapshot: HealthSnapshot) -> list[tuple]:
     """(component, value, score rounded, effective weight) for each component, in order."""
-    values = [getattr(snapshot, component.name) for component in COMPONENTS]
+    values = _component_values(snapshot)
     scores = [component.score(value) for component, value in zip(COMPONENTS, values, strict=True)]
     counted = sum(
         component.weight
         for component, score in zip(COMPONENTS, scores, strict=True)
         if component.weight and score is not None
     )
-    figures = []
-    for component, value, score in zip(COMPONENTS, values, scores, strict=True):
-        weight = component.weight
-        effective = round(100 * weight / counted, 1) if weight and score is not None and counted else None
-        figures.append((component, value, round(score, 1) if score is not None else None, effective))
-    return figures
+    return [
+        (
+            component,
+            value,
+            None if score is None else round(score, 1),
+            round(100 * component.weight / counted, 1) if component.weight and score is not None and counted else None,
+        )
+        for component, value, score in zip(COMPONENTS, values, scores, strict=True)
+    ]
 
 
 def component_rows(snapshot: HealthSnapshot) -> list[dict]:
@@ -204,38 +210,24 @@ def component_rows(snapshot: HealthSnapshot) -> list[dict]:
     ]
 
 
-# Each component's unchanging part, in order: what a list's ten components of each of its rows read.
-_REPRESENTED = tuple(
-    (component.name, component.label, component.scorer, component.weight, component.meaning) for component in COMPONENTS
-)
-_component_values = operator.attrgetter(*COMPONENT_NAMES)
-
-
 def component_representation(snapshot: HealthSnapshot) -> list[dict]:
     """The components as the API gives them (``HealthComponentSerializer``'s fields and types), built directly.
 
     What ``component_rows`` gives and ``HealthComponentSerializer`` makes of it (tests/core/test_representation.py),
-    in one pass over the components' unchanging parts: a list page has ten components for each of its 50
-    snapshots, and building the rows (with their display texts) and then representing them field by field was a
-    quarter of the snapshots list.
+    without the display texts and the field-by-field representation: a list page has ten components for each of
+    its 50 snapshots, and that detour was a quarter of the snapshots list.
     """
-    values = _component_values(snapshot)
-    scores = [
-        None if scorer is None or value is None else scorer(value)
-        for (_name, _label, scorer, _weight, _meaning), value in zip(_REPRESENTED, values, strict=True)
-    ]
-    counted = sum(parts[3] for parts, score in zip(_REPRESENTED, scores, strict=True) if parts[3] and score is not None)
     return [
         {
-            "name": name,
-            "label": label,
+            "name": component.name,
+            "label": component.label,
             "value": None if value is None else float(value),
-            "score": None if score is None else float(round(score, 1)),
-            "weight": weight,
-            "effective_weight": round(100 * weight / counted, 1) if weight and score is not None and counted else None,
-            "meaning": meaning,
+            "score": None if score is None else float(score),
+            "weight": component.weight,
+            "effective_weight": effective,
+            "meaning": component.meaning,
         }
-        for (name, label, _scorer, weight, meaning), value, score in zip(_REPRESENTED, values, scores, strict=True)
+        for component, value, score, effective in _component_figures(snapshot)
     ]
 
 
